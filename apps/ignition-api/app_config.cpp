@@ -1,0 +1,29 @@
+#include "app_config.hpp"
+
+#include <array>
+
+#include <ignition/common/error.hpp>
+
+namespace ignition::api {
+
+AppConfig AppConfig::from_env(const Env& env) {
+  AppConfig c;
+  c.app_env = env.choice("APP_ENV", "development", {"development", "test", "production"});
+  std::string level = env.choice("LOG_LEVEL", "info", {"debug", "info", "warn", "error"});
+  log::parse_level(level, c.log_level);
+  c.log_format = env.choice("LOG_FORMAT", "json", {"json", "text"}) == "text" ? log::Format::text : log::Format::json;
+  c.metrics_token = env.secret("METRICS_TOKEN");
+  c.server = http::ServerConfig::from_env(env, c.production());
+  c.database = db::PoolConfig::from_env(env);
+  return c;
+}
+
+std::span<const std::string_view> config_prefixes() {
+  static constexpr std::array<std::string_view, 24> prefixes = {
+      "ADMIN_", "APP_",     "AUTH_",    "AZURE_AD_",  "BIND",     "COOKIE_", "CORS_",    "DATABASE_",
+      "DB_",    "DEV_",     "GOOGLE_",  "HTTP_",      "LOG_",     "METRICS_", "MIN_AGE", "PORT",
+      "R2_",    "RATE_LIMIT_", "S3_",   "SESSION_",   "STORAGE_", "THREADS", "TRUSTED_", "IGNITION_"};
+  return prefixes;
+}
+
+}  // namespace ignition::api

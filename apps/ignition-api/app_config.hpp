@@ -1,0 +1,32 @@
+#pragma once
+// Everything ignition-api reads from the environment, parsed and validated once.
+
+#include <optional>
+#include <string>
+
+#include <ignition/common/env.hpp>
+#include <ignition/common/log.hpp>
+#include <ignition/db/pool.hpp>
+#include <ignition/http/server.hpp>
+
+namespace ignition::api {
+
+struct AppConfig {
+  std::string app_env;  // development | test | production
+  log::Level log_level = log::Level::info;
+  log::Format log_format = log::Format::json;
+  std::optional<Secret> metrics_token;
+  http::ServerConfig server;
+  db::PoolConfig database;
+
+  bool production() const { return app_env == "production"; }
+
+  /// Throws ConfigError naming the first bad setting.
+  static AppConfig from_env(const Env& env);
+};
+
+/// Variable prefixes that belong to this project: a set variable starting with one of
+/// them that nothing read is reported at start-up (a typo is never silently ignored).
+std::span<const std::string_view> config_prefixes();
+
+}  // namespace ignition::api

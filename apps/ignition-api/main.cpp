@@ -1,0 +1,121 @@
+// ignition-api: reads the configuration, checks the schema, wires the libraries into
+// the HTTP server, and serves until SIGTERM/SIGINT (then drains and exits 0).
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_future.hpp>
+#include <cstdlib>
+#include <iostream>
+#include <thread>
+
+#include <ignition/common/env.hpp>
+#include <ignition/common/error.hpp>
+#include <ignition/common/log.hpp>
+#include <ignition/db/connection.hpp>
+#include <ignition/db/error.hpp>
+#include <ignition/db/migrations.hpp>
+#include <ignition/db/pool.hpp>
+#include <ignition/http/server.hpp>
+#include <ignition/http/standard_middleware.hpp>
+#include <ignition/migrations/embedded.hpp>
+
+#include "app_config.hpp"
+#include "operations.hpp"
+
+namespace asio = boost::asio;
+using namespace ignition;
+
+namespace {
+
+// Refuses to serve a database whose schema is not exactly this build's: a missing
+// migration would otherwise surface as failing requests.
+void verify_schema(const db::PoolConfig& config) {
+  asio::io_context io;
+  auto check = [&]() -> asio::awaitable<void> {
+    auto connection = co_await db::Connection::connect(io.get_executor(), config.url, config.connect_timeout);
+    co_await db::Migrator(migrations::embedded()).verify(*connection);
+  };
+  auto done = asio::co_spawn(io, check(), asio::use_future);
+  io.run();
+  done.get();
+}
+
+int serve(const api::AppConfig& config) {
+  asio::io_context io(static_cast<int>(config.server.threads));
+  db::Pool pool(io.get_executor(), config.database);
+  auto metrics = std::make_shared<http::Metrics>();
+  api::add_pool_metrics(*metrics, pool);
+
+  http::Router router;
+  api::add_operations_routes(router, {pool, metrics, config.metrics_token});
+
+  http::Pipeline pipeline;
+  pipeline.add(std::make_shared<http::RequestId>())
+      .add(std::make_shared<http::AccessLog>(metrics))
+      .add(std::make_shared<http::SecurityHeaders>(false))
+      .add(std::make_shared<http::ErrorMapping>());
+
+  http::Server server(io, config.server, std::move(router), std::move(pipeline));
+  server.start();
+  log::info("listening", {{"address", config.server.bind},
+                          {"port", server.port()},
+                          {"threads", config.server.threads},
+                          {"app_env", config.app_env}});
+
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  asio::steady_timer drain_deadline(io);
+  signals.async_wait([&](boost::system::error_code ec, int signal) {
+    if (ec) return;
+    log::info("shutting down", {{"signal", signal}});
+    server.shutdown([&io] { io.stop(); });
+    drain_deadline.expires_after(config.server.shutdown_timeout);
+    drain_deadline.async_wait([&io](boost::system::error_code e) {
+      if (!e) {
+        log::warn("shutdown deadline passed with requests in flight");
+        io.stop();
+      }
+    });
+  });
+
+  std::vector<std::jthread> threads;
+  for (std::size_t i = 1; i < config.server.threads; ++i) threads.emplace_back([&io] { io.run(); });
+  io.run();
+  threads.clear();
+  pool.close();
+  log::info("stopped");
+  return 0;
+}
+
+}  // namespace
+
+int main() {
+  api::AppConfig config;
+  try {
+    const char* app_env = std::getenv("APP_ENV");
+    bool production = app_env && std::string_view(app_env) == "production";
+    Env env = Env::from_process(production ? std::nullopt : std::optional<std::filesystem::path>(".env"));
+    config = api::AppConfig::from_env(env);
+    log::configure(config.log_level, config.log_format);
+    for (const auto& key : env.unused(api::config_prefixes())) {
+      log::warn("configuration variable is not used by this build", {{"variable", key}});
+    }
+    verify_schema(config.database);
+  } catch (const db::SchemaMismatch& e) {
+    std::cerr << "ignition-api: schema mismatch: " << e.what() << "\n";
+    return 1;
+  } catch (const DependencyUnavailable& e) {
+    std::cerr << "ignition-api: cannot reach the database: " << e.what() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "ignition-api: " << e.what() << "\n";
+    return 1;
+  }
+  try {
+    return serve(config);
+  } catch (const std::exception& e) {
+    std::cerr << "ignition-api: " << e.what() << "\n";
+    return 1;
+  }
+}

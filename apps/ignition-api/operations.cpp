@@ -1,0 +1,105 @@
+#include "operations.hpp"
+
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json/object.hpp>
+#include <fmt/format.h>
+
+#include <ignition/common/crypto.hpp>
+#include <ignition/common/log.hpp>
+#include <ignition/db/error.hpp>
+#include <ignition/http/response.hpp>
+
+namespace asio = boost::asio;
+using namespace boost::asio::experimental::awaitable_operators;
+
+namespace ignition::api {
+
+namespace {
+// A load balancer wants a quick answer; a database slower than this is not ready.
+constexpr auto ready_check_timeout = std::chrono::seconds(2);
+
+const db::Statement schema_version{"ops_schema_version",
+                                   "SELECT coalesce(max(version), 0) FROM schema_migrations"};
+
+// The schema version, or the reason the database is not usable. Failure is a value:
+// `||` below waits for the first *success*, and a refused connection must not wait
+// for the timer.
+asio::awaitable<std::variant<int, std::string>> check_database(db::Pool& pool) {
+  try {
+    auto result = co_await pool.execute(schema_version);
+    co_return result.one().get<int>(0);
+  } catch (const std::exception& e) {
+    log::warn("readiness check failed", {{"check", "database"}, {"error", e.what()}});
+    co_return std::string("unreachable");
+  }
+}
+
+asio::awaitable<http::Response> ready(db::Pool& pool) {
+  asio::steady_timer timer(co_await asio::this_coro::executor, ready_check_timeout);
+  auto outcome = co_await (check_database(pool) || timer.async_wait(asio::use_awaitable));
+  boost::json::object checks;
+  boost::json::object body;
+  bool ok = false;
+  // `||` flattens the alternatives: int (version), string (failure), monostate (timer).
+  if (auto* version = std::get_if<int>(&outcome)) {
+    checks["database"] = "ok";
+    body["schema_version"] = *version;
+    ok = true;
+  } else if (auto* failure = std::get_if<std::string>(&outcome)) {
+    checks["database"] = *failure;
+  } else {
+    checks["database"] = "timeout";
+  }
+  body["status"] = ok ? "ok" : "unavailable";
+  body["checks"] = std::move(checks);
+  co_return http::json_response(ok ? http::Status::ok : http::Status::service_unavailable, body);
+}
+}  // namespace
+
+void add_operations_routes(http::Router& router, OperationsDeps deps) {
+  router.add(http::Verb::get, "/health", [](http::Request&) -> asio::awaitable<http::Response> {
+    co_return http::json_response(http::Status::ok, {{"status", "ok"}});
+  });
+  router.add(http::Verb::get, "/ready", [&pool = deps.pool](http::Request&) { return ready(pool); });
+  router.add(http::Verb::get, "/metrics",
+             [metrics = deps.metrics, token = deps.metrics_token](http::Request& req) -> asio::awaitable<http::Response> {
+               if (token) {
+                 std::string expected = "Bearer " + token->reveal();
+                 if (!crypto::constant_time_equal(req.header(http::Field::authorization), expected)) {
+                   throw Error(ErrorCode::unauthorized, "metrics need the bearer token");
+                 }
+               }
+               http::Response res(http::Status::ok, 11);
+               res.set(http::Field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+               res.body() = metrics->render();
+               co_return res;
+             });
+}
+
+void add_pool_metrics(http::Metrics& metrics, const db::Pool& pool) {
+  metrics.add_source([&pool](std::string& out) {
+    auto s = pool.stats();
+    out += "# HELP db_pool_connections Database connections by state.\n# TYPE db_pool_connections gauge\n";
+    out += fmt::format("db_pool_connections{{state=\"in_use\"}} {}\n", s.in_use);
+    out += fmt::format("db_pool_connections{{state=\"idle\"}} {}\n", s.idle);
+    out += fmt::format("db_pool_connections{{state=\"open\"}} {}\n", s.size);
+    out += "# HELP db_pool_max_connections Pool size limit.\n# TYPE db_pool_max_connections gauge\n";
+    out += fmt::format("db_pool_max_connections {}\n", s.max_size);
+    out += "# HELP db_pool_waiting Requests waiting for a connection.\n# TYPE db_pool_waiting gauge\n";
+    out += fmt::format("db_pool_waiting {}\n", s.waiting);
+    out += "# HELP db_pool_acquire_timeouts_total Acquires that hit the deadline.\n"
+           "# TYPE db_pool_acquire_timeouts_total counter\n";
+    out += fmt::format("db_pool_acquire_timeouts_total {}\n", s.acquire_timeouts);
+    out += "# HELP db_pool_connections_opened_total Connections opened.\n"
+           "# TYPE db_pool_connections_opened_total counter\n";
+    out += fmt::format("db_pool_connections_opened_total {}\n", s.connections_opened);
+    out += "# HELP db_pool_connections_dropped_total Broken or closed connections discarded.\n"
+           "# TYPE db_pool_connections_dropped_total counter\n";
+    out += fmt::format("db_pool_connections_dropped_total {}\n", s.connections_dropped);
+  });
+}
+
+}  // namespace ignition::api

@@ -1,0 +1,16 @@
+# Every dependency comes from Debian 12 packages (scripts/bootstrap.sh installs them).
+find_package(Boost 1.81 REQUIRED COMPONENTS json url)
+find_package(fmt REQUIRED)
+find_package(OpenSSL 3 REQUIRED)
+find_package(PostgreSQL REQUIRED)
+find_package(Threads REQUIRED)
+if(IGNITION_TESTS)
+  find_package(Catch2 2.13 REQUIRED)
+endif()
+
+# Boost.JSON / Boost.URL are linked as compiled libraries, never header-only.
+add_library(ignition_boost INTERFACE)
+target_link_libraries(ignition_boost INTERFACE Boost::boost Boost::json Boost::url)
+target_compile_definitions(ignition_boost INTERFACE
+  BOOST_ASIO_NO_DEPRECATED
+  BOOST_ASIO_DISABLE_BOOST_COROUTINE)

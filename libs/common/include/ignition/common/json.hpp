@@ -1,0 +1,57 @@
+#pragma once
+/// JSON helpers on Boost.JSON: strict request-body parsing and typed field reading
+/// that collects every field problem into one validation error.
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ignition::json {
+
+/// Parses a request body that must be a JSON object. Throws Error(bad_request) for
+/// invalid UTF-8, invalid JSON, trailing data or a non-object.
+boost::json::object parse_object(std::string_view body);
+
+/// Reads fields of a JSON object. Missing required fields, wrong types and values out
+/// of range are collected; `finish()` also rejects fields nobody asked for and throws
+/// Error(validation_failed) with all problems in `fields`.
+class ObjectReader {
+ public:
+  explicit ObjectReader(const boost::json::object& object) : object_(object) {}
+
+  /// String of [min_len, max_len] Unicode code points.
+  std::optional<std::string> string(std::string_view key, bool required, std::size_t min_len,
+                                    std::size_t max_len);
+  std::optional<std::int64_t> integer(std::string_view key, bool required, std::int64_t min,
+                                      std::int64_t max);
+  std::optional<bool> boolean(std::string_view key, bool required);
+  /// Any JSON value (objects, arrays…), checked by the caller.
+  const boost::json::value* any(std::string_view key, bool required);
+  /// Whether the key is present at all (including as null) — for PATCH semantics.
+  bool has(std::string_view key) const;
+  /// Records a problem found by the caller.
+  void fail(std::string_view key, std::string problem);
+
+  /// Throws Error(validation_failed) if anything failed or an unknown key is present.
+  void finish();
+
+ private:
+  const boost::json::value* lookup(std::string_view key, bool required);
+
+  const boost::json::object& object_;
+  std::set<std::string, std::less<>> seen_;
+  std::map<std::string, std::string> problems_;
+};
+
+/// Number of Unicode code points in valid UTF-8 text.
+std::size_t utf8_length(std::string_view text) noexcept;
+/// Whether `text` is valid UTF-8.
+bool valid_utf8(std::string_view text) noexcept;
+
+}  // namespace ignition::json

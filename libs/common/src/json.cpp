@@ -1,0 +1,143 @@
+#include "ignition/common/json.hpp"
+
+#include <boost/json/parse.hpp>
+#include <fmt/format.h>
+
+#include "ignition/common/error.hpp"
+
+namespace ignition::json {
+namespace {
+
+/// Length of the well-formed UTF-8 sequence at `i` (RFC 3629: no overlongs, surrogates
+/// or code points above U+10FFFF), or 0 when there is none.
+std::size_t sequence_length(std::string_view s, std::size_t i) noexcept {
+  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char lead = byte(i);
+  if (lead < 0x80) return 1;
+  std::size_t n = 0;
+  unsigned char lo = 0x80;  // allowed range of the second byte
+  unsigned char hi = 0xBF;
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    n = 2;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    n = 3;
+    if (lead == 0xE0) lo = 0xA0;
+    if (lead == 0xED) hi = 0x9F;
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    n = 4;
+    if (lead == 0xF0) lo = 0x90;
+    if (lead == 0xF4) hi = 0x8F;
+  } else {
+    return 0;
+  }
+  if (s.size() - i < n || byte(i + 1) < lo || byte(i + 1) > hi) return 0;
+  for (std::size_t k = 2; k < n; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) return 0;
+  }
+  return n;
+}
+
+}  // namespace
+
+std::size_t utf8_length(std::string_view text) noexcept {
+  std::size_t count = 0;
+  for (const char c : text) {
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++count;  // skip continuation bytes
+  }
+  return count;
+}
+
+bool valid_utf8(std::string_view text) noexcept {
+  for (std::size_t i = 0; i < text.size();) {
+    const auto n = sequence_length(text, i);
+    if (n == 0) return false;
+    i += n;
+  }
+  return true;
+}
+
+boost::json::object parse_object(std::string_view body) {
+  if (!valid_utf8(body)) throw Error(ErrorCode::bad_request, "request body is not valid UTF-8");
+  boost::system::error_code ec;
+  boost::json::value value = boost::json::parse(body, ec);
+  if (ec) {
+    throw Error(ErrorCode::bad_request,
+                fmt::format("request body is not valid JSON ({})", ec.message()));
+  }
+  if (!value.is_object()) throw Error(ErrorCode::bad_request, "request body must be a JSON object");
+  return std::move(value.get_object());
+}
+
+const boost::json::value* ObjectReader::lookup(std::string_view key, bool required) {
+  seen_.emplace(key);
+  const auto* value = object_.if_contains(key);
+  if (value == nullptr || value->is_null()) {
+    if (required) fail(key, "is required");
+    return nullptr;
+  }
+  return value;
+}
+
+std::optional<std::string> ObjectReader::string(std::string_view key, bool required,
+                                                std::size_t min_len, std::size_t max_len) {
+  const auto* value = lookup(key, required);
+  if (value == nullptr) return std::nullopt;
+  if (!value->is_string()) {
+    fail(key, "must be a string");
+    return std::nullopt;
+  }
+  const std::string_view text = value->get_string();
+  const auto length = utf8_length(text);
+  if (length < min_len || length > max_len) {
+    fail(key, fmt::format("must be {}..{} characters", min_len, max_len));
+    return std::nullopt;
+  }
+  return std::string(text);
+}
+
+std::optional<std::int64_t> ObjectReader::integer(std::string_view key, bool required,
+                                                  std::int64_t min, std::int64_t max) {
+  const auto* value = lookup(key, required);
+  if (value == nullptr) return std::nullopt;
+  if (!value->is_int64() && !value->is_uint64()) {
+    fail(key, "must be an integer");
+    return std::nullopt;
+  }
+  boost::system::error_code ec;
+  const auto number = value->to_number<std::int64_t>(ec);
+  if (ec || number < min || number > max) {
+    fail(key, fmt::format("must be between {} and {}", min, max));
+    return std::nullopt;
+  }
+  return number;
+}
+
+std::optional<bool> ObjectReader::boolean(std::string_view key, bool required) {
+  const auto* value = lookup(key, required);
+  if (value == nullptr) return std::nullopt;
+  if (!value->is_bool()) {
+    fail(key, "must be a boolean");
+    return std::nullopt;
+  }
+  return value->get_bool();
+}
+
+const boost::json::value* ObjectReader::any(std::string_view key, bool required) {
+  return lookup(key, required);
+}
+
+bool ObjectReader::has(std::string_view key) const { return object_.contains(key); }
+
+void ObjectReader::fail(std::string_view key, std::string problem) {
+  problems_.try_emplace(std::string(key), std::move(problem));  // the first problem wins
+}
+
+void ObjectReader::finish() {
+  for (const auto& entry : object_) {
+    const std::string_view key = entry.key();
+    if (!seen_.contains(key)) fail(key, "unknown field");
+  }
+  if (!problems_.empty()) throw Error("invalid request body", std::move(problems_));
+}
+
+}  // namespace ignition::json

@@ -1,0 +1,150 @@
+#include "ignition/common/time.hpp"
+
+#include <fmt/format.h>
+
+namespace ignition {
+
+using namespace std::chrono;
+
+namespace {
+
+/// A read position in the text being parsed.
+struct Cursor {
+  std::string_view text;
+  std::size_t pos = 0;
+
+  bool done() const noexcept { return pos == text.size(); }
+  bool digit() const noexcept { return pos < text.size() && text[pos] >= '0' && text[pos] <= '9'; }
+  bool eat(char c) noexcept {
+    if (pos == text.size() || text[pos] != c) return false;
+    ++pos;
+    return true;
+  }
+  /// Exactly `width` decimal digits.
+  std::optional<int> number(std::size_t width) noexcept {
+    int value = 0;
+    for (std::size_t i = 0; i < width; ++i, ++pos) {
+      if (!digit()) return std::nullopt;
+      value = value * 10 + (text[pos] - '0');
+    }
+    return value;
+  }
+};
+
+std::optional<year_month_day> parse_ymd(Cursor& c) noexcept {
+  const auto y = c.number(4);
+  if (!y || !c.eat('-')) return std::nullopt;
+  const auto m = c.number(2);
+  if (!m || !c.eat('-')) return std::nullopt;
+  const auto d = c.number(2);
+  if (!d) return std::nullopt;
+  const year_month_day date{year{*y}, month{static_cast<unsigned>(*m)},
+                            day{static_cast<unsigned>(*d)}};
+  if (!date.ok()) return std::nullopt;
+  return date;
+}
+
+/// "YYYY-MM-DD<sep>HH:MM:SS[.fraction]" as if it were UTC; the fraction keeps microseconds.
+std::optional<Timestamp> parse_date_time(Cursor& c, std::string_view separators) noexcept {
+  const auto date = parse_ymd(c);
+  if (!date || c.done() || separators.find(c.text[c.pos]) == std::string_view::npos) {
+    return std::nullopt;
+  }
+  ++c.pos;
+  const auto h = c.number(2);
+  if (!h || !c.eat(':')) return std::nullopt;
+  const auto m = c.number(2);
+  if (!m || !c.eat(':')) return std::nullopt;
+  const auto s = c.number(2);
+  if (!s || *h > 23 || *m > 59 || *s > 59) return std::nullopt;
+  std::int64_t micros = 0;
+  if (c.eat('.')) {
+    int digits = 0;
+    for (; c.digit(); ++c.pos, ++digits) {
+      if (digits < 6) micros = micros * 10 + (c.text[c.pos] - '0');
+    }
+    if (digits == 0 || digits > 9) return std::nullopt;
+    for (; digits < 6; ++digits) micros *= 10;
+  }
+  return Timestamp{sys_days{*date}} + hours{*h} + minutes{*m} + seconds{*s} + microseconds{micros};
+}
+
+/// "+HH:MM" / "-HH:MM" or, when `pg`, Postgres's "+HH[:MM[:SS]]"; returns the offset east of UTC.
+std::optional<seconds> parse_offset(Cursor& c, bool pg) noexcept {
+  const bool negative = c.eat('-');
+  if (!negative && !c.eat('+')) return std::nullopt;
+  const auto h = c.number(2);
+  if (!h) return std::nullopt;
+  int m = 0;
+  int s = 0;
+  if (!pg || !c.done()) {
+    const auto mm = c.eat(':') ? c.number(2) : std::nullopt;
+    if (!mm) return std::nullopt;
+    m = *mm;
+    if (pg && !c.done()) {
+      const auto ss = c.eat(':') ? c.number(2) : std::nullopt;
+      if (!ss) return std::nullopt;
+      s = *ss;
+    }
+  }
+  if (*h > 23 || m > 59 || s > 59) return std::nullopt;
+  const seconds offset = hours{*h} + minutes{m} + seconds{s};
+  return negative ? -offset : offset;
+}
+
+std::string format_with(Timestamp t, char separator, int fraction_digits, std::string_view zone) {
+  const auto day_start = floor<days>(t);
+  const year_month_day date{day_start};
+  const hh_mm_ss tod{t - day_start};
+  auto fraction = tod.subseconds().count();
+  for (int i = fraction_digits; i < 6; ++i) fraction /= 10;
+  return fmt::format("{:04}-{:02}-{:02}{}{:02}:{:02}:{:02}.{:0{}}{}", static_cast<int>(date.year()),
+                     static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
+                     separator, tod.hours().count(), tod.minutes().count(), tod.seconds().count(),
+                     fraction, fraction_digits, zone);
+}
+
+}  // namespace
+
+std::string format_rfc3339(Timestamp t) { return format_with(t, 'T', 3, "Z"); }
+
+std::optional<Timestamp> parse_rfc3339(std::string_view text) noexcept {
+  Cursor c{text};
+  const auto local = parse_date_time(c, "Tt");
+  if (!local) return std::nullopt;
+  seconds offset{0};
+  if (!c.eat('Z') && !c.eat('z')) {
+    const auto parsed = parse_offset(c, false);
+    if (!parsed) return std::nullopt;
+    offset = *parsed;
+  }
+  if (!c.done()) return std::nullopt;
+  return *local - offset;
+}
+
+std::optional<Timestamp> parse_pg_timestamp(std::string_view text) noexcept {
+  Cursor c{text};
+  const auto local = parse_date_time(c, " ");
+  if (!local) return std::nullopt;
+  const auto offset = parse_offset(c, true);
+  if (!offset || !c.done()) return std::nullopt;
+  return *local - *offset;
+}
+
+std::string format_pg_timestamp(Timestamp t) { return format_with(t, ' ', 6, "+00"); }
+
+std::optional<year_month_day> parse_date(std::string_view text) noexcept {
+  Cursor c{text};
+  const auto date = parse_ymd(c);
+  if (!date || !c.done()) return std::nullopt;
+  return date;
+}
+
+std::string format_date(year_month_day d) {
+  return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(d.year()),
+                     static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
+}
+
+Timestamp now() { return floor<microseconds>(Clock::now()); }
+
+}  // namespace ignition

@@ -1,0 +1,170 @@
+#include <catch2/catch.hpp>
+#include <ignition/common/error.hpp>
+#include <ignition/common/json.hpp>
+
+using ignition::Error;
+using ignition::ErrorCode;
+namespace json = ignition::json;
+
+namespace {
+
+Error parse_error(std::string_view body) {
+  try {
+    (void)json::parse_object(body);
+  } catch (const Error& e) {
+    return e;
+  }
+  FAIL("expected ignition::Error for " << body);
+  return Error(ErrorCode::internal, "unreachable");
+}
+
+Error finish_error(json::ObjectReader& reader) {
+  try {
+    reader.finish();
+  } catch (const Error& e) {
+    return e;
+  }
+  FAIL("expected validation error");
+  return Error(ErrorCode::internal, "unreachable");
+}
+
+}  // namespace
+
+TEST_CASE("Error codes map to contract names and statuses") {
+  const std::tuple<ErrorCode, const char*, int> cases[] = {
+      {ErrorCode::unauthorized, "unauthorized", 401},
+      {ErrorCode::csrf_failed, "csrf_failed", 403},
+      {ErrorCode::forbidden, "forbidden", 403},
+      {ErrorCode::not_found, "not_found", 404},
+      {ErrorCode::method_not_allowed, "method_not_allowed", 405},
+      {ErrorCode::request_timeout, "request_timeout", 408},
+      {ErrorCode::conflict, "conflict", 409},
+      {ErrorCode::insufficient_funds, "insufficient_funds", 409},
+      {ErrorCode::payload_too_large, "payload_too_large", 413},
+      {ErrorCode::unsupported_media_type, "unsupported_media_type", 415},
+      {ErrorCode::header_too_large, "header_too_large", 431},
+      {ErrorCode::validation_failed, "validation_failed", 400},
+      {ErrorCode::bad_request, "bad_request", 400},
+      {ErrorCode::rate_limited, "rate_limited", 429},
+      {ErrorCode::internal, "internal", 500},
+      {ErrorCode::unavailable, "unavailable", 503},
+  };
+  for (const auto& [code, name, status] : cases) {
+    CHECK(std::string_view(ignition::to_string(code)) == name);
+    CHECK(ignition::http_status(code) == status);
+    CHECK(Error(code, "m").status() == status);
+  }
+  const Error fields("invalid", {{"title", "is required"}});
+  CHECK(fields.code() == ErrorCode::validation_failed);
+  CHECK(fields.status() == 400);
+  CHECK(std::string_view(fields.what()) == "invalid");
+  CHECK(fields.fields().at("title") == "is required");
+}
+
+TEST_CASE("UTF-8 validation and length") {
+  CHECK(json::valid_utf8(""));
+  CHECK(json::valid_utf8("plain ascii"));
+  CHECK(json::valid_utf8("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x94\xa5"));  // é € 🔥
+  for (const auto* bad : {"\xff", "\xc3", "\xc0\xaf", "\xe0\x80\xaf", "\xed\xa0\x80",
+                          "\xf4\x90\x80\x80", "\xf0\x9f\x94", "\x80", "a\xc3(b"}) {
+    CHECK_FALSE(json::valid_utf8(bad));
+  }
+  CHECK(json::utf8_length("") == 0);
+  CHECK(json::utf8_length("abc") == 3);
+  CHECK(json::utf8_length("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x94\xa5") == 8);
+}
+
+TEST_CASE("parse_object accepts objects only") {
+  const auto object = json::parse_object(R"( {"a": 1, "b": [true, null]} )");
+  CHECK(object.at("a").as_int64() == 1);
+  CHECK(object.at("b").as_array().size() == 2);
+  CHECK(json::parse_object("{}").empty());
+
+  for (const auto* bad :
+       {"", "   ", "[]", "\"text\"", "42", "null", "{", R"({"a":1} x)", R"({"a":1}{})",
+        R"({'a':1})", R"({"a":1,})", "{\"a\":\"\xff\"}", R"({"a": /* c */ 1})"}) {
+    INFO(bad);
+    const auto error = parse_error(bad);
+    CHECK(error.code() == ErrorCode::bad_request);
+    CHECK(error.status() == 400);
+    CHECK_FALSE(std::string_view(error.what()).empty());
+  }
+  CHECK(std::string_view(parse_error("{\"a\":\"\xc3\"}").what()) ==
+        "request body is not valid UTF-8");
+  CHECK(std::string_view(parse_error("[1]").what()) == "request body must be a JSON object");
+}
+
+TEST_CASE("ObjectReader reads valid fields") {
+  const auto object = json::parse_object(
+      R"({"title":"Caf\u00e9","count":7,"big":9007199254740993,"flag":false,"meta":{"x":1},"note":null})");
+  json::ObjectReader reader(object);
+  CHECK(reader.string("title", true, 1, 4) == "Caf\xc3\xa9");  // 4 code points, 5 bytes
+  CHECK(reader.integer("count", true, 0, 10) == 7);
+  CHECK(reader.integer("big", true, 0, INT64_MAX) == 9007199254740993);
+  CHECK(reader.boolean("flag", true) == false);
+  const auto* meta = reader.any("meta", true);
+  REQUIRE(meta);
+  CHECK(meta->is_object());
+  CHECK(reader.has("note"));
+  CHECK_FALSE(reader.has("missing"));
+  CHECK_FALSE(reader.string("note", false, 0, 10));  // null for an optional field
+  CHECK_FALSE(reader.integer("missing", false, 0, 10));
+  CHECK_NOTHROW(reader.finish());
+}
+
+TEST_CASE("ObjectReader collects every problem into one validation error") {
+  const auto object = json::parse_object(R"({
+    "title": "",
+    "name": 5,
+    "long": "abcdef",
+    "count": 1.5,
+    "small": -1,
+    "huge": 18446744073709551615,
+    "flag": "yes",
+    "req_null": null,
+    "extra": 1,
+    "another": "x",
+    "custom": 3
+  })");
+  json::ObjectReader reader(object);
+  CHECK_FALSE(reader.string("title", true, 1, 200));
+  CHECK_FALSE(reader.string("name", true, 1, 200));
+  CHECK_FALSE(reader.string("long", true, 1, 5));
+  CHECK_FALSE(reader.integer("count", true, 0, 10));
+  CHECK_FALSE(reader.integer("small", true, 0, 10));
+  CHECK_FALSE(reader.integer("huge", true, 0, 10));
+  CHECK_FALSE(reader.boolean("flag", true));
+  CHECK_FALSE(reader.string("req_null", true, 0, 10));
+  CHECK_FALSE(reader.string("missing", true, 0, 10));
+  CHECK_FALSE(reader.any("absent", true));
+  CHECK(reader.integer("custom", true, 0, 10) == 3);
+  reader.fail("custom", "must be odd and prime");
+
+  const auto error = finish_error(reader);
+  CHECK(error.code() == ErrorCode::validation_failed);
+  CHECK(error.status() == 400);
+  const std::map<std::string, std::string> expected{
+      {"title", "must be 1..200 characters"},
+      {"name", "must be a string"},
+      {"long", "must be 1..5 characters"},
+      {"count", "must be an integer"},
+      {"small", "must be between 0 and 10"},
+      {"huge", "must be between 0 and 10"},
+      {"flag", "must be a boolean"},
+      {"req_null", "is required"},
+      {"missing", "is required"},
+      {"absent", "is required"},
+      {"custom", "must be odd and prime"},
+      {"extra", "unknown field"},
+      {"another", "unknown field"},
+  };
+  CHECK(error.fields() == expected);
+}
+
+TEST_CASE("ObjectReader::finish rejects unknown fields alone") {
+  const auto object = json::parse_object(R"({"known":1,"typo":2})");
+  json::ObjectReader reader(object);
+  CHECK(reader.integer("known", true, 0, 10) == 1);
+  const auto error = finish_error(reader);
+  CHECK(error.fields() == std::map<std::string, std::string>{{"typo", "unknown field"}});
+}

@@ -1,0 +1,252 @@
+#include <ignition/db/connection.hpp>
+
+#include <libpq-fe.h>
+
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <string>
+#include <unordered_map>
+
+#include <ignition/db/error.hpp>
+
+#include "pg_error.hpp"
+
+namespace asio = boost::asio;
+using namespace boost::asio::experimental::awaitable_operators;
+
+namespace ignition::db {
+
+namespace {
+using Wait = asio::posix::descriptor_base::wait_type;
+
+struct ResultDeleter {
+  void operator()(PGresult* r) const noexcept { PQclear(r); }
+};
+using OwnedResult = std::unique_ptr<PGresult, ResultDeleter>;
+
+// Server notices (e.g. "relation already exists, skipping") are not errors; libpq
+// would print them to stderr, which is not our log format.
+void ignore_notice(void*, const PGresult*) {}
+}  // namespace
+
+struct Connection::Impl {
+  Impl(asio::any_io_executor ex, PGconn* c) : socket(ex), conn(c) {}
+  ~Impl() {
+    // libpq owns the fd: detach it from Asio before PQfinish closes it.
+    if (socket.is_open()) socket.release();
+    PQfinish(conn);
+  }
+
+  // (Re)binds the Asio descriptor to libpq's current socket. During connection
+  // set-up libpq may close its socket and open another with the same number, so
+  // the binding is renewed rather than trusted.
+  void bind_socket() {
+    if (socket.is_open()) socket.release();
+    int fd = PQsocket(conn);
+    if (fd < 0) throw Unavailable("database connection has no socket");
+    socket.assign(fd);
+  }
+
+  [[noreturn]] void fail(const std::string& what) {
+    broken = true;
+    std::string message = PQerrorMessage(conn);
+    while (!message.empty() && message.back() == '\n') message.pop_back();
+    throw Unavailable(what + (message.empty() ? "" : ": " + message));
+  }
+
+  asio::awaitable<void> wait(Wait type) { co_await socket.async_wait(type, asio::use_awaitable); }
+
+  // Runs one protocol exchange. A server error leaves the connection usable; any
+  // other failure (cancelled wait, lost socket) leaves its state unknown, so it is
+  // marked broken and the pool drops it.
+  template <typename T>
+  asio::awaitable<T> guarded(asio::awaitable<T> exchange) {
+    if (broken) throw Unavailable("database connection is broken");
+    try {
+      co_return co_await std::move(exchange);
+    } catch (const Error&) {
+      throw;
+    } catch (...) {
+      broken = true;
+      throw;
+    }
+  }
+
+  // Sends what libpq has buffered. While the server is not reading we must keep
+  // reading ourselves, or both sides could wait on full buffers.
+  asio::awaitable<void> flush() {
+    for (;;) {
+      int r = PQflush(conn);
+      if (r == 0) co_return;
+      if (r < 0) fail("sending to the database failed");
+      auto ready = co_await (wait(Wait::wait_read) || wait(Wait::wait_write));
+      if (ready.index() == 0 && !PQconsumeInput(conn)) fail("reading from the database failed");
+    }
+  }
+
+  // Collects every result of the command in flight. Returns the last successful one;
+  // throws for the first error once the command is fully drained, so the connection
+  // stays usable.
+  asio::awaitable<OwnedResult> read_results() {
+    OwnedResult last;
+    OwnedResult error;
+    for (;;) {
+      while (PQisBusy(conn)) {
+        co_await wait(Wait::wait_read);
+        if (!PQconsumeInput(conn)) fail("reading from the database failed");
+      }
+      OwnedResult r(PQgetResult(conn));
+      if (!r) break;
+      switch (PQresultStatus(r.get())) {
+        case PGRES_COMMAND_OK:
+        case PGRES_TUPLES_OK:
+        case PGRES_EMPTY_QUERY:
+          last = std::move(r);
+          break;
+        default:
+          if (!error) error = std::move(r);
+      }
+    }
+    if (PQstatus(conn) == CONNECTION_BAD) broken = true;
+    if (error) detail::throw_result_error(error.get());
+    if (!last) fail("the database returned no result");
+    co_return last;
+  }
+
+  asio::awaitable<Result> execute_prepared(const Statement& statement, const Params& params);
+  asio::awaitable<Result> execute_text(std::string_view sql, const std::optional<Params>& params);
+  asio::awaitable<std::vector<Notification>> receive_notifications();
+
+  asio::posix::stream_descriptor socket;
+  PGconn* conn;
+  bool broken = false;
+  // Statement name → SQL text, for statements prepared on this connection.
+  std::unordered_map<std::string_view, std::string_view> prepared;
+};
+
+Connection::Connection(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Connection::~Connection() = default;
+
+asio::awaitable<std::unique_ptr<Connection>> Connection::connect(asio::any_io_executor executor,
+                                                                const std::string& url,
+                                                                std::chrono::milliseconds timeout) {
+  // Our settings come after the URL, so they win: results are parsed as UTC ISO text.
+  const char* keys[] = {"dbname", "options", "client_encoding", "fallback_application_name", nullptr};
+  const char* values[] = {url.c_str(), "-c TimeZone=UTC -c DateStyle=ISO,YMD -c IntervalStyle=iso_8601",
+                          "UTF8", "ignition", nullptr};
+  PGconn* raw = PQconnectStartParams(keys, values, 1);
+  if (!raw) throw std::bad_alloc();
+  auto impl = std::make_unique<Impl>(executor, raw);
+  if (PQstatus(raw) == CONNECTION_BAD) impl->fail("cannot connect to the database");
+  PQsetNoticeReceiver(raw, ignore_notice, nullptr);
+
+  // The handshake reports failure as a value: `||` waits for the first *success*,
+  // and a refused connection must fail now, not when the timer fires.
+  auto handshake = [](Impl& c) -> asio::awaitable<std::exception_ptr> {
+    try {
+      PostgresPollingStatusType poll = PGRES_POLLING_WRITING;
+      while (poll != PGRES_POLLING_OK) {
+        if (poll == PGRES_POLLING_FAILED) c.fail("cannot connect to the database");
+        c.bind_socket();
+        co_await c.wait(poll == PGRES_POLLING_READING ? Wait::wait_read : Wait::wait_write);
+        poll = PQconnectPoll(c.conn);
+      }
+    } catch (...) {
+      co_return std::current_exception();
+    }
+    co_return nullptr;
+  };
+  asio::steady_timer timer(executor, timeout);
+  auto outcome = co_await (handshake(*impl) || timer.async_wait(asio::use_awaitable));
+  if (outcome.index() == 1) throw Unavailable("connecting to the database timed out");
+  if (auto failure = std::get<0>(outcome)) std::rethrow_exception(failure);
+  impl->bind_socket();
+  if (PQsetnonblocking(raw, 1) != 0) impl->fail("cannot switch the connection to non-blocking mode");
+  co_return std::unique_ptr<Connection>(new Connection(std::move(impl)));
+}
+
+asio::awaitable<Result> Connection::execute(const Statement& statement, const Params& params) {
+  co_return co_await impl_->guarded(impl_->execute_prepared(statement, params));
+}
+
+asio::awaitable<Result> Connection::query(std::string_view sql, const Params& params) {
+  co_return co_await impl_->guarded(impl_->execute_text(sql, params));
+}
+
+asio::awaitable<void> Connection::run_script(std::string_view sql) {
+  co_await impl_->guarded(impl_->execute_text(sql, std::nullopt));
+}
+
+asio::awaitable<Result> Connection::Impl::execute_prepared(const Statement& statement,
+                                                           const Params& params) {
+  Impl& c = *this;
+  auto it = c.prepared.find(statement.name);
+  if (it == c.prepared.end()) {
+    std::string name(statement.name);
+    std::string sql(statement.sql);
+    if (!PQsendPrepare(c.conn, name.c_str(), sql.c_str(), 0, nullptr)) c.fail("sending to the database failed");
+    co_await c.flush();
+    co_await c.read_results();
+    c.prepared.emplace(statement.name, statement.sql);
+  } else if (it->second.data() != statement.sql.data() && it->second != statement.sql) {
+    throw std::logic_error("two statements share the name " + std::string(statement.name));
+  }
+  std::string name(statement.name);
+  if (!PQsendQueryPrepared(c.conn, name.c_str(), params.size(), params.values(), params.lengths(),
+                           params.formats(), 0)) {
+    c.fail("sending to the database failed");
+  }
+  co_await c.flush();
+  co_return Result((co_await c.read_results()).release());
+}
+
+asio::awaitable<Result> Connection::Impl::execute_text(std::string_view sql,
+                                                       const std::optional<Params>& params) {
+  Impl& c = *this;
+  std::string text(sql);
+  // Without parameters the simple protocol allows several statements (scripts).
+  int sent = params ? PQsendQueryParams(c.conn, text.c_str(), params->size(), nullptr, params->values(),
+                                        params->lengths(), params->formats(), 0)
+                    : PQsendQuery(c.conn, text.c_str());
+  if (!sent) c.fail("sending to the database failed");
+  co_await c.flush();
+  co_return Result((co_await c.read_results()).release());
+}
+
+asio::awaitable<std::vector<Notification>> Connection::wait_notifications() {
+  co_return co_await impl_->guarded(impl_->receive_notifications());
+}
+
+asio::awaitable<std::vector<Notification>> Connection::Impl::receive_notifications() {
+  Impl& c = *this;
+  std::vector<Notification> out;
+  for (;;) {
+    while (PGnotify* n = PQnotifies(c.conn)) {
+      out.push_back({n->relname, n->extra});
+      PQfreemem(n);
+    }
+    if (!out.empty()) co_return out;
+    co_await c.wait(Wait::wait_read);
+    if (!PQconsumeInput(c.conn)) c.fail("reading from the database failed");
+  }
+}
+
+bool Connection::check_alive() {
+  Impl& c = *impl_;
+  if (c.broken) return false;
+  // Reads whatever arrived while idle: after a server restart that is the
+  // termination notice and EOF, which turns the status to CONNECTION_BAD.
+  if (!PQconsumeInput(c.conn) || PQstatus(c.conn) != CONNECTION_OK) c.broken = true;
+  return !c.broken;
+}
+
+bool Connection::broken() const noexcept { return impl_->broken || PQstatus(impl_->conn) != CONNECTION_OK; }
+
+bool Connection::in_transaction() const noexcept {
+  return PQtransactionStatus(impl_->conn) != PQTRANS_IDLE;
+}
+
+}  // namespace ignition::db

@@ -1,0 +1,43 @@
+#pragma once
+/// The request as handlers and middleware see it, and the response type.
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <chrono>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace ignition::http {
+
+namespace beast_http = boost::beast::http;
+using Verb = beast_http::verb;
+using Status = beast_http::status;
+using Field = beast_http::field;
+using Response = beast_http::response<beast_http::string_body>;
+
+struct Request {
+  beast_http::request<beast_http::string_body> message;
+  std::string_view path;   ///< target before '?', not decoded
+  std::string_view query;  ///< target after '?', without it
+  std::string route;       ///< matched template ("/api/v1/focus/{id}"), or "" when none
+  std::vector<std::pair<std::string_view, std::string_view>> params;  ///< path parameters
+  std::string request_id;
+  boost::asio::ip::address peer;
+  std::chrono::steady_clock::time_point received_at;
+
+  Verb method() const { return message.method(); }
+  /// A path parameter by name; "" when absent.
+  std::string_view param(std::string_view name) const;
+  /// A header's value; "" when absent.
+  std::string_view header(Field field) const;
+  std::string_view header(std::string_view name) const;
+};
+
+using Handler = std::function<boost::asio::awaitable<Response>(Request&)>;
+
+}  // namespace ignition::http

@@ -1,0 +1,21 @@
+#pragma once
+/// Building responses: JSON bodies and the contract's error body.
+
+#include <boost/json/value.hpp>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include <ignition/common/error.hpp>
+#include <ignition/http/request.hpp>
+
+namespace ignition::http {
+
+/// `application/json; charset=utf-8` with the serialised value.
+Response json_response(Status status, const boost::json::value& body);
+/// `{"error","code","request_id"[,"fields"]}` with the code's status.
+Response error_response(const Request& request, ErrorCode code, std::string_view message,
+                        const std::map<std::string, std::string>& fields = {});
+Response error_response(const Request& request, const Error& error);
+
+}  // namespace ignition::http

@@ -1,0 +1,85 @@
+#include <ignition/http/metrics.hpp>
+
+#include <array>
+#include <fmt/format.h>
+
+namespace ignition::http {
+
+namespace {
+constexpr std::array<double, 13> bucket_bounds = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
+                                                  0.25,  0.5,    1.0,   2.5,  5.0,   10.0};
+
+// Label values come from route templates and method names; escape anyway.
+std::string escape_label(std::string_view v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\\' || c == '"') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+}  // namespace
+
+struct Metrics::Series {
+  std::string labels;  // route="...",method="...",status="..."
+  std::uint64_t count = 0;
+  double sum = 0;
+  std::array<std::uint64_t, bucket_bounds.size()> buckets{};
+};
+
+Metrics::Metrics() = default;
+Metrics::~Metrics() = default;
+
+void Metrics::observe_request(std::string_view route, std::string_view method, unsigned status, double seconds) {
+  std::string key = fmt::format("{}\x1f{}\x1f{}", route, method, status);
+  std::lock_guard lock(mutex_);
+  auto it = series_.find(key);
+  if (it == series_.end()) {
+    auto s = std::make_unique<Series>();
+    s->labels = fmt::format("route=\"{}\",method=\"{}\",status=\"{}\"",
+                            escape_label(route.empty() ? "unmatched" : route), escape_label(method), status);
+    it = series_.emplace(std::move(key), std::move(s)).first;
+  }
+  Series& s = *it->second;
+  ++s.count;
+  s.sum += seconds;
+  for (std::size_t i = 0; i < bucket_bounds.size(); ++i) {
+    if (seconds <= bucket_bounds[i]) ++s.buckets[i];
+  }
+}
+
+void Metrics::add_source(std::function<void(std::string&)> render) {
+  std::lock_guard lock(mutex_);
+  sources_.push_back(std::move(render));
+}
+
+std::string Metrics::render() const {
+  std::string out;
+  std::vector<std::function<void(std::string&)>> sources;
+  {
+    std::lock_guard lock(mutex_);
+    out += "# HELP http_requests_total Requests answered, by route template, method and status.\n";
+    out += "# TYPE http_requests_total counter\n";
+    for (const auto& [_, s] : series_) out += fmt::format("http_requests_total{{{}}} {}\n", s->labels, s->count);
+    out += "# HELP http_request_duration_seconds Time from request head to response.\n";
+    out += "# TYPE http_request_duration_seconds histogram\n";
+    for (const auto& [_, s] : series_) {
+      for (std::size_t i = 0; i < bucket_bounds.size(); ++i) {
+        out += fmt::format("http_request_duration_seconds_bucket{{{},le=\"{}\"}} {}\n", s->labels, bucket_bounds[i],
+                           s->buckets[i]);
+      }
+      out += fmt::format("http_request_duration_seconds_bucket{{{},le=\"+Inf\"}} {}\n", s->labels, s->count);
+      out += fmt::format("http_request_duration_seconds_sum{{{}}} {}\n", s->labels, s->sum);
+      out += fmt::format("http_request_duration_seconds_count{{{}}} {}\n", s->labels, s->count);
+    }
+    sources = sources_;
+  }
+  for (const auto& source : sources) source(out);
+  return out;
+}
+
+}  // namespace ignition::http

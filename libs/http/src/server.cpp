@@ -1,0 +1,352 @@
+#include <ignition/http/server.hpp>
+
+#include <atomic>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <mutex>
+#include <thread>
+#include <unordered_set>
+
+#include <ignition/common/env.hpp>
+#include <ignition/common/error.hpp>
+#include <ignition/common/log.hpp>
+#include <ignition/http/response.hpp>
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+using Strand = asio::strand<asio::any_io_executor>;
+
+namespace ignition::http {
+
+ServerConfig ServerConfig::from_env(const Env& env, bool production) {
+  ServerConfig c;
+  c.bind = env.string("BIND", production ? "0.0.0.0" : "127.0.0.1");
+  c.port = static_cast<std::uint16_t>(env.integer("PORT", 8080, 0, 65535));
+  auto cores = static_cast<std::int64_t>(std::max(1u, std::thread::hardware_concurrency()));
+  c.threads = static_cast<std::size_t>(env.integer("THREADS", cores, 1, 256));
+  c.max_body_bytes = static_cast<std::size_t>(env.integer("HTTP_MAX_BODY", 1024 * 1024, 1024, 1LL << 30));
+  c.idle_timeout = env.duration("HTTP_IDLE_TIMEOUT", c.idle_timeout);
+  c.read_timeout = env.duration("HTTP_READ_TIMEOUT", c.read_timeout);
+  c.request_timeout = env.duration("HTTP_REQUEST_TIMEOUT", c.request_timeout);
+  c.shutdown_timeout = env.duration("HTTP_SHUTDOWN_TIMEOUT", c.shutdown_timeout);
+  return c;
+}
+
+namespace {
+
+enum class Phase { idle, reading, handling, writing };
+
+// One client connection. All its state lives on its strand: the session coroutine,
+// the watchdog timer and the shutdown notice, so none of them needs a lock.
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(tcp::socket socket, const ServerConfig& config, const Router& router, const Pipeline& pipeline)
+      : socket_(std::move(socket)), watchdog_(socket_.get_executor()), config_(config), router_(router),
+        pipeline_(pipeline) {}
+
+  asio::awaitable<void> run();
+
+  // Called on the strand: close if idle between requests, else after the current one.
+  void stop() {
+    stopping_ = true;
+    if (phase_ == Phase::idle) socket_.cancel();
+  }
+
+  asio::cancellation_signal& cancel_signal() { return cancel_; }
+  tcp::socket& socket() { return socket_; }
+
+ private:
+  // The watchdog: one timer per connection, moved forward by phase. When a phase
+  // overruns, reads and writes are cut by cancelling the socket, and a handler by
+  // cancelling the coroutine (its database waits end and it answers 503).
+  void arm(std::chrono::milliseconds budget) {
+    deadline_ = std::chrono::steady_clock::now() + budget;
+    if (!watching_ || deadline_ < watchdog_.expiry()) watch();
+  }
+  void watch() {
+    watching_ = true;
+    watchdog_.expires_at(deadline_);
+    watchdog_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+      if (ec == asio::error::operation_aborted) return;  // re-armed or closed
+      self->watching_ = false;
+      if (self->closed_) return;
+      if (std::chrono::steady_clock::now() < self->deadline_) return self->watch();
+      self->expired_ = true;
+      if (self->phase_ == Phase::handling) {
+        self->cancel_.emit(asio::cancellation_type::terminal);
+      } else {
+        boost::system::error_code ignored;
+        self->socket_.cancel(ignored);
+      }
+    });
+  }
+
+  asio::awaitable<Response> respond(Request& request);
+  asio::awaitable<Response> reject(Request& request, ErrorCode code, std::string message);
+  asio::awaitable<bool> write(Response& response, bool keep_alive, bool head = false);
+
+  tcp::socket socket_;
+  asio::steady_timer watchdog_;
+  asio::cancellation_signal cancel_;
+  const ServerConfig& config_;
+  const Router& router_;
+  const Pipeline& pipeline_;
+  std::chrono::steady_clock::time_point deadline_;
+  Phase phase_ = Phase::idle;
+  bool watching_ = false;
+  bool expired_ = false;
+  bool stopping_ = false;
+  bool closed_ = false;
+};
+
+Request make_request(const tcp::socket& socket) {
+  Request r;
+  boost::system::error_code ec;
+  auto endpoint = socket.remote_endpoint(ec);
+  if (!ec) r.peer = endpoint.address();
+  r.received_at = std::chrono::steady_clock::now();
+  return r;
+}
+
+// Runs a request that never reached a handler (malformed, too large, too slow)
+// through the pipeline anyway, so it gets a request id, a log line and the headers.
+asio::awaitable<Response> Connection::reject(Request& request, ErrorCode code, std::string message) {
+  Handler fail = [code, message](Request&) -> asio::awaitable<Response> { throw Error(code, message); };
+  co_return co_await pipeline_.run(request, fail);
+}
+
+asio::awaitable<Response> Connection::respond(Request& request) {
+  std::string_view target = request.message.target();
+  auto q = target.find('?');
+  request.path = target.substr(0, q);
+  request.query = q == std::string_view::npos ? std::string_view{} : target.substr(q + 1);
+  if (request.path.empty() || request.path.front() != '/') {
+    co_return co_await reject(request, ErrorCode::bad_request, "request target must be an absolute path");
+  }
+  auto match = router_.match(request);
+  request.route = std::string(match.route);
+  if (match.handler) co_return co_await pipeline_.run(request, *match.handler);
+  if (!match.allow.empty()) {
+    Handler wrong_method = [allow = match.allow](Request& r) -> asio::awaitable<Response> {
+      Response res = error_response(r, ErrorCode::method_not_allowed, "method not allowed on this path");
+      res.set(Field::allow, allow);
+      co_return res;
+    };
+    co_return co_await pipeline_.run(request, wrong_method);
+  }
+  co_return co_await reject(request, ErrorCode::not_found, "no such route");
+}
+
+asio::awaitable<bool> Connection::write(Response& response, bool keep_alive, bool head) {
+  phase_ = Phase::writing;
+  arm(config_.read_timeout);
+  response.keep_alive(keep_alive);
+  response.prepare_payload();
+  if (head) {
+    // HEAD: the GET handler's headers, Content-Length included, and no body.
+    auto length = response.body().size();
+    response.body().clear();
+    response.content_length(length);
+  }
+  auto [ec, n] = co_await beast_http::async_write(socket_, response, asio::as_tuple(asio::use_awaitable));
+  co_return !ec && keep_alive;
+}
+
+asio::awaitable<void> Connection::run() {
+  boost::beast::flat_buffer buffer;
+  for (;;) {
+    // Idle: wait for the first byte of the next request (silently closed on timeout).
+    phase_ = Phase::idle;
+    if (stopping_) break;
+    if (buffer.size() == 0) {
+      arm(config_.idle_timeout);
+      auto [ec] = co_await socket_.async_wait(tcp::socket::wait_read, asio::as_tuple(asio::use_awaitable));
+      if (ec || stopping_ || expired_) break;
+    }
+
+    phase_ = Phase::reading;
+    arm(config_.read_timeout);
+    beast_http::request_parser<beast_http::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(config_.max_header_bytes));
+    parser.body_limit(config_.max_body_bytes);
+    Request request = make_request(socket_);
+    std::optional<std::pair<ErrorCode, std::string>> rejection;
+
+    auto [ec, n] = co_await beast_http::async_read_header(socket_, buffer, parser, asio::as_tuple(asio::use_awaitable));
+    if (!ec) {
+      auto length = parser.content_length();
+      if (length && *length > config_.max_body_bytes) {
+        rejection.emplace(ErrorCode::payload_too_large, "request body is too large");
+      } else {
+        std::tie(ec, n) = co_await beast_http::async_read(socket_, buffer, parser, asio::as_tuple(asio::use_awaitable));
+      }
+    }
+    if (ec == beast_http::error::end_of_stream || (ec && !expired_ && buffer.size() == 0 && !parser.got_some())) break;
+    if (ec) {
+      if (expired_) rejection.emplace(ErrorCode::request_timeout, "request was not received in time");
+      else if (ec == beast_http::error::header_limit) rejection.emplace(ErrorCode::header_too_large, "request header is too large");
+      else if (ec == beast_http::error::body_limit) rejection.emplace(ErrorCode::payload_too_large, "request body is too large");
+      else if (ec == asio::error::operation_aborted || ec == asio::error::connection_reset) break;
+      else rejection.emplace(ErrorCode::bad_request, "malformed request");
+    }
+
+    phase_ = Phase::handling;
+    arm(config_.request_timeout);
+    Response response;
+    if (rejection) {
+      // Whatever the parser understood is kept for the log line.
+      if (parser.is_header_done()) request.message = parser.release();
+      expired_ = false;
+      response = co_await reject(request, rejection->first, rejection->second);
+      co_await write(response, false);
+      break;
+    }
+    request.message = parser.release();
+    try {
+      response = co_await respond(request);
+    } catch (const std::exception& e) {
+      log::error("request failed outside the pipeline", {{"error", e.what()}});
+      response = error_response(request, ErrorCode::internal, "internal error");
+    }
+    // A deadline cancellation is answered (503) above; reset it to write the reply.
+    co_await asio::this_coro::reset_cancellation_state();
+    bool keep_alive = request.message.keep_alive() && !stopping_ && !expired_;
+    if (!co_await write(response, keep_alive, request.method() == Verb::head)) break;
+  }
+  closed_ = true;
+  boost::system::error_code ignored;
+  watchdog_.cancel();
+  socket_.shutdown(tcp::socket::shutdown_send, ignored);
+  socket_.close(ignored);
+}
+
+}  // namespace
+
+struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
+  Impl(asio::io_context& context, ServerConfig c, Router r, Pipeline p)
+      : io(context), config(std::move(c)), router(std::move(r)), pipeline(std::move(p)),
+        acceptor(asio::make_strand(context)) {}
+
+  asio::awaitable<void> accept_loop();
+  void connection_closed(Connection* c);
+
+  asio::io_context& io;
+  ServerConfig config;
+  Router router;
+  Pipeline pipeline;
+  tcp::acceptor acceptor;
+  std::uint16_t port = 0;
+
+  std::mutex mutex;
+  std::unordered_set<std::shared_ptr<Connection>> connections;
+  bool shutting_down = false;
+  std::function<void()> drained;
+};
+
+asio::awaitable<void> Server::Impl::accept_loop() {
+  auto self = shared_from_this();
+  asio::steady_timer backoff(acceptor.get_executor());
+  for (;;) {
+    auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(io), asio::as_tuple(asio::use_awaitable));
+    if (ec == asio::error::operation_aborted || !acceptor.is_open()) break;
+    if (ec) {
+      // e.g. out of file descriptors: wait a little instead of spinning.
+      log::warn("accept failed", {{"error", ec.message()}});
+      backoff.expires_after(std::chrono::milliseconds(50));
+      co_await backoff.async_wait(asio::as_tuple(asio::use_awaitable));
+      continue;
+    }
+    boost::system::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
+    auto connection = std::make_shared<Connection>(std::move(socket), config, router, pipeline);
+    {
+      std::lock_guard lock(mutex);
+      if (shutting_down) continue;
+      connections.insert(connection);
+    }
+    auto executor = connection->socket().get_executor();
+    asio::co_spawn(executor, connection->run(),
+                   asio::bind_cancellation_slot(connection->cancel_signal().slot(),
+                                                [self, c = connection.get()](std::exception_ptr e) {
+                                                  if (e) {
+                                                    try {
+                                                      std::rethrow_exception(e);
+                                                    } catch (const std::exception& ex) {
+                                                      log::error("connection failed", {{"error", ex.what()}});
+                                                    }
+                                                  }
+                                                  self->connection_closed(c);
+                                                }));
+  }
+}
+
+void Server::Impl::connection_closed(Connection* c) {
+  std::function<void()> done;
+  {
+    std::lock_guard lock(mutex);
+    std::erase_if(connections, [c](const auto& p) { return p.get() == c; });
+    if (shutting_down && connections.empty() && drained) done = std::exchange(drained, nullptr);
+  }
+  if (done) done();
+}
+
+Server::Server(asio::io_context& io, ServerConfig config, Router router, Pipeline pipeline)
+    : impl_(std::make_shared<Impl>(io, std::move(config), std::move(router), std::move(pipeline))) {}
+
+Server::~Server() = default;
+
+void Server::start() {
+  boost::system::error_code ec;
+  auto address = asio::ip::make_address(impl_->config.bind, ec);
+  if (ec) throw std::runtime_error("BIND is not an IP address: " + impl_->config.bind);
+  tcp::endpoint endpoint(address, impl_->config.port);
+  auto& acceptor = impl_->acceptor;
+  acceptor.open(endpoint.protocol());
+  acceptor.set_option(tcp::acceptor::reuse_address(true));
+  acceptor.bind(endpoint, ec);
+  if (ec) {
+    throw std::runtime_error("cannot listen on " + impl_->config.bind + ":" + std::to_string(impl_->config.port) +
+                             ": " + ec.message());
+  }
+  acceptor.listen(asio::socket_base::max_listen_connections);
+  impl_->port = acceptor.local_endpoint().port();
+  asio::co_spawn(acceptor.get_executor(), impl_->accept_loop(), asio::detached);
+}
+
+std::uint16_t Server::port() const noexcept { return impl_->port; }
+
+void Server::shutdown(std::function<void()> drained) {
+  auto impl = impl_;
+  asio::post(impl->acceptor.get_executor(), [impl] {
+    boost::system::error_code ignored;
+    impl->acceptor.close(ignored);
+  });
+  std::vector<std::shared_ptr<Connection>> open;
+  {
+    std::lock_guard lock(impl->mutex);
+    impl->shutting_down = true;
+    open.assign(impl->connections.begin(), impl->connections.end());
+    if (!open.empty()) impl->drained = std::move(drained);
+  }
+  if (open.empty()) {
+    if (drained) drained();
+    return;
+  }
+  for (auto& c : open) asio::post(c->socket().get_executor(), [c] { c->stop(); });
+}
+
+}  // namespace ignition::http

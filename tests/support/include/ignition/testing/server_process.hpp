@@ -1,0 +1,60 @@
+#pragma once
+// The built ignition-api binary as a child process, and a small HTTP client for it.
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+
+namespace ignition::testing {
+
+class ServerProcess {
+ public:
+  /// Starts ignition-api with exactly `env` (plus PATH) and PORT=0, and waits for its
+  /// "listening" line. Throws with the server's output if it exits or stays silent.
+  explicit ServerProcess(std::map<std::string, std::string> env);
+  ~ServerProcess();
+
+  std::uint16_t port() const noexcept { return port_; }
+  /// Everything the server printed so far (stdout and stderr).
+  std::string output() const;
+  /// Sends `signal` and waits for the exit status (-1 on timeout).
+  int stop(int signal, std::chrono::seconds timeout = std::chrono::seconds(30));
+  bool running();
+
+ private:
+  int pid_ = -1;
+  std::uint16_t port_ = 0;
+  std::filesystem::path log_;
+};
+
+/// Runs ignition-api to completion (for start-up failures): exit code and output.
+std::pair<int, std::string> run_server_expecting_exit(std::map<std::string, std::string> env,
+                                                      std::chrono::seconds timeout = std::chrono::seconds(30));
+
+struct HttpResult {
+  int status = 0;
+  std::map<std::string, std::string> headers;  ///< lower-case names
+  std::string body;
+  std::string header(const std::string& lower_name) const {
+    auto it = headers.find(lower_name);
+    return it == headers.end() ? "" : it->second;
+  }
+};
+
+/// One request on a new connection.
+HttpResult http_request(std::uint16_t port, const std::string& method, const std::string& target,
+                        const std::map<std::string, std::string>& headers = {}, const std::string& body = "");
+
+/// Writes raw bytes (optionally one at a time with a delay) and returns everything the
+/// server sends until it closes the connection or `timeout` passes.
+std::string raw_exchange(std::uint16_t port, const std::string& bytes,
+                         std::chrono::milliseconds timeout = std::chrono::seconds(10),
+                         std::chrono::milliseconds delay_per_byte = std::chrono::milliseconds(0));
+
+/// Status code of a raw HTTP response ("HTTP/1.1 404 …" → 404), 0 if none.
+int status_of(const std::string& raw_response);
+
+}  // namespace ignition::testing
