@@ -68,10 +68,11 @@ void shell(const std::string& command) {
   if (status != 0) throw std::runtime_error(command + " failed: " + output);
 }
 
-TestDatabase::TestDatabase(std::string_view hint) {
+TestDatabase::TestDatabase(std::string_view hint, Schema schema) {
   static std::atomic<int> counter{0};
   name_ = "t_" + std::string(hint) + "_" + std::to_string(getpid()) + "_" + std::to_string(counter++);
-  exec(admin_conninfo(), "CREATE DATABASE \"" + name_ + "\" TEMPLATE ignition_template");
+  std::string tmpl = schema == Schema::migrated ? "ignition_template" : "template1";
+  exec(admin_conninfo(), "CREATE DATABASE \"" + name_ + "\" TEMPLATE " + tmpl);
   url_ = with_dbname(admin_conninfo(), name_);
 }
 

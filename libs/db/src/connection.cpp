@@ -9,6 +9,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <string>
 #include <unordered_map>
+#include <variant>
 
 #include <ignition/db/error.hpp>
 
@@ -57,22 +58,20 @@ struct Connection::Impl {
     throw Unavailable(what + (message.empty() ? "" : ": " + message));
   }
 
-  asio::awaitable<void> wait(Wait type) { co_await socket.async_wait(type, asio::use_awaitable); }
-
-  // Runs one protocol exchange. A server error leaves the connection usable; any
-  // other failure (cancelled wait, lost socket) leaves its state unknown, so it is
-  // marked broken and the pool drops it.
-  template <typename T>
-  asio::awaitable<T> guarded(asio::awaitable<T> exchange) {
-    if (broken) throw Unavailable("database connection is broken");
+  // Any failure while waiting (cancelled, socket error) leaves the protocol state
+  // unknown, so the connection is marked broken and the pool drops it. Server errors
+  // (a failed statement) arrive as results instead and leave it usable.
+  asio::awaitable<void> wait(Wait type) {
     try {
-      co_return co_await std::move(exchange);
-    } catch (const Error&) {
-      throw;
+      co_await socket.async_wait(type, asio::use_awaitable);
     } catch (...) {
       broken = true;
       throw;
     }
+  }
+
+  void check_usable() const {
+    if (broken) throw Unavailable("database connection is broken");
   }
 
   // Sends what libpq has buffered. While the server is not reading we must keep
@@ -82,7 +81,16 @@ struct Connection::Impl {
       int r = PQflush(conn);
       if (r == 0) co_return;
       if (r < 0) fail("sending to the database failed");
-      auto ready = co_await (wait(Wait::wait_read) || wait(Wait::wait_write));
+      // Whichever readiness comes first wins; the other wait is cancelled, which must
+      // not count as a failure, so the raw socket waits are used here.
+      std::variant<std::monostate, std::monostate> ready;
+      try {
+        ready = co_await (socket.async_wait(Wait::wait_read, asio::use_awaitable) ||
+                          socket.async_wait(Wait::wait_write, asio::use_awaitable));
+      } catch (...) {
+        broken = true;
+        throw;
+      }
       if (ready.index() == 0 && !PQconsumeInput(conn)) fail("reading from the database failed");
     }
   }
@@ -117,7 +125,7 @@ struct Connection::Impl {
   }
 
   asio::awaitable<Result> execute_prepared(const Statement& statement, const Params& params);
-  asio::awaitable<Result> execute_text(std::string_view sql, const std::optional<Params>& params);
+  asio::awaitable<Result> execute_text(std::string_view sql, std::optional<Params> params);
   asio::awaitable<std::vector<Notification>> receive_notifications();
 
   asio::posix::stream_descriptor socket;
@@ -131,7 +139,7 @@ Connection::Connection(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Connection::~Connection() = default;
 
 asio::awaitable<std::unique_ptr<Connection>> Connection::connect(asio::any_io_executor executor,
-                                                                const std::string& url,
+                                                                std::string url,
                                                                 std::chrono::milliseconds timeout) {
   // Our settings come after the URL, so they win: results are parsed as UTC ISO text.
   const char* keys[] = {"dbname", "options", "client_encoding", "fallback_application_name", nullptr};
@@ -168,16 +176,24 @@ asio::awaitable<std::unique_ptr<Connection>> Connection::connect(asio::any_io_ex
   co_return std::unique_ptr<Connection>(new Connection(std::move(impl)));
 }
 
-asio::awaitable<Result> Connection::execute(const Statement& statement, const Params& params) {
-  co_return co_await impl_->guarded(impl_->execute_prepared(statement, params));
+// Note on style: every co_await here stands alone in a statement. GCC 12 mishandles
+// temporaries with destructors inside larger co_await expressions.
+asio::awaitable<Result> Connection::execute(const Statement& statement, Params params) {
+  impl_->check_usable();
+  auto result = co_await impl_->execute_prepared(statement, params);
+  co_return result;
 }
 
-asio::awaitable<Result> Connection::query(std::string_view sql, const Params& params) {
-  co_return co_await impl_->guarded(impl_->execute_text(sql, params));
+asio::awaitable<Result> Connection::query(std::string_view sql, Params params) {
+  impl_->check_usable();
+  std::optional<Params> bound(std::move(params));
+  auto result = co_await impl_->execute_text(sql, std::move(bound));
+  co_return result;
 }
 
 asio::awaitable<void> Connection::run_script(std::string_view sql) {
-  co_await impl_->guarded(impl_->execute_text(sql, std::nullopt));
+  impl_->check_usable();
+  co_await impl_->execute_text(sql, std::nullopt);
 }
 
 asio::awaitable<Result> Connection::Impl::execute_prepared(const Statement& statement,
@@ -200,11 +216,11 @@ asio::awaitable<Result> Connection::Impl::execute_prepared(const Statement& stat
     c.fail("sending to the database failed");
   }
   co_await c.flush();
-  co_return Result((co_await c.read_results()).release());
+  auto raw = co_await c.read_results();
+  co_return Result(raw.release());
 }
 
-asio::awaitable<Result> Connection::Impl::execute_text(std::string_view sql,
-                                                       const std::optional<Params>& params) {
+asio::awaitable<Result> Connection::Impl::execute_text(std::string_view sql, std::optional<Params> params) {
   Impl& c = *this;
   std::string text(sql);
   // Without parameters the simple protocol allows several statements (scripts).
@@ -213,11 +229,14 @@ asio::awaitable<Result> Connection::Impl::execute_text(std::string_view sql,
                     : PQsendQuery(c.conn, text.c_str());
   if (!sent) c.fail("sending to the database failed");
   co_await c.flush();
-  co_return Result((co_await c.read_results()).release());
+  auto raw = co_await c.read_results();
+  co_return Result(raw.release());
 }
 
 asio::awaitable<std::vector<Notification>> Connection::wait_notifications() {
-  co_return co_await impl_->guarded(impl_->receive_notifications());
+  impl_->check_usable();
+  auto received = co_await impl_->receive_notifications();
+  co_return received;
 }
 
 asio::awaitable<std::vector<Notification>> Connection::Impl::receive_notifications() {
@@ -237,9 +256,12 @@ asio::awaitable<std::vector<Notification>> Connection::Impl::receive_notificatio
 bool Connection::check_alive() {
   Impl& c = *impl_;
   if (c.broken) return false;
-  // Reads whatever arrived while idle: after a server restart that is the
-  // termination notice and EOF, which turns the status to CONNECTION_BAD.
-  if (!PQconsumeInput(c.conn) || PQstatus(c.conn) != CONNECTION_OK) c.broken = true;
+  // Reads whatever arrived while idle. After a server restart or a terminated
+  // backend that is a FATAL notice, then EOF; libpq sees the EOF only on the read
+  // after the one that returned the notice, hence two reads (each a cheap recv).
+  for (int i = 0; i < 2 && !c.broken; ++i) {
+    if (!PQconsumeInput(c.conn) || PQstatus(c.conn) != CONNECTION_OK) c.broken = true;
+  }
   return !c.broken;
 }
 

@@ -4,6 +4,7 @@
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <deque>
@@ -25,23 +26,21 @@ PoolConfig PoolConfig::from_env(const Env& env) {
   return c;
 }
 
-namespace {
 // A coroutine queued for a connection. Its timer is the deadline and the wake-up
 // call: whoever hands it a connection (or a free slot) cancels the timer. Every
 // access to the timer happens under the pool mutex, including the start of the wait.
-struct Waiter {
+struct Pool::Waiter {
   explicit Waiter(const asio::any_io_executor& ex) : timer(ex) {}
   asio::steady_timer timer;
   std::unique_ptr<Connection> connection;  // handed over by release()
   bool may_open = false;                   // a slot freed up: open a new connection
   bool woken = false;
 };
-}  // namespace
 
 struct Pool::State {
   mutable std::mutex mutex;
   std::deque<std::unique_ptr<Connection>> idle;
-  std::deque<std::shared_ptr<Waiter>> waiters;
+  std::deque<std::shared_ptr<Pool::Waiter>> waiters;
   std::size_t open = 0;  // connections open or being opened
   std::size_t in_use = 0;
   bool closed = false;
@@ -68,69 +67,95 @@ Pool::Pool(asio::any_io_executor executor, PoolConfig config)
 
 Pool::~Pool() { close(); }
 
+// What a coroutine gets when it asks for a connection: one from the idle list, a free
+// slot to open one in (both out-params empty), or a place in the queue.
+void Pool::claim(std::unique_ptr<Connection>& connection, std::shared_ptr<Waiter>& waiter) {
+  std::vector<std::unique_ptr<Connection>> dead;  // closed after the lock is released
+  std::lock_guard lock(state_->mutex);
+  if (state_->closed) throw Unavailable("database pool is closed");
+  while (!state_->idle.empty()) {
+    auto c = std::move(state_->idle.back());  // most recently used: warm caches
+    state_->idle.pop_back();
+    if (c->check_alive()) {
+      ++state_->in_use;
+      connection = std::move(c);
+      return;
+    }
+    --state_->open;
+    ++state_->dropped;
+    dead.push_back(std::move(c));
+  }
+  if (state_->open < config_.size) {
+    ++state_->open;  // the caller opens a connection in this slot
+  } else {
+    waiter = std::make_shared<Waiter>(executor_);
+    waiter->timer.expires_after(config_.acquire_timeout);
+    state_->waiters.push_back(waiter);
+  }
+}
+
+// After the waiter woke: the handed-over connection, or nullptr when it got a slot to
+// open one in. Throws when it timed out or was cancelled.
+std::unique_ptr<Connection> Pool::collect(const std::shared_ptr<Waiter>& waiter, boost::system::error_code ec) {
+  std::lock_guard lock(state_->mutex);
+  if (waiter->connection) return std::move(waiter->connection);
+  if (waiter->may_open) return nullptr;
+  std::erase(state_->waiters, waiter);
+  if (ec == asio::error::operation_aborted && std::chrono::steady_clock::now() < waiter->timer.expiry()) {
+    throw boost::system::system_error(ec);  // the caller was cancelled
+  }
+  ++state_->acquire_timeouts;
+  throw PoolTimeout("no database connection became free in time");
+}
+
 asio::awaitable<PooledConnection> Pool::acquire() {
+  std::unique_ptr<Connection> connection;
   std::shared_ptr<Waiter> waiter;
-  std::vector<std::unique_ptr<Connection>> dead;  // closed outside the lock
-  {
-    std::lock_guard lock(state_->mutex);
-    if (state_->closed) throw Unavailable("database pool is closed");
-    while (!state_->idle.empty()) {
-      auto c = std::move(state_->idle.back());  // most recently used: warm caches
-      state_->idle.pop_back();
-      if (c->check_alive()) {
-        ++state_->in_use;
-        co_return PooledConnection(this, std::move(c));
-      }
-      --state_->open;
-      ++state_->dropped;
-      dead.push_back(std::move(c));
-    }
-    if (state_->open < config_.size) {
-      ++state_->open;
-    } else {
-      waiter = std::make_shared<Waiter>(executor_);
-      waiter->timer.expires_after(config_.acquire_timeout);
-      state_->waiters.push_back(waiter);
-    }
-  }
-  dead.clear();
-
+  claim(connection, waiter);
   if (waiter) {
-    auto token = asio::as_tuple(asio::use_awaitable);
-    auto [ec] = co_await asio::async_initiate<decltype(token), void(boost::system::error_code)>(
-        [this, waiter](auto handler) {
-          std::lock_guard lock(state_->mutex);
-          waiter->timer.async_wait(std::move(handler));
-          if (waiter->woken) waiter->timer.cancel();
-        },
-        token);
-    std::lock_guard lock(state_->mutex);
-    if (waiter->connection) {
-      co_return PooledConnection(this, std::move(waiter->connection));
-    }
-    if (!waiter->may_open) {
-      std::erase(state_->waiters, waiter);
-      if (ec == asio::error::operation_aborted) throw boost::system::system_error(ec);
-      ++state_->acquire_timeouts;
-      throw PoolTimeout("no database connection became free in time");
-    }
+    auto ec = co_await wait_in_queue(waiter);
+    connection = collect(waiter, ec);
   }
+  if (!connection) {
+    connection = co_await open_in_slot();
+  }
+  co_return PooledConnection(this, std::move(connection));
+}
 
-  // We hold a slot: open a connection for it.
+asio::awaitable<boost::system::error_code> Pool::wait_in_queue(std::shared_ptr<Waiter> waiter) {
+  boost::system::error_code ec;
+  auto token = asio::redirect_error(asio::use_awaitable, ec);
+  // Started under the mutex, so a wake-up cannot slip in before the wait. (Named,
+  // not a temporary in the co_await expression: see docs/style.md on GCC 12.)
+  auto start_wait = [this, &waiter](auto handler) {
+    std::lock_guard lock(state_->mutex);
+    waiter->timer.async_wait(std::move(handler));
+    if (waiter->woken) waiter->timer.cancel();
+  };
+  co_await asio::async_initiate<decltype(token), void(boost::system::error_code)>(start_wait, token);
+  co_return ec;
+}
+
+// Opens a connection in a slot already counted in `open`.
+asio::awaitable<std::unique_ptr<Connection>> Pool::open_in_slot() {
+  std::exception_ptr failure;
   try {
     auto c = co_await Connection::connect(executor_, config_.url, config_.connect_timeout);
     std::lock_guard lock(state_->mutex);
     ++state_->in_use;
     ++state_->opened;
-    co_return PooledConnection(this, std::move(c));
+    co_return c;
   } catch (...) {
+    failure = std::current_exception();
+  }
+  {
     std::lock_guard lock(state_->mutex);
     --state_->open;
     // Let the next waiter try too, so that when the server is down every request
     // fails fast instead of waiting out the acquire deadline.
     state_->offer_slot();
-    throw;
   }
+  std::rethrow_exception(failure);
 }
 
 void Pool::release(std::unique_ptr<Connection> connection) noexcept {
@@ -171,9 +196,10 @@ void Pool::release(std::unique_ptr<Connection> connection) noexcept {
   state_->idle.push_back(std::move(connection));
 }
 
-asio::awaitable<Result> Pool::execute(const Statement& statement, const Params& params) {
+asio::awaitable<Result> Pool::execute(const Statement& statement, Params params) {
   auto connection = co_await acquire();
-  co_return co_await connection->execute(statement, params);
+  auto result = co_await connection->execute(statement, std::move(params));
+  co_return result;
 }
 
 PoolStats Pool::stats() const {

@@ -96,7 +96,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   asio::awaitable<Response> respond(Request& request);
-  asio::awaitable<Response> reject(Request& request, ErrorCode code, std::string message);
+  asio::awaitable<Response> reject(Request& request, ErrorCode code, std::string_view message);
   asio::awaitable<bool> write(Response& response, bool keep_alive, bool head = false);
 
   tcp::socket socket_;
@@ -124,8 +124,10 @@ Request make_request(const tcp::socket& socket) {
 
 // Runs a request that never reached a handler (malformed, too large, too slow)
 // through the pipeline anyway, so it gets a request id, a log line and the headers.
-asio::awaitable<Response> Connection::reject(Request& request, ErrorCode code, std::string message) {
-  Handler fail = [code, message](Request&) -> asio::awaitable<Response> { throw Error(code, message); };
+asio::awaitable<Response> Connection::reject(Request& request, ErrorCode code, std::string_view message) {
+  Handler fail = [code, text = std::string(message)](Request&) -> asio::awaitable<Response> {
+    throw Error(code, text);
+  };
   co_return co_await pipeline_.run(request, fail);
 }
 

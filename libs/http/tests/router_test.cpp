@@ -1,1 +1,121 @@
 #include <catch2/catch.hpp>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+
+#include <ignition/http/router.hpp>
+
+using namespace ignition::http;
+namespace asio = boost::asio;
+
+namespace {
+Handler returning(std::string body) {
+  return [body](Request&) -> asio::awaitable<Response> {
+    Response r(Status::ok, 11);
+    r.body() = body;
+    co_return r;
+  };
+}
+
+std::string call(const Handler& h, Request& req) {
+  asio::io_context io;
+  auto f = asio::co_spawn(io, h(req), asio::use_future);
+  io.run();
+  return f.get().body();
+}
+
+Request make(Verb method, std::string_view path) {
+  Request r;
+  r.message.method(method);
+  r.path = path;
+  return r;
+}
+
+Router sample() {
+  Router r;
+  r.add(Verb::get, "/health", returning("health"));
+  r.add(Verb::get, "/api/v1/focus", returning("list"));
+  r.add(Verb::post, "/api/v1/focus", returning("create"));
+  r.add(Verb::get, "/api/v1/focus/active", returning("active"));
+  r.add(Verb::get, "/api/v1/focus/{id}", returning("one"));
+  r.add(Verb::post, "/api/v1/focus/{id}/pause", returning("pause"));
+  r.add(Verb::delete_, "/api/v1/habits/{id}/log/{date}", returning("unlog"));
+  return r;
+}
+}  // namespace
+
+TEST_CASE("routes match by method and template, literals before parameters") {
+  Router r = sample();
+  auto req = make(Verb::get, "/api/v1/focus/active");
+  auto m = r.match(req);
+  REQUIRE(m.handler);
+  CHECK(m.route == "/api/v1/focus/active");
+  CHECK(call(*m.handler, req) == "active");
+
+  req = make(Verb::get, "/api/v1/focus/1b4e28ba-2fa1-11d2-883f-0016d3cca427");
+  m = r.match(req);
+  REQUIRE(m.handler);
+  CHECK(m.route == "/api/v1/focus/{id}");
+  CHECK(req.param("id") == "1b4e28ba-2fa1-11d2-883f-0016d3cca427");
+  CHECK(call(*m.handler, req) == "one");
+}
+
+TEST_CASE("a literal branch that dead-ends falls back to the parameter") {
+  Router r = sample();
+  auto req = make(Verb::post, "/api/v1/focus/active/pause");
+  auto m = r.match(req);
+  REQUIRE(m.handler);
+  CHECK(m.route == "/api/v1/focus/{id}/pause");
+  CHECK(req.param("id") == "active");
+}
+
+TEST_CASE("several parameters are all captured") {
+  Router r = sample();
+  auto req = make(Verb::delete_, "/api/v1/habits/abc/log/2026-01-07");
+  auto m = r.match(req);
+  REQUIRE(m.handler);
+  CHECK(req.param("id") == "abc");
+  CHECK(req.param("date") == "2026-01-07");
+  CHECK(req.param("missing").empty());
+}
+
+TEST_CASE("unknown paths do not match; empty segments and trailing slashes are not normalised") {
+  Router r = sample();
+  for (std::string_view path : {"/nope", "/health/", "//health", "/api/v1", "/api/v1/focus/x/y", "", "health"}) {
+    auto req = make(Verb::get, path);
+    auto m = r.match(req);
+    INFO(path);
+    CHECK_FALSE(m.handler);
+    CHECK(m.allow.empty());
+  }
+}
+
+TEST_CASE("a known path with the wrong method lists the allowed ones") {
+  Router r = sample();
+  auto req = make(Verb::delete_, "/api/v1/focus");
+  auto m = r.match(req);
+  CHECK_FALSE(m.handler);
+  CHECK(m.route == "/api/v1/focus");
+  CHECK(m.allow == "GET, HEAD, POST");
+
+  req = make(Verb::put, "/api/v1/focus/123/pause");
+  m = r.match(req);
+  CHECK(m.allow == "POST");
+}
+
+TEST_CASE("HEAD is served by the GET handler") {
+  Router r = sample();
+  auto req = make(Verb::head, "/health");
+  auto m = r.match(req);
+  REQUIRE(m.handler);
+  CHECK(call(*m.handler, req) == "health");
+}
+
+TEST_CASE("malformed or duplicate patterns are refused at registration") {
+  Router r = sample();
+  CHECK_THROWS_AS(r.add(Verb::get, "/health", returning("again")), std::invalid_argument);
+  CHECK_THROWS_AS(r.add(Verb::get, "no-slash", returning("x")), std::invalid_argument);
+  CHECK_THROWS_AS(r.add(Verb::get, "/a//b", returning("x")), std::invalid_argument);
+  CHECK_THROWS_AS(r.add(Verb::get, "/api/v1/focus/{other}", returning("x")), std::invalid_argument);
+}

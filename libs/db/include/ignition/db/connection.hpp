@@ -36,7 +36,7 @@ class Connection {
   /// Connects without blocking (PQconnectStart/PQconnectPoll). Sessions run in UTC
   /// with ISO dates. Throws Unavailable when the server cannot be reached in `timeout`.
   static boost::asio::awaitable<std::unique_ptr<Connection>> connect(
-      boost::asio::any_io_executor executor, const std::string& url,
+      boost::asio::any_io_executor executor, std::string url,
       std::chrono::milliseconds timeout);
 
   ~Connection();
@@ -46,13 +46,13 @@ class Connection {
   /// Runs a named statement (prepared on first use on this connection).
   /// Throws db::Error subclasses for server errors and Unavailable when the
   /// connection breaks; a cancelled or failed wait leaves the connection broken.
-  boost::asio::awaitable<Result> execute(const Statement& statement, const Params& params = {});
+  boost::asio::awaitable<Result> execute(const Statement& statement, Params params = {});
   template <typename... Args>
   boost::asio::awaitable<Result> execute(const Statement& statement, const Args&... args) {
     return execute(statement, Params::of(args...));
   }
   /// Runs one SQL text with parameters, unprepared (tooling and tests).
-  boost::asio::awaitable<Result> query(std::string_view sql, const Params& params = {});
+  boost::asio::awaitable<Result> query(std::string_view sql, Params params = {});
   /// Runs SQL text of several statements without parameters (migrations, LISTEN).
   boost::asio::awaitable<void> run_script(std::string_view sql);
 

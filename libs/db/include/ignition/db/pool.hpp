@@ -12,6 +12,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/system/error_code.hpp>
 
 #include <ignition/db/connection.hpp>
 
@@ -77,7 +78,7 @@ class Pool {
   boost::asio::awaitable<PooledConnection> acquire();
 
   /// Acquire, run one statement, release.
-  boost::asio::awaitable<Result> execute(const Statement& statement, const Params& params = {});
+  boost::asio::awaitable<Result> execute(const Statement& statement, Params params = {});
   template <typename... Args>
   boost::asio::awaitable<Result> execute(const Statement& statement, const Args&... args) {
     return execute(statement, Params::of(args...));
@@ -91,6 +92,11 @@ class Pool {
  private:
   friend class PooledConnection;
   struct State;
+  struct Waiter;
+  void claim(std::unique_ptr<Connection>& connection, std::shared_ptr<Waiter>& waiter);
+  std::unique_ptr<Connection> collect(const std::shared_ptr<Waiter>& waiter, boost::system::error_code ec);
+  boost::asio::awaitable<boost::system::error_code> wait_in_queue(std::shared_ptr<Waiter> waiter);
+  boost::asio::awaitable<std::unique_ptr<Connection>> open_in_slot();
   void release(std::unique_ptr<Connection> connection) noexcept;
 
   boost::asio::any_io_executor executor_;

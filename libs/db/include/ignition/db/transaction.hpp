@@ -20,8 +20,8 @@ class Transaction {
   Transaction(Transaction&&) noexcept = default;
   Transaction& operator=(Transaction&&) noexcept = default;
 
-  boost::asio::awaitable<Result> execute(const Statement& statement, const Params& params = {}) {
-    return connection_->execute(statement, params);
+  boost::asio::awaitable<Result> execute(const Statement& statement, Params params = {}) {
+    return connection_->execute(statement, std::move(params));
   }
   template <typename... Args>
   boost::asio::awaitable<Result> execute(const Statement& statement, const Args&... args) {

@@ -18,7 +18,8 @@ T run(boost::asio::awaitable<T> task, int threads = 1);
 /// A database cloned from the migrated template; dropped when destroyed.
 class TestDatabase {
  public:
-  explicit TestDatabase(std::string_view hint = "t");
+  enum class Schema { migrated, empty };
+  explicit TestDatabase(std::string_view hint = "t", Schema schema = Schema::migrated);
   ~TestDatabase();
   TestDatabase(const TestDatabase&) = delete;
   TestDatabase& operator=(const TestDatabase&) = delete;
