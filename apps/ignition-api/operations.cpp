@@ -24,17 +24,24 @@ constexpr auto ready_check_timeout = std::chrono::seconds(2);
 const db::Statement schema_version{"ops_schema_version",
                                    "SELECT coalesce(max(version), 0) FROM schema_migrations"};
 
+void log_failed_check(const std::exception& e) {
+  log::warn("readiness check failed", {{"check", "database"}, {"error", e.what()}});
+}
+
 // The schema version, or the reason the database is not usable. Failure is a value:
 // `||` below waits for the first *success*, and a refused connection must not wait
-// for the timer.
+// for the timer. Cancellation (the request's deadline) is not a database failure and
+// propagates.
 asio::awaitable<std::variant<int, std::string>> check_database(db::Pool& pool) {
   try {
     auto result = co_await pool.execute(schema_version);
     co_return result.one().get<int>(0);
-  } catch (const std::exception& e) {
-    log::warn("readiness check failed", {{"check", "database"}, {"error", e.what()}});
-    co_return std::string("unreachable");
+  } catch (const DependencyUnavailable& e) {
+    log_failed_check(e);
+  } catch (const db::Error& e) {
+    log_failed_check(e);
   }
+  co_return std::string("unreachable");
 }
 
 asio::awaitable<http::Response> ready(db::Pool& pool) {

@@ -1,1 +1,310 @@
+// End-to-end: the built ignition-api binary as a child process, over real sockets,
+// against a real Postgres.
+
 #include <catch2/catch.hpp>
+
+#include <libpq-fe.h>
+#include <signal.h>
+
+#include <boost/json/parse.hpp>
+#include <future>
+#include <regex>
+#include <thread>
+
+#include <ignition/testing/postgres.hpp>
+#include <ignition/testing/server_process.hpp>
+
+using namespace ignition::testing;
+using namespace std::chrono_literals;
+
+namespace {
+std::map<std::string, std::string> base_env(const std::string& url) {
+  return {{"DATABASE_URL", url}, {"APP_ENV", "test"}, {"THREADS", "2"}, {"LOG_LEVEL", "info"}};
+}
+
+boost::json::object json_of(const HttpResult& r) { return boost::json::parse(r.body).as_object(); }
+
+void check_error_body(const HttpResult& r, int status, const std::string& code) {
+  CHECK(r.status == status);
+  CHECK(r.header("content-type") == "application/json; charset=utf-8");
+  auto body = json_of(r);
+  CHECK(body.at("code").as_string() == code);
+  CHECK_FALSE(body.at("error").as_string().empty());
+  CHECK(body.at("request_id").as_string() == r.header("x-request-id"));
+}
+
+void check_security_headers(const HttpResult& r) {
+  CHECK(r.header("x-content-type-options") == "nosniff");
+  CHECK(r.header("x-frame-options") == "DENY");
+  CHECK(r.header("referrer-policy") == "strict-origin-when-cross-origin");
+  CHECK(r.header("content-security-policy") == "default-src 'none'; frame-ancestors 'none'");
+  CHECK(r.header("cache-control") == "no-store");
+  CHECK_FALSE(r.header("x-request-id").empty());
+}
+
+// A libpq session holding a lock, to make requests wait on the database.
+struct TableLock {
+  explicit TableLock(const std::string& url) : conn(PQconnectdb(url.c_str())) {
+    PQclear(PQexec(conn, "BEGIN; LOCK TABLE schema_migrations IN ACCESS EXCLUSIVE MODE;"));
+  }
+  void release() {
+    if (conn) PQclear(PQexec(conn, "COMMIT"));
+    PQfinish(conn);
+    conn = nullptr;
+  }
+  ~TableLock() { release(); }
+  PGconn* conn;
+};
+
+std::string ignition_migrate() { return (binary_dir() / "apps/ignition-migrate/ignition-migrate").string(); }
+}  // namespace
+
+TEST_CASE("operational routes, headers, request ids, 404 and 405") {
+  TestDatabase database("e2e");
+  ServerProcess server(base_env(database.url()));
+
+  auto health = http_request(server.port(), "GET", "/health");
+  CHECK(health.status == 200);
+  CHECK(json_of(health).at("status").as_string() == "ok");
+  check_security_headers(health);
+  CHECK_FALSE(health.header("strict-transport-security").size());
+
+  auto ready = http_request(server.port(), "GET", "/ready");
+  CHECK(ready.status == 200);
+  CHECK(json_of(ready).at("schema_version").as_int64() >= 1);
+  CHECK(json_of(ready).at("checks").as_object().at("database").as_string() == "ok");
+
+  auto echoed = http_request(server.port(), "GET", "/health", {{"X-Request-Id", "client-id-42"}});
+  CHECK(echoed.header("x-request-id") == "client-id-42");
+  auto replaced = http_request(server.port(), "GET", "/health", {{"X-Request-Id", std::string(129, 'a')}});
+  CHECK(replaced.header("x-request-id").size() > 0);
+  CHECK(replaced.header("x-request-id").size() <= 128);
+  CHECK(replaced.header("x-request-id") != std::string(129, 'a'));
+
+  auto missing = http_request(server.port(), "GET", "/api/v1/nothing-here");
+  check_error_body(missing, 404, "not_found");
+  check_security_headers(missing);
+
+  auto wrong_method = http_request(server.port(), "DELETE", "/health");
+  check_error_body(wrong_method, 405, "method_not_allowed");
+  CHECK(wrong_method.header("allow") == "GET, HEAD");
+
+  auto head = http_request(server.port(), "HEAD", "/health");
+  CHECK(head.status == 200);
+  CHECK(head.header("content-length") == "15");
+  CHECK(head.body.empty());
+
+  // Keep-alive: two pipelined requests on one connection, two answers.
+  std::string two = "GET /health HTTP/1.1\r\nHost: x\r\n\r\nGET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  std::string raw = raw_exchange(server.port(), two, 5s);
+  CHECK(std::count(raw.begin(), raw.end(), '{') == 2);
+  CHECK(status_of(raw) == 200);
+
+  auto metrics = http_request(server.port(), "GET", "/metrics");
+  CHECK(metrics.status == 200);
+  CHECK_THAT(metrics.body, Catch::Contains(R"(http_requests_total{route="/health",method="GET",status="200"})"));
+  CHECK_THAT(metrics.body, Catch::Contains(R"(http_requests_total{route="unmatched",method="GET",status="404"} 1)"));
+  CHECK_THAT(metrics.body, Catch::Contains(R"(http_request_duration_seconds_bucket{route="/ready")"));
+  CHECK_THAT(metrics.body, Catch::Contains(R"(db_pool_connections{state="in_use"} 0)"));
+  CHECK_THAT(metrics.body, Catch::Contains("db_pool_max_connections 16"));
+
+  // The access log: one JSON line per request, with the route template.
+  CHECK(server.stop(SIGTERM) == 0);
+  std::string log = server.output();
+  CHECK_THAT(log, Catch::Contains(R"("msg":"request")"));
+  CHECK_THAT(log, Catch::Contains(R"("route":"/health")"));
+  CHECK_THAT(log, Catch::Contains(R"("request_id":"client-id-42")"));
+}
+
+TEST_CASE("hostile requests get their clear status and the server keeps serving") {
+  TestDatabase database("e2e");
+  auto env = base_env(database.url());
+  env["HTTP_READ_TIMEOUT"] = "2s";
+  ServerProcess server(env);
+
+  SECTION("a malformed request line is a 400") {
+    CHECK(status_of(raw_exchange(server.port(), "GARBAGE\r\n\r\n")) == 400);
+    CHECK(status_of(raw_exchange(server.port(), "GET /health HTTP/9.9\r\n\r\n")) == 400);
+    CHECK(status_of(raw_exchange(server.port(), "GET health HTTP/1.1\r\nHost: x\r\n\r\n")) == 400);
+  }
+  SECTION("a 20 KiB header is a 431") {
+    std::string req = "GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20 * 1024, 'a') + "\r\n\r\n";
+    CHECK(status_of(raw_exchange(server.port(), req)) == 431);
+  }
+  SECTION("a 2 MiB body is a 413, announced or chunked") {
+    std::string body(2 * 1024 * 1024, 'a');
+    auto announced = http_request(server.port(), "POST", "/health", {{"Content-Type", "application/json"}}, body);
+    check_error_body(announced, 413, "payload_too_large");
+    std::string chunked = "POST /health HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+    for (int i = 0; i < 3; ++i) chunked += "100000\r\n" + std::string(0x100000, 'b') + "\r\n";
+    chunked += "0\r\n\r\n";
+    CHECK(status_of(raw_exchange(server.port(), chunked)) == 413);
+  }
+  SECTION("a client sending one byte per second is cut with a 408 while others are served") {
+    auto slow = std::async(std::launch::async, [&] {
+      return raw_exchange(server.port(), "GET /health HTTP/1.1\r\nHost: x\r\n\r\n", 10s, 1000ms);
+    });
+    std::this_thread::sleep_for(200ms);
+    auto started = std::chrono::steady_clock::now();
+    CHECK(http_request(server.port(), "GET", "/health").status == 200);
+    CHECK(std::chrono::steady_clock::now() - started < 1s);
+    std::string answer = slow.get();
+    CHECK(status_of(answer) == 408);
+    CHECK_THAT(answer, Catch::Contains("request_timeout"));
+  }
+  CHECK(http_request(server.port(), "GET", "/health").status == 200);
+  CHECK(server.running());
+}
+
+TEST_CASE("a request past its deadline answers 503 and releases its database connection") {
+  TestDatabase database("e2e");
+  auto env = base_env(database.url());
+  env["HTTP_REQUEST_TIMEOUT"] = "1s";
+  ServerProcess server(env);
+  CHECK(http_request(server.port(), "GET", "/ready").status == 200);
+  {
+    TableLock lock(database.url());
+    auto started = std::chrono::steady_clock::now();
+    auto stuck = http_request(server.port(), "GET", "/ready");
+    auto took = std::chrono::steady_clock::now() - started;
+    check_error_body(stuck, 503, "unavailable");
+    CHECK(took >= 900ms);
+    CHECK(took < 1900ms);  // the deadline (1 s) fired, not the readiness timeout (2 s)
+  }
+  CHECK(http_request(server.port(), "GET", "/ready").status == 200);
+  CHECK_THAT(http_request(server.port(), "GET", "/metrics").body,
+             Catch::Contains(R"(db_pool_connections{state="in_use"} 0)"));
+}
+
+TEST_CASE("SIGTERM drains in-flight requests, then the server exits 0") {
+  TestDatabase database("e2e");
+  ServerProcess server(base_env(database.url()));
+  CHECK(http_request(server.port(), "GET", "/ready").status == 200);
+  TableLock lock(database.url());
+  auto in_flight = std::async(std::launch::async, [&] { return http_request(server.port(), "GET", "/ready"); });
+  std::this_thread::sleep_for(300ms);
+  auto stopped = std::async(std::launch::async, [&] { return server.stop(SIGTERM); });
+  std::this_thread::sleep_for(300ms);
+  CHECK_THROWS(http_request(server.port(), "GET", "/health"));  // no longer accepting
+  lock.release();
+  auto answer = in_flight.get();
+  CHECK(answer.status == 200);
+  CHECK(answer.header("connection") == "close");
+  CHECK(stopped.get() == 0);
+}
+
+TEST_CASE("/ready follows Postgres down and back up without a server restart") {
+  PgCluster cluster("ready");
+  std::string url = cluster.create_database("ignition");
+  shell("DATABASE_URL='" + url + "' " + ignition_migrate() + " up");
+  ServerProcess server(base_env(url));
+  REQUIRE(http_request(server.port(), "GET", "/ready").status == 200);
+
+  // Load while Postgres goes away: every answer is 200 or 503, none hangs.
+  std::atomic<bool> stop{false};
+  std::atomic<int> other{0}, slow{0}, ok{0}, unavailable{0};
+  std::vector<std::thread> clients;
+  for (int i = 0; i < 4; ++i) {
+    clients.emplace_back([&] {
+      while (!stop) {
+        auto started = std::chrono::steady_clock::now();
+        int status = 0;
+        try {
+          status = http_request(server.port(), "GET", "/ready").status;
+        } catch (...) {
+        }
+        if (std::chrono::steady_clock::now() - started > 3s) ++slow;
+        if (status == 200) ++ok;
+        else if (status == 503) ++unavailable;
+        else ++other;
+      }
+    });
+  }
+  std::this_thread::sleep_for(300ms);
+  cluster.stop();
+  std::this_thread::sleep_for(1s);
+  auto down = http_request(server.port(), "GET", "/ready");
+  CHECK(down.status == 503);
+  CHECK(json_of(down).at("checks").as_object().at("database").as_string() == "unreachable");
+  cluster.start();
+  auto restarted = std::chrono::steady_clock::now();
+  int status = 0;
+  while (std::chrono::steady_clock::now() - restarted < 5s) {
+    status = http_request(server.port(), "GET", "/ready").status;
+    if (status == 200) break;
+    std::this_thread::sleep_for(100ms);
+  }
+  CHECK(status == 200);
+  stop = true;
+  for (auto& t : clients) t.join();
+  CHECK(other == 0);
+  CHECK(slow == 0);
+  CHECK(ok > 0);
+  CHECK(unavailable > 0);
+  CHECK(server.running());
+}
+
+TEST_CASE("the server refuses to start, with one clear line, on a bad schema or configuration") {
+  SECTION("a database without the migrations") {
+    TestDatabase empty("e2e", TestDatabase::Schema::empty);
+    auto [code, output] = run_server_expecting_exit(base_env(empty.url()));
+    CHECK(code == 1);
+    CHECK_THAT(output, Catch::Contains("schema mismatch: the database lacks migration 0001_users_and_sessions"));
+  }
+  SECTION("a database with a migration this build does not know") {
+    TestDatabase newer("e2e");
+    newer.scalar("INSERT INTO schema_migrations (version, name, checksum) VALUES (9999, '9999_from_the_future', 'x')");
+    auto [code, output] = run_server_expecting_exit(base_env(newer.url()));
+    CHECK(code == 1);
+    CHECK_THAT(output, Catch::Contains("9999_from_the_future, which this build does not know"));
+  }
+  SECTION("an unreachable database") {
+    auto [code, output] = run_server_expecting_exit(base_env("host=127.0.0.1 port=1 user=postgres dbname=x"));
+    CHECK(code == 1);
+    CHECK_THAT(output, Catch::Contains("cannot reach the database"));
+  }
+  SECTION("a missing or invalid setting is named") {
+    auto [code, output] = run_server_expecting_exit({{"APP_ENV", "test"}});
+    CHECK(code == 1);
+    CHECK_THAT(output, Catch::Contains("DATABASE_URL"));
+
+    TestDatabase database("e2e");
+    auto env = base_env(database.url());
+    env["PORT"] = "eighty";
+    std::tie(code, output) = run_server_expecting_exit(env);
+    CHECK(code == 1);
+    CHECK_THAT(output, Catch::Contains("PORT"));
+    CHECK(std::count(output.begin(), output.end(), '\n') == 1);
+
+    env = base_env(database.url());
+    env["APP_ENV"] = "staging";
+    std::tie(code, output) = run_server_expecting_exit(env);
+    CHECK(code == 1);
+    CHECK_THAT(output, Catch::Contains("APP_ENV"));
+  }
+}
+
+TEST_CASE("a variable with the project's prefixes that nothing reads is reported at start-up") {
+  TestDatabase database("e2e");
+  auto env = base_env(database.url());
+  env["RATE_LIMIT_APII"] = "5/min";
+  env["UNRELATED_THING"] = "1";
+  ServerProcess server(env);
+  CHECK(server.stop(SIGTERM) == 0);
+  std::string log = server.output();
+  CHECK_THAT(log, Catch::Contains(R"("msg":"configuration variable is not used by this build","variable":"RATE_LIMIT_APII")"));
+  CHECK_THAT(log, !Catch::Contains("UNRELATED_THING"));
+}
+
+TEST_CASE("/metrics can be protected by a bearer token") {
+  TestDatabase database("e2e");
+  auto env = base_env(database.url());
+  env["METRICS_TOKEN"] = "s3cret-token-value";
+  ServerProcess server(env);
+  check_error_body(http_request(server.port(), "GET", "/metrics"), 401, "unauthorized");
+  check_error_body(http_request(server.port(), "GET", "/metrics", {{"Authorization", "Bearer wrong"}}), 401,
+                   "unauthorized");
+  CHECK(http_request(server.port(), "GET", "/metrics", {{"Authorization", "Bearer s3cret-token-value"}}).status == 200);
+  CHECK(server.stop(SIGTERM) == 0);
+  CHECK_THAT(server.output(), !Catch::Contains("s3cret-token-value"));
+}

@@ -2,6 +2,7 @@
 
 #include <boost/system/system_error.hpp>
 #include <boost/asio/error.hpp>
+#include <boost/asio/multiple_exceptions.hpp>
 
 #include <ignition/common/crypto.hpp>
 #include <ignition/common/log.hpp>
@@ -57,25 +58,43 @@ asio::awaitable<Response> SecurityHeaders::handle(Request& request, Next next) {
   co_return res;
 }
 
-asio::awaitable<Response> ErrorMapping::handle(Request& request, Next next) {
+namespace {
+Response render_failure(const Request& request, const std::exception_ptr& failure) {
   try {
-    co_return co_await next(request);
+    std::rethrow_exception(failure);
+  } catch (const asio::multiple_exceptions& e) {
+    // Parallel waits (`a || b`) that all failed: the first failure explains it.
+    return render_failure(request, e.first_exception());
   } catch (const Error& e) {
-    co_return error_response(request, e);
+    return error_response(request, e);
   } catch (const DependencyUnavailable& e) {
     log::warn("dependency unavailable", {{"request_id", request.request_id}, {"error", e.what()}});
-    co_return error_response(request, ErrorCode::unavailable, "a service this request needs is unavailable");
+    return error_response(request, ErrorCode::unavailable, "a service this request needs is unavailable");
   } catch (const boost::system::system_error& e) {
-    // The connection cancels a handler only when its deadline passed (or on shutdown).
+    // The connection cancels a handler only when its deadline passed.
     if (e.code() == asio::error::operation_aborted) {
       log::warn("request deadline exceeded", {{"request_id", request.request_id}, {"route", request.route}});
-      co_return error_response(request, ErrorCode::unavailable, "the request took too long");
+      return error_response(request, ErrorCode::unavailable, "the request took too long");
     }
     log::error("unhandled error", {{"request_id", request.request_id}, {"error", e.what()}});
   } catch (const std::exception& e) {
     log::error("unhandled error", {{"request_id", request.request_id}, {"error", e.what()}});
+  } catch (...) {
+    log::error("unhandled error", {{"request_id", request.request_id}, {"error", "unknown exception"}});
   }
-  co_return error_response(request, ErrorCode::internal, "internal error");
+  return error_response(request, ErrorCode::internal, "internal error");
+}
+}  // namespace
+
+asio::awaitable<Response> ErrorMapping::handle(Request& request, Next next) {
+  std::exception_ptr failure;
+  try {
+    auto response = co_await next(request);
+    co_return response;
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  co_return render_failure(request, failure);
 }
 
 }  // namespace ignition::http
