@@ -18,6 +18,11 @@ AppConfig AppConfig::from_env(const Env& env) {
   return c;
 }
 
+bool is_foreign_variable(std::string_view name) {
+  // Standard variables of other tools that happen to share a prefix with ours.
+  return name == "HTTP_PROXY";
+}
+
 std::span<const std::string_view> config_prefixes() {
   static constexpr std::array<std::string_view, 24> prefixes = {
       "ADMIN_", "APP_",     "AUTH_",    "AZURE_AD_",  "BIND",     "COOKIE_", "CORS_",    "DATABASE_",

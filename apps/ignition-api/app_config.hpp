@@ -2,6 +2,8 @@
 // Everything ignition-api reads from the environment, parsed and validated once.
 
 #include <optional>
+#include <span>
+#include <string_view>
 #include <string>
 
 #include <ignition/common/env.hpp>
@@ -28,5 +30,7 @@ struct AppConfig {
 /// Variable prefixes that belong to this project: a set variable starting with one of
 /// them that nothing read is reported at start-up (a typo is never silently ignored).
 std::span<const std::string_view> config_prefixes();
+/// Variables of other tools that match a prefix but are not ours (e.g. HTTP_PROXY).
+bool is_foreign_variable(std::string_view name);
 
 }  // namespace ignition::api

@@ -99,6 +99,7 @@ int main() {
     config = api::AppConfig::from_env(env);
     log::configure(config.log_level, config.log_format);
     for (const auto& key : env.unused(api::config_prefixes())) {
+      if (api::is_foreign_variable(key)) continue;
       log::warn("configuration variable is not used by this build", {{"variable", key}});
     }
     verify_schema(config.database);

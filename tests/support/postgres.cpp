@@ -98,11 +98,11 @@ PgCluster::~PgCluster() {
   }
 }
 
-void PgCluster::start() { shell("PG_FAST=1 " + (source_dir() / "tests/support/pg_cluster.sh").string() + " start " + dir_.string()); }
-void PgCluster::stop() { shell((source_dir() / "tests/support/pg_cluster.sh").string() + " stop " + dir_.string()); }
+void PgCluster::start() { shell("PG_FAST=1 " + (source_dir() / "scripts/pg_cluster.sh").string() + " start " + dir_.string()); }
+void PgCluster::stop() { shell((source_dir() / "scripts/pg_cluster.sh").string() + " stop " + dir_.string()); }
 
 std::string PgCluster::create_database(const std::string& name) {
-  shell((source_dir() / "tests/support/pg_cluster.sh").string() + " createdb " + dir_.string() + " " + name);
+  shell((source_dir() / "scripts/pg_cluster.sh").string() + " createdb " + dir_.string() + " " + name);
   return with_dbname(read_file(dir_ / "conninfo"), name);
 }
 

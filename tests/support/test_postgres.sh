@@ -7,13 +7,13 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 case "$1" in
 setup)
-  "$here/pg_cluster.sh" stop "$2" || true
-  PG_FAST=1 "$here/pg_cluster.sh" start "$2"
-  "$here/pg_cluster.sh" dropdb "$2" ignition_template
-  "$here/pg_cluster.sh" createdb "$2" ignition_template
+  "$here/../../scripts/pg_cluster.sh" stop "$2" || true
+  PG_FAST=1 "$here/../../scripts/pg_cluster.sh" start "$2"
+  "$here/../../scripts/pg_cluster.sh" dropdb "$2" ignition_template
+  "$here/../../scripts/pg_cluster.sh" createdb "$2" ignition_template
   DATABASE_URL="host=127.0.0.1 port=$(cat "$2/port") user=postgres dbname=ignition_template" APP_ENV=test "$3" up
   ;;
 cleanup)
-  "$here/pg_cluster.sh" stop "$2"
+  "$here/../../scripts/pg_cluster.sh" stop "$2"
   ;;
 esac

@@ -21,6 +21,7 @@
 #include <thread>
 #include <unordered_set>
 
+#include <ignition/common/crypto.hpp>
 #include <ignition/common/env.hpp>
 #include <ignition/common/error.hpp>
 #include <ignition/common/log.hpp>
@@ -221,8 +222,11 @@ asio::awaitable<void> Connection::run() {
     try {
       response = co_await respond(request);
     } catch (const std::exception& e) {
-      log::error("request failed outside the pipeline", {{"error", e.what()}});
+      // Only reachable when an outer middleware itself failed: still answer with an id.
+      if (request.request_id.empty()) request.request_id = crypto::to_hex(crypto::random_bytes(12));
+      log::error("request failed outside the pipeline", {{"request_id", request.request_id}, {"error", e.what()}});
       response = error_response(request, ErrorCode::internal, "internal error");
+      response.set("X-Request-Id", request.request_id);
     }
     // A deadline cancellation is answered (503) above; reset it to write the reply.
     co_await asio::this_coro::reset_cancellation_state();

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Command two: install what is missing, build everything with AddressSanitizer and
+# UndefinedBehaviorSanitizer (warnings are errors), and run the whole suite through
+# ctest. The suite starts its own Postgres cluster and servers on loopback.
+# Extra arguments go to ctest (e.g. -R db_tests).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${BUILD_DIR:-$root/build-test}
+
+"$root/scripts/bootstrap.sh"
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DIGNITION_SANITIZE=ON -DIGNITION_WERROR=ON >/dev/null
+cmake --build "$build" --parallel 2
+
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:strict_string_checks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+cd "$build"
+ctest --parallel 2 --output-on-failure "$@"
