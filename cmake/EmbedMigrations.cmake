@@ -1,5 +1,6 @@
 # cmake -DOUTPUT=<file.cpp> -DFILES=<a.sql;b.sql> -P EmbedMigrations.cmake
 # Writes the files as byte arrays (no escaping pitfalls) and a function listing them.
+string(REPLACE "|" ";" FILES "${FILES}")
 set(arrays "")
 set(entries "")
 set(i 0)

@@ -8,6 +8,12 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD_DIR:-$root/build-test}
 
 "$root/scripts/bootstrap.sh"
+# The mock OpenID Connect provider's npm packages, installed again only when the lockfile changes.
+oidc="$root/tests/oidc"
+if ! cmp -s "$oidc/package-lock.json" "$oidc/node_modules/.installed-lock"; then
+  (cd "$oidc" && npm ci --no-audit --no-fund --loglevel=error)
+  cp "$oidc/package-lock.json" "$oidc/node_modules/.installed-lock"
+fi
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DIGNITION_SANITIZE=ON -DIGNITION_WERROR=ON >/dev/null
 cmake --build "$build" --parallel 2
 

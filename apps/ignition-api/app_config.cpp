@@ -15,6 +15,7 @@ AppConfig AppConfig::from_env(const Env& env) {
   c.metrics_token = env.secret("METRICS_TOKEN");
   c.server = http::ServerConfig::from_env(env, c.production());
   c.database = db::PoolConfig::from_env(env);
+  c.auth = auth::AuthConfig::from_env(env, c.production());
   return c;
 }
 

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <string>
 
+#include <ignition/auth/config.hpp>
 #include <ignition/common/env.hpp>
 #include <ignition/common/log.hpp>
 #include <ignition/db/pool.hpp>
@@ -20,6 +21,7 @@ struct AppConfig {
   std::optional<Secret> metrics_token;
   http::ServerConfig server;
   db::PoolConfig database;
+  auth::AuthConfig auth;
 
   bool production() const { return app_env == "production"; }
 

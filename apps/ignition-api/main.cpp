@@ -1,7 +1,11 @@
 // ignition-api: reads the configuration, checks the schema, wires the libraries into
 // the HTTP server, and serves until SIGTERM/SIGINT (then drains and exits 0).
 
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -10,11 +14,14 @@
 #include <iostream>
 #include <thread>
 
+#include <ignition/auth/maintenance.hpp>
+#include <ignition/auth/middleware.hpp>
 #include <ignition/common/env.hpp>
 #include <ignition/common/error.hpp>
 #include <ignition/common/log.hpp>
 #include <ignition/db/connection.hpp>
 #include <ignition/db/error.hpp>
+#include <ignition/db/listener.hpp>
 #include <ignition/db/migrations.hpp>
 #include <ignition/db/pool.hpp>
 #include <ignition/http/server.hpp>
@@ -22,6 +29,7 @@
 #include <ignition/migrations/embedded.hpp>
 
 #include "app_config.hpp"
+#include "handlers/auth.hpp"
 #include "operations.hpp"
 
 namespace asio = boost::asio;
@@ -48,14 +56,35 @@ int serve(const api::AppConfig& config) {
   auto metrics = std::make_shared<http::Metrics>();
   api::add_pool_metrics(*metrics, pool);
 
+  // Sessions: cached, with revocations from every instance arriving by NOTIFY.
+  auth::SessionStore sessions(pool, config.auth);
+  db::Listener listener(io.get_executor(), config.database.url, config.database.connect_timeout);
+  sessions.attach(listener);
+  listener.start();
+  auth::CsrfKeys csrf(config.auth.secret, config.auth.old_secret);
+  auto auth_metrics = std::make_shared<auth::AuthMetrics>();
+  metrics->add_source([&sessions, auth_metrics](std::string& out) { auth_metrics->render(out, sessions); });
+  asio::cancellation_signal stop_maintenance;
+  asio::co_spawn(io, auth::session_maintenance(sessions, *auth_metrics, config.auth.cleanup_interval),
+                 asio::bind_cancellation_slot(stop_maintenance.slot(), asio::detached));
+
   http::Router router;
   api::add_operations_routes(router, {pool, metrics, config.metrics_token});
+  api::add_auth_routes(router, {pool, sessions, config.auth, csrf, *auth_metrics});
 
+  // Outermost first. CORS wraps error mapping so that errors carry CORS headers too;
+  // the session is read before CSRF, and CSRF before the admin gate.
   http::Pipeline pipeline;
   pipeline.add(std::make_shared<http::RequestId>())
       .add(std::make_shared<http::AccessLog>(metrics))
-      .add(std::make_shared<http::SecurityHeaders>(false))
-      .add(std::make_shared<http::ErrorMapping>());
+      .add(std::make_shared<http::SecurityHeaders>(config.auth.cookie.secure))
+      .add(std::make_shared<auth::Cors>(config.auth.cors_origins))
+      .add(std::make_shared<http::ErrorMapping>())
+      .add(std::make_shared<auth::ClientIp>(auth::TrustedProxies(config.auth.trusted_proxies)))
+      .add(std::make_shared<auth::RateLimit>(config.auth, auth_metrics))
+      .add(std::make_shared<auth::SessionLayer>(sessions, config.auth))
+      .add(std::make_shared<auth::Csrf>(csrf, config.auth.allowed_origins(), auth_metrics))
+      .add(std::make_shared<auth::AdminGate>());
 
   http::Server server(io, config.server, std::move(router), std::move(pipeline));
   server.start();
@@ -69,6 +98,8 @@ int serve(const api::AppConfig& config) {
   signals.async_wait([&](boost::system::error_code ec, int signal) {
     if (ec) return;
     log::info("shutting down", {{"signal", signal}});
+    listener.stop();
+    asio::post(io, [&stop_maintenance] { stop_maintenance.emit(asio::cancellation_type::terminal); });
     server.shutdown([&io] { io.stop(); });
     drain_deadline.expires_after(config.server.shutdown_timeout);
     drain_deadline.async_wait([&io](boost::system::error_code e) {

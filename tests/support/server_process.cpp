@@ -167,6 +167,7 @@ HttpResult http_request(std::uint16_t port, const std::string& method, const std
     std::string name(field.name_string());
     for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     out.headers[name] = std::string(field.value());
+    if (name == "set-cookie") out.set_cookies.emplace_back(field.value());
   }
   return out;
 }

@@ -63,7 +63,7 @@ struct Pool::State {
 };
 
 Pool::Pool(asio::any_io_executor executor, PoolConfig config)
-    : executor_(std::move(executor)), config_(std::move(config)), state_(std::make_unique<State>()) {}
+    : executor_(std::move(executor)), config_(std::move(config)), state_(std::make_shared<State>()) {}
 
 Pool::~Pool() { close(); }
 
@@ -163,13 +163,13 @@ void Pool::release(std::unique_ptr<Connection> connection) noexcept {
     // Rollback needs a round trip; the connection stays checked out until done.
     asio::co_spawn(
         executor_,
-        [this, c = std::move(connection)]() mutable -> asio::awaitable<void> {
+        [this, pool_alive = std::weak_ptr<State>(state_), c = std::move(connection)]() mutable -> asio::awaitable<void> {
           try {
             co_await c->run_script("ROLLBACK");
           } catch (...) {
             // A failed rollback leaves the connection broken; release() drops it.
           }
-          release(std::move(c));
+          if (pool_alive.lock()) release(std::move(c));
         },
         asio::detached);
     return;

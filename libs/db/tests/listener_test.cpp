@@ -52,19 +52,23 @@ TEST_CASE("notifications reach subscribers, also after the listener's connection
         listener.subscribe("other_channel", [](std::string_view) {});
         listener.on_connected([&] { ++connects; });
         listener.start();
-        REQUIRE(co_await eventually([&] { return listener.connected(); }, 5000ms));
+        bool listening = co_await eventually([&] { return listener.connected(); }, 5000ms);
+        REQUIRE(listening);
 
         co_await pool.execute(notify, "session_revoked", "abc");
         co_await pool.execute(notify, "unrelated", "ignored");
-        CHECK(co_await eventually([&] { std::lock_guard l(mutex); return received.size() == 1; }, 1000ms));
+        bool first_arrived = co_await eventually([&] { std::lock_guard l(mutex); return received.size() == 1; }, 1000ms);
+        CHECK(first_arrived);
 
         // Kill the LISTEN backend: the listener reconnects and says so.
         database.scalar(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             "WHERE datname = current_database() AND query LIKE 'LISTEN%'");
-        REQUIRE(co_await eventually([&] { return connects == 2 && listener.connected(); }, 5000ms));
+        bool reconnected = co_await eventually([&] { return connects == 2 && listener.connected(); }, 5000ms);
+        REQUIRE(reconnected);
         co_await pool.execute(notify, "session_revoked", "def");
-        CHECK(co_await eventually([&] { std::lock_guard l(mutex); return received.size() == 2; }, 1000ms));
+        bool second_arrived = co_await eventually([&] { std::lock_guard l(mutex); return received.size() == 2; }, 1000ms);
+        CHECK(second_arrived);
         listener.stop();
         co_await sleep_for(50ms);
         CHECK_FALSE(listener.connected());

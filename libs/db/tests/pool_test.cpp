@@ -94,7 +94,8 @@ TEST_CASE("a released connection goes to the first waiter") {
       held.reset();
     };
     auto got = co_await (release_later() && pool.acquire());
-    CHECK((co_await got->query("SELECT 7")).one().get<int>(0) == 7);
+    auto awaited_97 = co_await got->query("SELECT 7");
+    CHECK(awaited_97.one().get<int>(0) == 7);
     CHECK(pool.stats().connections_opened == 1);
   }());
 }
@@ -114,7 +115,8 @@ TEST_CASE("transactions commit explicitly and roll back otherwise") {
       // destroyed without commit
     }
     // The single connection was rolled back before reuse, so it is clean here.
-    CHECK((co_await pool.execute(count_users)).one().get<int>(0) == 1);
+    auto awaited_117 = co_await pool.execute(count_users);
+    CHECK(awaited_117.one().get<int>(0) == 1);
     {
       auto tx = co_await db::Transaction::begin(pool);
       co_await tx.execute(insert_user, "dup@example.com");
@@ -122,7 +124,8 @@ TEST_CASE("transactions commit explicitly and roll back otherwise") {
       // COMMIT after a failed statement must not pass for success.
       CHECK_THROWS_AS(co_await tx.commit(), db::Error);
     }
-    CHECK((co_await pool.execute(count_users)).one().get<int>(0) == 1);
+    auto awaited_125 = co_await pool.execute(count_users);
+    CHECK(awaited_125.one().get<int>(0) == 1);
   }());
 }
 
@@ -136,7 +139,8 @@ TEST_CASE("the pool replaces connections the server closed") {
         "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
         "WHERE datname = current_database() AND pid <> pg_backend_pid()");
     co_await sleep_for(100ms);
-    CHECK((co_await pool.execute(sleep_then_echo, 3)).one().get<int>(0) == 3);
+    auto awaited_139 = co_await pool.execute(sleep_then_echo, 3);
+    CHECK(awaited_139.one().get<int>(0) == 3);
     CHECK(pool.stats().connections_dropped >= 1);
   }());
 }

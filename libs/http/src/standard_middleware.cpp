@@ -42,7 +42,8 @@ asio::awaitable<Response> AccessLog::handle(Request& request, Next next) {
                           {"route", request.route.empty() ? std::string_view("-") : std::string_view(request.route)},
                           {"path", request.path},
                           {"status", status},
-                          {"duration_ms", seconds * 1000.0}});
+                          {"duration_ms", seconds * 1000.0},
+                          {"user_id", request.user_id}});
   }
   co_return res;
 }

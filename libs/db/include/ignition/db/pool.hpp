@@ -66,6 +66,7 @@ class PooledConnection {
   std::unique_ptr<Connection> connection_;
 };
 
+/// The pool must outlive the connections it hands out (they return to it).
 class Pool {
  public:
   Pool(boost::asio::any_io_executor executor, PoolConfig config);
@@ -101,7 +102,7 @@ class Pool {
 
   boost::asio::any_io_executor executor_;
   PoolConfig config_;
-  std::unique_ptr<State> state_;
+  std::shared_ptr<State> state_;  // shared so a late rollback can tell the pool is gone
 };
 
 }  // namespace ignition::db

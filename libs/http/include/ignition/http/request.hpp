@@ -5,6 +5,7 @@
 #include <boost/asio/ip/address.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <any>
 #include <chrono>
 #include <functional>
 #include <string>
@@ -27,7 +28,10 @@ struct Request {
   std::string route;       ///< matched template ("/api/v1/focus/{id}"), or "" when none
   std::vector<std::pair<std::string_view, std::string_view>> params;  ///< path parameters
   std::string request_id;
-  boost::asio::ip::address peer;
+  boost::asio::ip::address peer;  ///< the socket's peer
+  std::string client_ip;          ///< the client as trusted-proxy rules see it (set by a layer)
+  std::string user_id;            ///< the signed-in user, for logs (set by the session layer)
+  std::any principal;             ///< who is signed in (set by the session layer)
   std::chrono::steady_clock::time_point received_at;
 
   Verb method() const { return message.method(); }

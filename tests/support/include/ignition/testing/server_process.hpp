@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace ignition::testing {
 
@@ -36,11 +37,26 @@ std::pair<int, std::string> run_server_expecting_exit(std::map<std::string, std:
 
 struct HttpResult {
   int status = 0;
-  std::map<std::string, std::string> headers;  ///< lower-case names
+  std::map<std::string, std::string> headers;  ///< lower-case names (the last of repeated ones)
+  std::vector<std::string> set_cookies;        ///< every Set-Cookie value, in order
   std::string body;
   std::string header(const std::string& lower_name) const {
     auto it = headers.find(lower_name);
     return it == headers.end() ? "" : it->second;
+  }
+  /// The Set-Cookie value for cookie `name` ("" when none).
+  std::string set_cookie(const std::string& name) const {
+    for (const auto& c : set_cookies) {
+      if (c.rfind(name + "=", 0) == 0) return c;
+    }
+    return "";
+  }
+  /// Just the value of cookie `name` from its Set-Cookie.
+  std::string cookie_value(const std::string& name) const {
+    std::string c = set_cookie(name);
+    if (c.empty()) return "";
+    auto start = name.size() + 1;
+    return c.substr(start, c.find(';') - start);
   }
 };
 

@@ -1,0 +1,164 @@
+#include "auth.hpp"
+
+#include <ignition/auth/cookies.hpp>
+#include <ignition/auth/middleware.hpp>
+#include <ignition/common/error.hpp>
+#include <ignition/db/transaction.hpp>
+#include <ignition/http/response.hpp>
+
+#include "json_body.hpp"
+
+namespace asio = boost::asio;
+using ignition::http::Field;
+using ignition::http::Request;
+using ignition::http::Response;
+using ignition::http::Status;
+using ignition::http::Verb;
+
+namespace ignition::api {
+
+namespace {
+
+// The body of /auth/session, dev-login and friends, with the CSRF token in the
+// script-readable cookie and the X-CSRF-Token header.
+Response session_response(const AuthDeps& d, const auth::User& user, const auth::Session& session) {
+  std::string csrf = d.csrf.token_for(session.id);
+  boost::json::object s;
+  s["id"] = session.id.to_string();
+  s["created_at"] = format_rfc3339(session.created_at);
+  s["expires_at"] = format_rfc3339(session.expires_at);
+  boost::json::object body;
+  body["user"] = auth::to_json(user);
+  body["session"] = std::move(s);
+  body["csrf_token"] = csrf;
+  Response res = http::json_response(Status::ok, body);
+  auto remaining = std::chrono::duration_cast<std::chrono::seconds>(session.expires_at - now());
+  res.insert(Field::set_cookie, auth::set_cookie(d.config.cookie, auth::csrf_cookie_name, csrf, remaining,
+                                                 auth::CookieAccess::script_readable));
+  res.set("X-CSRF-Token", csrf);
+  return res;
+}
+
+void clear_cookies(const AuthDeps& d, Response& res) {
+  res.insert(Field::set_cookie, auth::set_cookie(d.config.cookie, d.config.cookie.session_name, "", std::chrono::seconds(0),
+                                                 auth::CookieAccess::http_only));
+  res.insert(Field::set_cookie, auth::set_cookie(d.config.cookie, auth::csrf_cookie_name, "", std::chrono::seconds(0),
+                                                 auth::CookieAccess::script_readable));
+}
+
+Response no_content() {
+  Response res(Status::no_content, 11);
+  return res;
+}
+
+asio::awaitable<Response> get_session(AuthDeps d, Request& req) {
+  const auto& p = auth::require_principal(req);
+  co_return session_response(d, p.user, p.session);
+}
+
+asio::awaitable<Response> list_sessions(AuthDeps d, Request& req) {
+  const auto& p = auth::require_principal(req);
+  auto sessions = co_await d.sessions.list(p.user);
+  boost::json::array items;
+  for (const auto& s : sessions) {
+    auto o = auth::to_json(s);
+    o["current"] = s.id == p.session.id;
+    items.push_back(std::move(o));
+  }
+  boost::json::object body;
+  body["items"] = std::move(items);
+  co_return http::json_response(Status::ok, body);
+}
+
+asio::awaitable<Response> revoke_session(AuthDeps d, Request& req) {
+  const auto& p = auth::require_principal(req);
+  auto id = Uuid::parse(req.param("id"));
+  if (!id) throw Error(ErrorCode::not_found, "no such session");
+  bool revoked = co_await d.sessions.revoke(p.user.id, *id);
+  if (!revoked) throw Error(ErrorCode::not_found, "no such session");
+  d.metrics.revoked(1);
+  co_return no_content();
+}
+
+asio::awaitable<Response> revoke_others(AuthDeps d, Request& req) {
+  const auto& p = auth::require_principal(req);
+  auto n = co_await d.sessions.revoke_others(p.user.id, p.session.id);
+  d.metrics.revoked(n);
+  co_return http::json_response(Status::ok, {{"revoked", n}});
+}
+
+asio::awaitable<Response> logout(AuthDeps d, Request& req) {
+  // Idempotent: without a valid session there is nothing to end, and still 204.
+  if (auth::principal_of(req)) {
+    auto token = auth::find_cookie(req.header(Field::cookie), d.config.cookie.session_name);
+    std::string value(token.value_or(""));
+    if (co_await d.sessions.end(value)) d.metrics.revoked(1);
+  }
+  Response res = no_content();
+  clear_cookies(d, res);
+  co_return res;
+}
+
+asio::awaitable<Response> token_health(AuthDeps d, Request& req) {
+  const auth::Principal* p = auth::principal_of(req);
+  bool compatible = true;
+  if (p) {
+    // A CSRF cookie from before a key change no longer verifies: "keys changed",
+    // as opposed to "logged out".
+    if (auto cookie = auth::find_cookie(req.header(Field::cookie), auth::csrf_cookie_name)) {
+      compatible = d.csrf.verify(*cookie, p->session.id);
+    }
+  }
+  boost::json::object body;
+  body["authenticated"] = p != nullptr;
+  body["compatible"] = compatible;
+  body["session_expires_at"] = p ? boost::json::value(format_rfc3339(p->session.expires_at)) : nullptr;
+  body["key_version"] = d.csrf.key_version();
+  co_return http::json_response(Status::ok, body);
+}
+
+asio::awaitable<Response> dev_login(AuthDeps d, Request& req) {
+  auto body = json_object_body(req);
+  json::ObjectReader reader(body);
+  auto email = reader.string("email", true, 3, 320);
+  auto name = reader.string("name", false, 1, 200);
+  auto role = reader.string("role", false, 1, 16);
+  if (email && email->find('@') == std::string::npos) reader.fail("email", "must be an email address");
+  if (role && *role != "user" && *role != "admin") reader.fail("role", "must be \"user\" or \"admin\"");
+  reader.finish();
+  std::string address = *email;
+  std::transform(address.begin(), address.end(), address.begin(), [](unsigned char c) { return std::tolower(c); });
+
+  auto tx = co_await db::Transaction::begin(d.pool);
+  auto outcome = co_await auth::dev_sign_in(tx, address, name, role, d.config.admin_emails);
+  std::string user_agent(req.header(Field::user_agent));
+  auto created = co_await d.sessions.create(tx, outcome.user, req.client_ip, user_agent);
+  co_await tx.commit();
+  d.metrics.sign_in("dev", "success");
+
+  Response res = session_response(d, outcome.user, created.session);
+  auto lifetime = std::chrono::duration_cast<std::chrono::seconds>(created.session.expires_at - now());
+  res.insert(Field::set_cookie, auth::set_cookie(d.config.cookie, d.config.cookie.session_name, created.token, lifetime,
+                                                 auth::CookieAccess::http_only));
+  co_return res;
+}
+
+// Binds a handler to the shared dependencies.
+template <typename F>
+http::Handler with_deps(const AuthDeps& d, F f) {
+  return [d, f](Request& req) { return f(d, req); };
+}
+
+}  // namespace
+
+void add_auth_routes(http::Router& router, AuthDeps d) {
+  router.add(Verb::get, "/auth/session", with_deps(d, get_session));
+  router.add(Verb::get, "/auth/sessions", with_deps(d, list_sessions));
+  router.add(Verb::delete_, "/auth/sessions/{id}", with_deps(d, revoke_session));
+  router.add(Verb::post, "/auth/sessions/revoke-others", with_deps(d, revoke_others));
+  router.add(Verb::post, "/auth/logout", with_deps(d, logout));
+  router.add(Verb::get, "/auth/token-health", with_deps(d, token_health));
+  if (d.config.dev_login) router.add(Verb::post, "/auth/dev-login", with_deps(d, dev_login));
+}
+
+}  // namespace ignition::api

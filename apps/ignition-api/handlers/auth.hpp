@@ -1,0 +1,26 @@
+#pragma once
+// The /auth/* routes: sessions, logout, token health, dev login, OIDC sign-in.
+
+#include <ignition/auth/config.hpp>
+#include <ignition/auth/metrics.hpp>
+#include <ignition/auth/sessions.hpp>
+#include <ignition/auth/tokens.hpp>
+#include <ignition/http/router.hpp>
+
+namespace ignition::db {
+class Pool;
+}
+
+namespace ignition::api {
+
+struct AuthDeps {
+  db::Pool& pool;
+  auth::SessionStore& sessions;
+  const auth::AuthConfig& config;
+  const auth::CsrfKeys& csrf;
+  auth::AuthMetrics& metrics;
+};
+
+void add_auth_routes(http::Router& router, AuthDeps deps);
+
+}  // namespace ignition::api

@@ -1,0 +1,105 @@
+#pragma once
+/// Sessions in Postgres, with an optional in-memory cache of validated sessions whose
+/// entries every revocation removes on every instance through LISTEN/NOTIFY.
+
+#include <atomic>
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <ignition/auth/config.hpp>
+#include <ignition/auth/users.hpp>
+
+namespace ignition::db {
+class Pool;
+class Listener;
+}  // namespace ignition::db
+
+namespace ignition::auth {
+
+struct Session {
+  Uuid id;
+  Uuid user_id;
+  Timestamp created_at;
+  Timestamp last_active_at;
+  Timestamp expires_at;
+  std::optional<std::string> ip;
+  std::optional<std::string> user_agent;
+};
+
+/// Who is signed in: what the session layer attaches to a request.
+struct Principal {
+  User user;
+  Session session;
+};
+
+struct NewSession {
+  std::string token;  ///< goes into the cookie, never stored
+  Session session;
+};
+
+struct SessionCacheStats {
+  std::uint64_t hits = 0;
+  std::uint64_t misses = 0;
+  std::uint64_t revocations = 0;  ///< revocation notices received
+  std::size_t entries = 0;
+};
+
+/// The channel revocations are announced on; payload "s:<session id>" or "u:<user id>".
+inline constexpr const char* revocation_channel = "session_revoked";
+
+class SessionStore {
+ public:
+  SessionStore(db::Pool& pool, const AuthConfig& config);
+  ~SessionStore();
+
+  /// Creates a session for `user` inside the sign-in transaction; the lifetime follows
+  /// the user's role (admin sessions are shorter).
+  boost::asio::awaitable<NewSession> create(db::Transaction& tx, const User& user, std::string_view ip,
+                                            std::string_view user_agent);
+  /// The session and user for a cookie token, or nullopt when the token is unknown,
+  /// expired (absolute or idle), revoked, or its user is gone. Writes last_active_at
+  /// at most once a minute per session.
+  boost::asio::awaitable<std::optional<Principal>> validate(std::string_view token);
+
+  /// Deletes the session with this token (logout). False when there was none.
+  boost::asio::awaitable<bool> end(std::string_view token);
+  /// Revokes one of `user_id`'s sessions; false when it is not theirs or not live.
+  boost::asio::awaitable<bool> revoke(const Uuid& user_id, const Uuid& session_id);
+  /// Revokes all of the user's sessions except `keep`; returns how many.
+  boost::asio::awaitable<std::int64_t> revoke_others(const Uuid& user_id, const Uuid& keep);
+  /// Revokes every session of a user inside the caller's transaction (role change,
+  /// deletion, admin action); the notice goes out when the transaction commits.
+  static boost::asio::awaitable<std::int64_t> revoke_all(db::Transaction& tx, const Uuid& user_id);
+
+  /// The user's live sessions, newest first.
+  boost::asio::awaitable<std::vector<Session>> list(const User& user);
+  /// Deletes expired and long-revoked sessions and expired OAuth states.
+  boost::asio::awaitable<std::int64_t> delete_expired();
+  boost::asio::awaitable<std::int64_t> count_active();
+
+  /// Subscribes the cache to revocation notices. Call before `listener.start()`. Until
+  /// this is called, or while the listener is disconnected, the cache is bypassed.
+  void attach(db::Listener& listener);
+  SessionCacheStats cache_stats() const;
+
+ private:
+  struct Cache;
+  boost::asio::awaitable<std::optional<Principal>> load(const std::string& hash);
+  boost::asio::awaitable<void> touch(Principal& principal);
+  const SessionPolicy& policy(const User& user) const noexcept;
+
+  db::Pool& pool_;
+  const AuthConfig& config_;
+  db::Listener* listener_ = nullptr;
+  std::unique_ptr<Cache> cache_;
+};
+
+boost::json::object to_json(const Session& session);
+
+}  // namespace ignition::auth

@@ -1,0 +1,163 @@
+#include <ignition/auth/middleware.hpp>
+
+#include <algorithm>
+
+#include <ignition/auth/cookies.hpp>
+#include <ignition/common/crypto.hpp>
+#include <ignition/common/error.hpp>
+#include <ignition/common/log.hpp>
+#include <ignition/http/response.hpp>
+
+namespace asio = boost::asio;
+using ignition::http::Field;
+using ignition::http::Verb;
+
+namespace ignition::auth {
+
+namespace {
+bool unsafe(Verb v) { return v == Verb::post || v == Verb::put || v == Verb::patch || v == Verb::delete_; }
+
+bool allowed(const std::vector<std::string>& origins, std::string_view origin) {
+  return std::find(origins.begin(), origins.end(), origin) != origins.end();
+}
+
+// Cookies the old Auth.js app set. They are ignored (DEC-001: everyone signs in again).
+constexpr std::array<std::string_view, 4> legacy_cookies = {
+    "authjs.session-token", "__Secure-authjs.session-token", "passion-os.session-token",
+    "__Secure-passion-os.session-token"};
+}  // namespace
+
+const Principal* principal_of(const http::Request& request) { return std::any_cast<Principal>(&request.principal); }
+
+const Principal& require_principal(const http::Request& request) {
+  const Principal* p = principal_of(request);
+  if (!p) throw Error(ErrorCode::unauthorized, "sign in first");
+  return *p;
+}
+
+asio::awaitable<http::Response> Cors::handle(http::Request& request, http::Next next) {
+  std::string origin(request.header(Field::origin));
+  bool listed = !origin.empty() && allowed(origins_, origin);
+  if (request.method() == Verb::options && !request.header(Field::access_control_request_method).empty()) {
+    // Preflight: answered here, without touching the session.
+    http::Response res(listed ? http::Status::no_content : http::Status::forbidden, 11);
+    if (listed) {
+      res.set(Field::access_control_allow_methods, "GET, HEAD, POST, PUT, PATCH, DELETE");
+      res.set(Field::access_control_allow_headers, "Content-Type, X-CSRF-Token, X-Request-Id");
+      res.set(Field::access_control_max_age, "600");
+    }
+    res.set(Field::vary, "Origin");
+    if (listed) {
+      res.set(Field::access_control_allow_origin, origin);
+      res.set(Field::access_control_allow_credentials, "true");
+    }
+    co_return res;
+  }
+  auto res = co_await next(request);
+  res.set(Field::vary, "Origin");
+  if (listed) {
+    res.set(Field::access_control_allow_origin, origin);
+    res.set(Field::access_control_allow_credentials, "true");
+    res.set(Field::access_control_expose_headers, "X-Request-Id, X-CSRF-Token, Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset");
+  }
+  co_return res;
+}
+
+asio::awaitable<http::Response> ClientIp::handle(http::Request& request, http::Next next) {
+  request.client_ip = proxies_.client_ip(request.peer, request.header("X-Forwarded-For"),
+                                         request.header("CF-Connecting-IP"));
+  co_return co_await next(request);
+}
+
+asio::awaitable<http::Response> RateLimit::handle(http::Request& request, http::Next next) {
+  std::string_view path = request.path;
+  const RateRule* rule = nullptr;
+  std::string_view kind;
+  if (path.starts_with("/auth/")) {
+    rule = &config_.rate_auth;
+    kind = "auth";
+  } else if (path.starts_with("/api/v1/admin/") || path == "/api/v1/admin") {
+    rule = &config_.rate_admin;
+    kind = "admin";
+  } else if (path.starts_with("/api/v1/")) {
+    rule = &config_.rate_api;
+    kind = "api";
+  }
+  if (!rule || rule->off()) co_return co_await next(request);
+
+  std::string key = std::string(kind) + "|" + request.client_ip;
+  auto decision = limiter_.check(key, *rule);
+  auto annotate = [&](http::Response& res) {
+    res.set("RateLimit-Limit", std::to_string(decision.limit));
+    res.set("RateLimit-Remaining", std::to_string(decision.remaining));
+    res.set("RateLimit-Reset", std::to_string(decision.reset.count()));
+  };
+  if (!decision.allowed) {
+    metrics_->rate_limited();
+    auto res = http::error_response(request, ErrorCode::rate_limited, "too many requests; try again later");
+    res.set(Field::retry_after, std::to_string(decision.reset.count()));
+    annotate(res);
+    co_return res;
+  }
+  auto res = co_await next(request);
+  annotate(res);
+  co_return res;
+}
+
+asio::awaitable<http::Response> SessionLayer::handle(http::Request& request, http::Next next) {
+  std::string_view cookies = request.header(Field::cookie);
+  if (auto token = find_cookie(cookies, config_.cookie.session_name); token && !token->empty()) {
+    std::string value(*token);
+    auto principal = co_await store_.validate(value);
+    if (principal) {
+      request.user_id = principal->user.id.to_string();
+      request.principal = std::move(*principal);
+    } else {
+      log::info("session not found", {{"request_id", request.request_id}});
+    }
+  } else {
+    for (auto name : legacy_cookies) {
+      if (find_cookie(cookies, name)) {
+        log::info("session not found", {{"request_id", request.request_id}, {"legacy_name", name}});
+        break;
+      }
+    }
+  }
+  co_return co_await next(request);
+}
+
+asio::awaitable<http::Response> Csrf::handle(http::Request& request, http::Next next) {
+  std::string_view path = request.path;
+  bool guarded = unsafe(request.method()) && (path.starts_with("/api/v1/") || path.starts_with("/auth/"));
+  if (guarded) {
+    std::string_view origin = request.header(Field::origin);
+    if (!origin.empty() && !allowed(origins_, origin)) {
+      metrics_->csrf_rejected();
+      throw Error(ErrorCode::csrf_failed, "request origin is not allowed");
+    }
+    // Without a session there is nothing to protect; the route answers 401 (or, for
+    // dev-login and logout, does its session-less work).
+    if (const Principal* p = principal_of(request)) {
+      std::string_view header = request.header("X-CSRF-Token");
+      auto cookie = find_cookie(request.header(Field::cookie), csrf_cookie_name);
+      bool ok = !header.empty() && cookie && crypto::constant_time_equal(header, *cookie) && keys_.verify(header, p->session.id);
+      if (!ok) {
+        metrics_->csrf_rejected();
+        throw Error(ErrorCode::csrf_failed, "missing or invalid CSRF token");
+      }
+    }
+  }
+  co_return co_await next(request);
+}
+
+asio::awaitable<http::Response> AdminGate::handle(http::Request& request, http::Next next) {
+  std::string_view path = request.path;
+  if (path.starts_with("/api/v1/admin/") || path == "/api/v1/admin") {
+    const Principal* p = principal_of(request);
+    // 404, not 401/403: the admin area does not reveal that it exists.
+    if (!p || !p->user.is_admin()) throw Error(ErrorCode::not_found, "no such route");
+  }
+  co_return co_await next(request);
+}
+
+}  // namespace ignition::auth

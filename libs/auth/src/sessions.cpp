@@ -1,0 +1,259 @@
+#include <ignition/auth/sessions.hpp>
+
+#include <fmt/format.h>
+#include <mutex>
+#include <unordered_map>
+
+#include <ignition/auth/tokens.hpp>
+#include <ignition/db/listener.hpp>
+#include <ignition/db/pool.hpp>
+#include <ignition/db/transaction.hpp>
+
+namespace asio = boost::asio;
+using Steady = std::chrono::steady_clock;
+
+namespace ignition::auth {
+
+namespace {
+// last_active_at is written at most this often per session.
+constexpr auto touch_interval = std::chrono::seconds(60);
+// A flood of distinct sessions cannot grow the cache past this; it is then emptied.
+constexpr std::size_t cache_capacity = 100'000;
+
+constexpr const char* session_columns =
+    "s.id, s.user_id, s.created_at, s.last_active_at, s.expires_at, host(s.ip), s.user_agent";
+
+const std::string validate_sql = fmt::format(
+    "SELECT {}, {} FROM sessions s JOIN users u ON u.id = s.user_id "
+    "WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now() "
+    "AND s.last_active_at > now() - make_interval(secs => CASE WHEN u.role = 'admin' THEN $2::float8 ELSE $3::float8 END)",
+    session_columns, user_columns);
+const std::string insert_sql = fmt::format(
+    "INSERT INTO sessions AS s (user_id, token_hash, ip, user_agent, expires_at) "
+    "VALUES ($1, $2, $3::inet, $4, now() + make_interval(secs => $5::float8)) RETURNING {}",
+    session_columns);
+const std::string list_sql = fmt::format(
+    "SELECT {} FROM sessions s WHERE s.user_id = $1 AND s.revoked_at IS NULL AND s.expires_at > now() "
+    "AND s.last_active_at > now() - make_interval(secs => $2::float8) ORDER BY s.created_at DESC, s.id",
+    session_columns);
+
+const db::Statement validate_statement{"auth_session_validate", validate_sql};
+const db::Statement insert_statement{"auth_session_insert", insert_sql};
+const db::Statement list_statement{"auth_session_list", list_sql};
+const db::Statement touch_statement{
+    "auth_session_touch",
+    "UPDATE sessions SET last_active_at = now() WHERE id = $1 AND last_active_at < now() - interval '60 seconds' "
+    "RETURNING last_active_at"};
+const db::Statement end_statement{
+    "auth_session_end",
+    "WITH d AS (DELETE FROM sessions WHERE token_hash = $1 RETURNING id) "
+    "SELECT pg_notify('session_revoked', 's:' || id) FROM d"};
+const db::Statement revoke_statement{
+    "auth_session_revoke",
+    "WITH r AS (UPDATE sessions SET revoked_at = now() WHERE id = $2 AND user_id = $1 AND revoked_at IS NULL "
+    "AND expires_at > now() RETURNING id) SELECT pg_notify('session_revoked', 's:' || id) FROM r"};
+const db::Statement revoke_others_statement{
+    "auth_session_revoke_others",
+    "WITH r AS (UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL "
+    "RETURNING id) SELECT pg_notify('session_revoked', 's:' || id) FROM r"};
+const db::Statement revoke_all_statement{
+    "auth_session_revoke_all",
+    "WITH r AS (UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL RETURNING id) "
+    "SELECT count(*), pg_notify('session_revoked', 'u:' || $1::text) FROM r"};
+const db::Statement delete_expired_statement{
+    "auth_session_delete_expired",
+    "WITH s AS (DELETE FROM sessions WHERE expires_at < now() OR revoked_at < now() - interval '1 day' "
+    "OR last_active_at < now() - make_interval(secs => $1::float8) RETURNING 1), "
+    "o AS (DELETE FROM oauth_states WHERE expires_at < now() RETURNING 1) "
+    "SELECT (SELECT count(*) FROM s) + (SELECT count(*) FROM o)"};
+const db::Statement count_active_statement{
+    "auth_session_count_active", "SELECT count(*) FROM sessions WHERE revoked_at IS NULL AND expires_at > now()"};
+
+Session session_from_row(const db::Row& row) {
+  return Session{row.get<Uuid>(0),      row.get<Uuid>(1),      row.get<Timestamp>(2),
+                 row.get<Timestamp>(3), row.get<Timestamp>(4), row.get<std::optional<std::string>>(5),
+                 row.get<std::optional<std::string>>(6)};
+}
+
+std::int64_t seconds(std::chrono::seconds s) { return s.count(); }
+}  // namespace
+
+struct SessionStore::Cache {
+  struct Entry {
+    Principal principal;
+    Steady::time_point fetched;
+  };
+  mutable std::mutex mutex;
+  std::unordered_map<std::string, Entry> entries;  // by token hash
+  std::atomic<bool> usable{false};                 // listening, so revocations arrive
+  std::atomic<std::uint64_t> hits{0}, misses{0}, revocations{0};
+
+  void forget(std::string_view notice) {
+    ++revocations;
+    auto id = Uuid::parse(notice.size() > 2 ? notice.substr(2) : std::string_view{});
+    std::lock_guard lock(mutex);
+    if (!id) {
+      entries.clear();  // unreadable notice: be safe
+      return;
+    }
+    bool by_user = notice.starts_with("u:");
+    std::erase_if(entries, [&](const auto& e) {
+      return by_user ? e.second.principal.user.id == *id : e.second.principal.session.id == *id;
+    });
+  }
+  void clear() {
+    std::lock_guard lock(mutex);
+    entries.clear();
+  }
+};
+
+SessionStore::SessionStore(db::Pool& pool, const AuthConfig& config)
+    : pool_(pool), config_(config), cache_(std::make_unique<Cache>()) {}
+
+SessionStore::~SessionStore() = default;
+
+const SessionPolicy& SessionStore::policy(const User& user) const noexcept {
+  return user.is_admin() ? config_.admin_sessions : config_.user_sessions;
+}
+
+void SessionStore::attach(db::Listener& listener) {
+  listener_ = &listener;
+  Cache* cache = cache_.get();
+  listener.subscribe(revocation_channel, [cache](std::string_view payload) { cache->forget(payload); });
+  // Notices sent while disconnected are lost: start from an empty cache each time.
+  listener.on_connected([cache] {
+    cache->clear();
+    cache->usable = true;
+  });
+}
+
+asio::awaitable<NewSession> SessionStore::create(db::Transaction& tx, const User& user, std::string_view ip,
+                                                 std::string_view user_agent) {
+  NewSession out;
+  out.token = new_session_token();
+  db::Bytes hash{token_hash(out.token)};
+  std::optional<std::string> address = ip.empty() ? std::nullopt : std::optional<std::string>(ip);
+  std::optional<std::string> agent =
+      user_agent.empty() ? std::nullopt : std::optional<std::string>(user_agent.substr(0, 1024));
+  auto lifetime = seconds(policy(user).absolute);
+  auto row = co_await tx.execute(insert_statement, user.id, hash, address, agent, lifetime);
+  out.session = session_from_row(row.one());
+  co_return out;
+}
+
+asio::awaitable<std::optional<Principal>> SessionStore::load(const std::string& hash) {
+  db::Bytes key{hash};
+  auto admin_idle = seconds(config_.admin_sessions.idle);
+  auto user_idle = seconds(config_.user_sessions.idle);
+  auto rows = co_await pool_.execute(validate_statement, key, admin_idle, user_idle);
+  if (rows.empty()) co_return std::nullopt;
+  auto row = rows.one();
+  co_return Principal{user_from_row(row, 7), session_from_row(row)};
+}
+
+asio::awaitable<void> SessionStore::touch(Principal& principal) {
+  auto& last = principal.session.last_active_at;
+  if (now() - last < touch_interval) co_return;
+  auto rows = co_await pool_.execute(touch_statement, principal.session.id);
+  // Another request (or instance) may have touched it first: then it is recent anyway.
+  last = rows.empty() ? now() : rows.one().get<Timestamp>(0);
+}
+
+asio::awaitable<std::optional<Principal>> SessionStore::validate(std::string_view token) {
+  if (token.empty() || token.size() > 256) co_return std::nullopt;
+  std::string hash = token_hash(token);
+  bool cached = config_.session_cache_ttl.count() > 0 && cache_->usable && listener_ && listener_->connected();
+  if (cached) {
+    std::optional<Principal> hit;
+    {
+      std::lock_guard lock(cache_->mutex);
+      auto it = cache_->entries.find(hash);
+      if (it != cache_->entries.end() && Steady::now() - it->second.fetched < config_.session_cache_ttl) {
+        hit = it->second.principal;
+      }
+    }
+    if (hit) {
+      const auto& p = policy(hit->user);
+      auto t = now();
+      if (t < hit->session.expires_at && t - hit->session.last_active_at < p.idle) {
+        ++cache_->hits;
+        if (t - hit->session.last_active_at >= touch_interval) {
+          co_await touch(*hit);
+          std::lock_guard lock(cache_->mutex);
+          if (auto it = cache_->entries.find(hash); it != cache_->entries.end()) {
+            it->second.principal.session.last_active_at = hit->session.last_active_at;
+          }
+        }
+        co_return hit;
+      }
+    }
+    ++cache_->misses;
+  }
+  auto principal = co_await load(hash);
+  if (!principal) co_return std::nullopt;
+  co_await touch(*principal);
+  if (cached) {
+    std::lock_guard lock(cache_->mutex);
+    if (cache_->entries.size() >= cache_capacity) cache_->entries.clear();
+    cache_->entries[hash] = Cache::Entry{*principal, Steady::now()};
+  }
+  co_return principal;
+}
+
+asio::awaitable<bool> SessionStore::end(std::string_view token) {
+  db::Bytes hash{token_hash(token)};
+  auto rows = co_await pool_.execute(end_statement, hash);
+  co_return !rows.empty();
+}
+
+asio::awaitable<bool> SessionStore::revoke(const Uuid& user_id, const Uuid& session_id) {
+  auto rows = co_await pool_.execute(revoke_statement, user_id, session_id);
+  co_return !rows.empty();
+}
+
+asio::awaitable<std::int64_t> SessionStore::revoke_others(const Uuid& user_id, const Uuid& keep) {
+  auto rows = co_await pool_.execute(revoke_others_statement, user_id, keep);
+  co_return rows.rows();
+}
+
+asio::awaitable<std::int64_t> SessionStore::revoke_all(db::Transaction& tx, const Uuid& user_id) {
+  auto rows = co_await tx.execute(revoke_all_statement, user_id);
+  co_return rows.one().get<std::int64_t>(0);
+}
+
+asio::awaitable<std::vector<Session>> SessionStore::list(const User& user) {
+  auto idle = seconds(policy(user).idle);
+  auto rows = co_await pool_.execute(list_statement, user.id, idle);
+  std::vector<Session> out;
+  for (auto row : rows) out.push_back(session_from_row(row));
+  co_return out;
+}
+
+asio::awaitable<std::int64_t> SessionStore::delete_expired() {
+  auto idle = seconds(config_.user_sessions.idle);
+  auto rows = co_await pool_.execute(delete_expired_statement, idle);
+  co_return rows.one().get<std::int64_t>(0);
+}
+
+asio::awaitable<std::int64_t> SessionStore::count_active() {
+  auto rows = co_await pool_.execute(count_active_statement);
+  co_return rows.one().get<std::int64_t>(0);
+}
+
+SessionCacheStats SessionStore::cache_stats() const {
+  std::lock_guard lock(cache_->mutex);
+  return {cache_->hits, cache_->misses, cache_->revocations, cache_->entries.size()};
+}
+
+boost::json::object to_json(const Session& session) {
+  boost::json::object o;
+  o["id"] = session.id.to_string();
+  o["created_at"] = format_rfc3339(session.created_at);
+  o["last_active_at"] = format_rfc3339(session.last_active_at);
+  o["expires_at"] = format_rfc3339(session.expires_at);
+  o["ip"] = session.ip ? boost::json::value(*session.ip) : nullptr;
+  o["user_agent"] = session.user_agent ? boost::json::value(*session.user_agent) : nullptr;
+  return o;
+}
+
+}  // namespace ignition::auth

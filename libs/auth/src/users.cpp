@@ -1,0 +1,142 @@
+#include <ignition/auth/users.hpp>
+
+#include <algorithm>
+#include <fmt/format.h>
+
+#include <ignition/auth/sessions.hpp>
+#include <ignition/db/transaction.hpp>
+
+namespace asio = boost::asio;
+
+namespace ignition::auth {
+
+namespace {
+using namespace std::string_literals;
+
+std::string user_select(std::string_view where) {
+  return fmt::format("SELECT {} FROM users u WHERE {}", user_columns, where);
+}
+
+const std::string by_account_sql = fmt::format(
+    "SELECT {} FROM accounts a JOIN users u ON u.id = a.user_id WHERE a.provider = $1 AND a.provider_account_id = $2",
+    user_columns);
+const std::string by_email_sql = user_select("u.email = $1 FOR UPDATE");
+const std::string insert_user_sql = fmt::format(
+    "INSERT INTO users AS u (email, email_verified_at, name, image, role) VALUES ($1, CASE WHEN $2 THEN now() END, $3, $4, $5) "
+    "RETURNING {}",
+    user_columns);
+const std::string set_role_sql = fmt::format("UPDATE users AS u SET role = $2, updated_at = now() WHERE id = $1 RETURNING {}", user_columns);
+
+const db::Statement by_account{"auth_user_by_account", by_account_sql};
+const db::Statement by_email{"auth_user_by_email", by_email_sql};
+const db::Statement insert_user{"auth_insert_user", insert_user_sql};
+const db::Statement set_role{"auth_set_role", set_role_sql};
+const db::Statement link_account{
+    "auth_link_account",
+    "INSERT INTO accounts (user_id, provider, provider_account_id, email, last_used_at) VALUES ($1, $2, $3, $4, now())"};
+const db::Statement touch_account{
+    "auth_touch_account",
+    "UPDATE accounts SET last_used_at = now(), email = $3 WHERE provider = $1 AND provider_account_id = $2"};
+const db::Statement touch_login{"auth_touch_login", "UPDATE users SET last_login_at = now() WHERE id = $1"};
+
+bool listed(const std::vector<std::string>& emails, const std::string& email) {
+  return std::find(emails.begin(), emails.end(), email) != emails.end();
+}
+
+// Applies ADMIN_EMAILS; a role change revokes the user's existing sessions.
+asio::awaitable<SignInOutcome> promote_if_listed(db::Transaction& tx, SignInOutcome outcome,
+                                                 const std::vector<std::string>& admin_emails) {
+  if (!outcome.user.is_admin() && listed(admin_emails, outcome.user.email)) {
+    std::string admin = "admin";
+    auto row = co_await tx.execute(set_role, outcome.user.id, admin);
+    outcome.user = user_from_row(row.one(), 0);
+    outcome.role_changed = true;
+    co_await SessionStore::revoke_all(tx, outcome.user.id);
+  }
+  co_return outcome;
+}
+}  // namespace
+
+User user_from_row(const db::Row& row, int first) {
+  User u;
+  u.id = row.get<Uuid>(first);
+  u.email = row.get<std::string>(first + 1);
+  u.name = row.get<std::optional<std::string>>(first + 2);
+  u.image = row.get<std::optional<std::string>>(first + 3);
+  u.role = row.get<std::string>(first + 4);
+  u.tos_accepted_version = row.get<std::optional<std::string>>(first + 5);
+  u.tos_accepted_at = row.get<std::optional<Timestamp>>(first + 6);
+  u.age_verified = row.get<bool>(first + 7);
+  u.created_at = row.get<Timestamp>(first + 8);
+  return u;
+}
+
+boost::json::object to_json(const User& user) {
+  boost::json::object o;
+  o["id"] = user.id.to_string();
+  o["email"] = user.email;
+  o["name"] = user.name ? boost::json::value(*user.name) : nullptr;
+  o["image"] = user.image ? boost::json::value(*user.image) : nullptr;
+  o["role"] = user.role;
+  o["tos_accepted_version"] = user.tos_accepted_version ? boost::json::value(*user.tos_accepted_version) : nullptr;
+  o["tos_accepted_at"] = user.tos_accepted_at ? boost::json::value(format_rfc3339(*user.tos_accepted_at)) : nullptr;
+  o["age_verified"] = user.age_verified;
+  o["created_at"] = format_rfc3339(user.created_at);
+  return o;
+}
+
+asio::awaitable<SignInOutcome> sign_in(db::Transaction& tx, const ExternalIdentity& identity,
+                                       const std::vector<std::string>& admin_emails) {
+  SignInOutcome outcome;
+  auto linked = co_await tx.execute(by_account, identity.provider, identity.account_id);
+  if (!linked.empty()) {
+    outcome.user = user_from_row(linked.one(), 0);
+    co_await tx.execute(touch_account, identity.provider, identity.account_id, identity.email);
+  } else {
+    // Linking by email is account takeover unless the provider proved the address.
+    if (!identity.email_verified) {
+      throw SignInRefused("email_not_verified", "the provider did not verify " + identity.email);
+    }
+    auto existing = co_await tx.execute(by_email, identity.email);
+    if (!existing.empty()) {
+      outcome.user = user_from_row(existing.one(), 0);
+    } else {
+      std::string role = "user";
+      auto created = co_await tx.execute(insert_user, identity.email, true, identity.name, identity.picture, role);
+      outcome.user = user_from_row(created.one(), 0);
+      outcome.created = true;
+    }
+    co_await tx.execute(link_account, outcome.user.id, identity.provider, identity.account_id, identity.email);
+  }
+  co_await tx.execute(touch_login, outcome.user.id);
+  auto promoted = co_await promote_if_listed(tx, std::move(outcome), admin_emails);
+  co_return promoted;
+}
+
+asio::awaitable<SignInOutcome> dev_sign_in(db::Transaction& tx, const std::string& email,
+                                           const std::optional<std::string>& name,
+                                           const std::optional<std::string>& role,
+                                           const std::vector<std::string>& admin_emails) {
+  SignInOutcome outcome;
+  auto existing = co_await tx.execute(by_email, email);
+  if (!existing.empty()) {
+    outcome.user = user_from_row(existing.one(), 0);
+  } else {
+    std::string initial = role.value_or("user");
+    std::optional<std::string> no_image;
+    auto created = co_await tx.execute(insert_user, email, false, name, no_image, initial);
+    outcome.user = user_from_row(created.one(), 0);
+    outcome.created = true;
+  }
+  if (role && *role != outcome.user.role) {
+    auto row = co_await tx.execute(set_role, outcome.user.id, *role);
+    outcome.user = user_from_row(row.one(), 0);
+    outcome.role_changed = true;
+    co_await SessionStore::revoke_all(tx, outcome.user.id);
+  }
+  co_await tx.execute(touch_login, outcome.user.id);
+  auto promoted = co_await promote_if_listed(tx, std::move(outcome), admin_emails);
+  co_return promoted;
+}
+
+}  // namespace ignition::auth

@@ -1,0 +1,316 @@
+#include <catch2/catch.hpp>
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <ignition/auth/audit.hpp>
+#include <ignition/auth/sessions.hpp>
+#include <ignition/auth/tokens.hpp>
+#include <ignition/auth/users.hpp>
+#include <ignition/db/listener.hpp>
+#include <ignition/db/pool.hpp>
+#include <ignition/db/transaction.hpp>
+#include <ignition/testing/postgres.hpp>
+
+using namespace ignition;
+using namespace ignition::auth;
+using namespace std::chrono_literals;
+namespace asio = boost::asio;
+using testing::run;
+
+namespace {
+const std::optional<std::string> no_role;
+
+AuthConfig config_for_tests() {
+  return AuthConfig::from_env(Env::from_map({{"AUTH_SECRET", std::string(32, 'k')}}), false);
+}
+
+db::PoolConfig pool_config(const std::string& url) {
+  db::PoolConfig c;
+  c.url = url;
+  c.size = 4;
+  return c;
+}
+
+asio::awaitable<void> sleep_for(std::chrono::milliseconds d) {
+  asio::steady_timer t(co_await asio::this_coro::executor, d);
+  co_await t.async_wait(asio::use_awaitable);
+}
+
+// Coroutine parameters: references to the caller's named objects (see docs/style.md).
+asio::awaitable<NewSession> signed_in(db::Pool& pool, SessionStore& store, const char* email,
+                                      const std::optional<std::string>& role = no_role) {
+  auto tx = co_await db::Transaction::begin(pool);
+  std::optional<std::string> name;
+  std::vector<std::string> no_admins;
+  std::string address(email);
+  auto outcome = co_await dev_sign_in(tx, address, name, role, no_admins);
+  auto created = co_await store.create(tx, outcome.user, "192.0.2.1", "test-agent");
+  co_await tx.commit();
+  co_return created;
+}
+
+ExternalIdentity identity(std::string provider, std::string account, std::string email, bool verified) {
+  return ExternalIdentity{std::move(provider), std::move(account), std::move(email), verified, std::nullopt, std::nullopt};
+}
+
+const std::vector<std::string> no_admins_list;
+
+asio::awaitable<SignInOutcome> external_sign_in(db::Pool& pool, const ExternalIdentity& who,
+                                                const std::vector<std::string>& admins = no_admins_list) {
+  auto tx = co_await db::Transaction::begin(pool);
+  auto outcome = co_await sign_in(tx, who, admins);
+  co_await tx.commit();
+  co_return outcome;
+}
+}  // namespace
+
+TEST_CASE("a session is valid only while known, unexpired, unrevoked, recently active and its user exists") {
+  testing::TestDatabase database("auth");
+  auto config = config_for_tests();
+  run([&]() -> asio::awaitable<void> {
+    db::Pool pool(co_await asio::this_coro::executor, pool_config(database.url()));
+    SessionStore store(pool, config);
+    auto s = co_await signed_in(pool, store, "valid@example.com");
+    auto p = co_await store.validate(s.token);
+    REQUIRE(p);
+    CHECK(p->user.email == "valid@example.com");
+    CHECK(p->session.id == s.session.id);
+    CHECK(p->session.ip == "192.0.2.1");
+    CHECK(p->session.expires_at - p->session.created_at == std::chrono::hours(24 * 30));
+    auto awaited_82 = co_await store.validate("garbage");
+    CHECK_FALSE(static_cast<bool>(awaited_82));
+    auto awaited_83 = co_await store.validate("");
+    CHECK_FALSE(static_cast<bool>(awaited_83));
+    auto unknown = new_session_token();
+    auto awaited_85 = co_await store.validate(unknown);
+    CHECK_FALSE(static_cast<bool>(awaited_85));
+
+    std::string id = s.session.id.to_string();
+    database.scalar("UPDATE sessions SET last_active_at = now() - interval '8 days', created_at = now() - interval '9 days' WHERE id = '" + id + "'");
+    auto awaited_89 = co_await store.validate(s.token);
+    CHECK_FALSE(static_cast<bool>(awaited_89));  // idle for more than 7 days
+    database.scalar("UPDATE sessions SET last_active_at = now(), expires_at = now() - interval '1 second' WHERE id = '" + id + "'");
+    auto awaited_91 = co_await store.validate(s.token);
+    CHECK_FALSE(static_cast<bool>(awaited_91));  // past its absolute expiry
+
+    auto t = co_await signed_in(pool, store, "revoked@example.com");
+    auto validated = co_await store.validate(t.token);
+    REQUIRE(validated);
+    auto owner = validated->user;
+    bool revoked_by_other = co_await store.revoke(p->user.id, t.session.id);
+    CHECK_FALSE(revoked_by_other);  // not theirs
+    bool revoked = co_await store.revoke(owner.id, t.session.id);
+    CHECK(revoked);
+    auto awaited_101 = co_await store.validate(t.token);
+    CHECK_FALSE(static_cast<bool>(awaited_101));
+    auto awaited_102 = co_await store.revoke(owner.id, t.session.id);
+    CHECK_FALSE(static_cast<bool>(awaited_102));  // twice
+
+    auto u = co_await signed_in(pool, store, "deleted@example.com");
+    database.scalar("DELETE FROM users WHERE email = 'deleted@example.com'");
+    auto awaited_106 = co_await store.validate(u.token);
+    CHECK_FALSE(static_cast<bool>(awaited_106));
+  }());
+  // Only hashes are stored: the raw token is nowhere in the table.
+  CHECK(database.scalar("SELECT count(*) FROM sessions WHERE length(token_hash) <> 32") == "0");
+}
+
+TEST_CASE("admin sessions are shorter and idle out after an hour") {
+  testing::TestDatabase database("auth");
+  auto config = config_for_tests();
+  run([&]() -> asio::awaitable<void> {
+    db::Pool pool(co_await asio::this_coro::executor, pool_config(database.url()));
+    SessionStore store(pool, config);
+    std::optional<std::string> admin_role("admin");
+    auto admin = co_await signed_in(pool, store, "admin@example.com", admin_role);
+    auto user = co_await signed_in(pool, store, "user@example.com");
+    CHECK(admin.session.expires_at - admin.session.created_at == std::chrono::hours(12));
+    database.scalar("UPDATE sessions SET last_active_at = now() - interval '2 hours', created_at = now() - interval '3 hours'");
+    auto awaited_123 = co_await store.validate(admin.token);
+    CHECK_FALSE(static_cast<bool>(awaited_123));
+    auto awaited_124 = co_await store.validate(user.token);
+    CHECK(static_cast<bool>(awaited_124));
+  }());
+}
+
+TEST_CASE("last_active_at is written at most once a minute") {
+  testing::TestDatabase database("auth");
+  auto config = config_for_tests();
+  run([&]() -> asio::awaitable<void> {
+    db::Pool pool(co_await asio::this_coro::executor, pool_config(database.url()));
+    SessionStore store(pool, config);
+    auto s = co_await signed_in(pool, store, "touch@example.com");
+    std::string id = s.session.id.to_string();
+    auto before = database.scalar("SELECT last_active_at FROM sessions WHERE id = '" + id + "'");
+    for (int i = 0; i < 5; ++i) co_await store.validate(s.token);
+    CHECK(database.scalar("SELECT last_active_at FROM sessions WHERE id = '" + id + "'") == before);
+    database.scalar("UPDATE sessions SET last_active_at = now() - interval '2 minutes', created_at = now() - interval '3 minutes' WHERE id = '" + id + "'");
+    co_await store.validate(s.token);
+    CHECK(database.scalar("SELECT last_active_at > now() - interval '5 seconds' FROM sessions WHERE id = '" + id + "'") == "t");
+  }());
+}
+
+TEST_CASE("a revocation on one instance reaches another instance's cache within a second") {
+  testing::TestDatabase database("auth");
+  auto config = config_for_tests();
+  run([&]() -> asio::awaitable<void> {
+        auto ex = co_await asio::this_coro::executor;
+        db::Pool pool_a(ex, pool_config(database.url()));
+        db::Pool pool_b(ex, pool_config(database.url()));
+        SessionStore a(pool_a, config);
+        SessionStore b(pool_b, config);
+        db::Listener listener_a(ex, database.url());
+        db::Listener listener_b(ex, database.url());
+        a.attach(listener_a);
+        b.attach(listener_b);
+        listener_a.start();
+        listener_b.start();
+        for (int i = 0; i < 100 && !(listener_a.connected() && listener_b.connected()); ++i) co_await sleep_for(20ms);
+
+        auto s = co_await signed_in(pool_a, a, "cached@example.com");
+        auto other = co_await signed_in(pool_a, a, "cached@example.com");
+        auto awaited_164 = co_await b.validate(s.token);
+        REQUIRE(static_cast<bool>(awaited_164));
+        auto awaited_165 = co_await b.validate(s.token);
+        REQUIRE(static_cast<bool>(awaited_165));  // from the cache now
+        CHECK(b.cache_stats().hits >= 1);
+
+        auto owner = s.session.user_id;
+        bool revoked = co_await a.revoke(owner, s.session.id);
+        CHECK(revoked);
+        bool gone = false;
+        auto started = std::chrono::steady_clock::now();
+        while (!gone && std::chrono::steady_clock::now() - started < 1s) {
+          gone = !(co_await b.validate(s.token));
+          if (!gone) co_await sleep_for(10ms);
+        }
+        CHECK(gone);
+        auto awaited_178 = co_await b.validate(other.token);
+        CHECK(static_cast<bool>(awaited_178));  // the user's other session is untouched
+
+        // Revoking all of a user's sessions (role change, deletion) clears them everywhere.
+        {
+          auto tx = co_await db::Transaction::begin(pool_a);
+          co_await SessionStore::revoke_all(tx, owner);
+          co_await tx.commit();
+        }
+        gone = false;
+        started = std::chrono::steady_clock::now();
+        while (!gone && std::chrono::steady_clock::now() - started < 1s) {
+          gone = !(co_await b.validate(other.token));
+          if (!gone) co_await sleep_for(10ms);
+        }
+        CHECK(gone);
+        listener_a.stop();
+        listener_b.stop();
+        co_await sleep_for(50ms);
+      }(),
+      2);
+}
+
+TEST_CASE("sign-in links by provider account first, by verified email second, never by an unverified one") {
+  testing::TestDatabase database("auth");
+  run([&]() -> asio::awaitable<void> {
+    db::Pool pool(co_await asio::this_coro::executor, pool_config(database.url()));
+    auto google = identity("google", "g-sub-1", "person@example.com", true);
+    auto first = co_await external_sign_in(pool, google);
+    CHECK(first.created);
+    auto again = co_await external_sign_in(pool, google);
+    CHECK_FALSE(again.created);
+    CHECK(again.user.id == first.user.id);
+
+    // The same person through Microsoft, with a proven email: one user, two accounts.
+    auto microsoft = identity("microsoft", "tenant:oid-1", "person@example.com", true);
+    auto linked = co_await external_sign_in(pool, microsoft);
+    CHECK(linked.user.id == first.user.id);
+
+    // An unproven email never takes over an existing user, nor claims a new one.
+    auto attacker = identity("microsoft", "evil-tenant:oid-2", "person@example.com", false);
+    std::string code;
+    try {
+      co_await external_sign_in(pool, attacker);
+    } catch (const SignInRefused& e) {
+      code = e.code();
+    }
+    CHECK(code == "email_not_verified");
+    code.clear();
+    auto unproven = identity("google", "g-sub-2", "new@example.com", false);
+    try {
+      co_await external_sign_in(pool, unproven);
+    } catch (const SignInRefused& e) {
+      code = e.code();
+    }
+    CHECK(code == "email_not_verified");
+  }());
+  CHECK(database.scalar("SELECT count(*) FROM users") == "1");
+  CHECK(database.scalar("SELECT count(*) FROM accounts") == "2");
+}
+
+TEST_CASE("ADMIN_EMAILS promotes at sign-in and the role change revokes older sessions") {
+  testing::TestDatabase database("auth");
+  auto config = config_for_tests();
+  run([&]() -> asio::awaitable<void> {
+    db::Pool pool(co_await asio::this_coro::executor, pool_config(database.url()));
+    SessionStore store(pool, config);
+    auto old = co_await signed_in(pool, store, "boss@example.com");
+    auto awaited_245 = co_await store.validate(old.token);
+    REQUIRE(static_cast<bool>(awaited_245));
+    auto boss = identity("google", "boss", "boss@example.com", true);
+    std::vector<std::string> admins{"boss@example.com"};
+    auto promoted = co_await external_sign_in(pool, boss, admins);
+    CHECK(promoted.user.is_admin());
+    CHECK(promoted.role_changed);
+    auto awaited_251 = co_await store.validate(old.token);
+    CHECK_FALSE(static_cast<bool>(awaited_251));
+  }());
+}
+
+TEST_CASE("cleanup deletes expired and long-revoked sessions and expired OAuth states") {
+  testing::TestDatabase database("auth");
+  auto config = config_for_tests();
+  run([&]() -> asio::awaitable<void> {
+    db::Pool pool(co_await asio::this_coro::executor, pool_config(database.url()));
+    SessionStore store(pool, config);
+    auto live = co_await signed_in(pool, store, "live@example.com");
+    co_await signed_in(pool, store, "expired@example.com");
+    database.scalar("UPDATE sessions SET created_at = now() - interval '40 days', last_active_at = now() - interval '40 days', "
+                    "expires_at = now() - interval '10 days' FROM users u WHERE u.id = sessions.user_id AND u.email = 'expired@example.com'");
+    database.scalar("INSERT INTO oauth_states (state_hash, provider, nonce, code_verifier, expires_at) "
+                    "VALUES (sha256('x'), 'google', 'n', 'v', now() - interval '1 minute')");
+    auto awaited_267 = co_await store.count_active();
+    CHECK(awaited_267 == 1);
+    auto awaited_268 = co_await store.delete_expired();
+    CHECK(awaited_268 == 2);
+    auto awaited_269 = co_await store.delete_expired();
+    CHECK(awaited_269 == 0);  // idempotent, safe on several instances
+    auto awaited_270 = co_await store.validate(live.token);
+    CHECK(static_cast<bool>(awaited_270));
+  }());
+}
+
+TEST_CASE("audit rows are written inside the caller's transaction") {
+  testing::TestDatabase database("auth");
+  run([&]() -> asio::awaitable<void> {
+    db::Pool pool(co_await asio::this_coro::executor, pool_config(database.url()));
+    AuditEntry entry;
+    entry.actor = "cli:root";
+    entry.action = "user.role_changed";
+    entry.target_type = "user";
+    entry.target_id = "x";
+    entry.before = boost::json::object{{"role", "user"}};
+    entry.after = boost::json::object{{"role", "admin"}};
+    entry.ip = "192.0.2.4";
+    {
+      auto tx = co_await db::Transaction::begin(pool);
+      co_await write_audit(tx, entry);
+      // not committed: rolled back with the change it records
+    }
+    auto tx = co_await db::Transaction::begin(pool);
+    co_await write_audit(tx, entry);
+    co_await tx.commit();
+  }());
+  CHECK(database.scalar("SELECT count(*) FROM admin_audit_log") == "1");
+  CHECK(database.scalar("SELECT after->>'role' FROM admin_audit_log") == "admin");
+}
