@@ -16,6 +16,7 @@ AppConfig AppConfig::from_env(const Env& env) {
   c.server = http::ServerConfig::from_env(env, c.production());
   c.database = db::PoolConfig::from_env(env);
   c.auth = auth::AuthConfig::from_env(env, c.production());
+  c.providers = oidc::providers_from_env(env);
   return c;
 }
 

@@ -10,6 +10,7 @@
 #include <ignition/common/env.hpp>
 #include <ignition/common/log.hpp>
 #include <ignition/db/pool.hpp>
+#include <ignition/oidc/provider.hpp>
 #include <ignition/http/server.hpp>
 
 namespace ignition::api {
@@ -22,6 +23,7 @@ struct AppConfig {
   http::ServerConfig server;
   db::PoolConfig database;
   auth::AuthConfig auth;
+  std::vector<oidc::ProviderConfig> providers;
 
   bool production() const { return app_env == "production"; }
 

@@ -30,6 +30,7 @@
 
 #include "app_config.hpp"
 #include "handlers/auth.hpp"
+#include "handlers/sign_in.hpp"
 #include "operations.hpp"
 
 namespace asio = boost::asio;
@@ -68,9 +69,18 @@ int serve(const api::AppConfig& config) {
   asio::co_spawn(io, auth::session_maintenance(sessions, *auth_metrics, config.auth.cleanup_interval),
                  asio::bind_cancellation_slot(stop_maintenance.slot(), asio::detached));
 
+  // Outbound HTTPS to the identity providers; plain http only to loopback, outside production.
+  http::ClientConfig client_config;
+  client_config.allow_plain_http_loopback = !config.production();
+  http::Client outbound(io.get_executor(), client_config);
+  std::vector<oidc::Provider> providers;
+  for (const auto& p : config.providers) providers.emplace_back(p, outbound);
+
   http::Router router;
+  api::AuthDeps auth_deps{pool, sessions, config.auth, csrf, *auth_metrics};
   api::add_operations_routes(router, {pool, metrics, config.metrics_token});
-  api::add_auth_routes(router, {pool, sessions, config.auth, csrf, *auth_metrics});
+  api::add_auth_routes(router, auth_deps);
+  api::add_sign_in_routes(router, auth_deps, std::move(providers));
 
   // Outermost first. CORS wraps error mapping so that errors carry CORS headers too;
   // the session is read before CSRF, and CSRF before the admin gate.

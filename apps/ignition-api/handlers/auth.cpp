@@ -118,6 +118,9 @@ asio::awaitable<Response> token_health(AuthDeps d, Request& req) {
 }
 
 asio::awaitable<Response> dev_login(AuthDeps d, Request& req) {
+  // Always routed, so that without DEV_LOGIN=1 it is a 404 rather than a 405 from the
+  // GET /auth/{provider} route beside it.
+  if (!d.config.dev_login) throw Error(ErrorCode::not_found, "no such route");
   auto body = json_object_body(req);
   json::ObjectReader reader(body);
   auto email = reader.string("email", true, 3, 320);
@@ -158,7 +161,7 @@ void add_auth_routes(http::Router& router, AuthDeps d) {
   router.add(Verb::post, "/auth/sessions/revoke-others", with_deps(d, revoke_others));
   router.add(Verb::post, "/auth/logout", with_deps(d, logout));
   router.add(Verb::get, "/auth/token-health", with_deps(d, token_health));
-  if (d.config.dev_login) router.add(Verb::post, "/auth/dev-login", with_deps(d, dev_login));
+  router.add(Verb::post, "/auth/dev-login", with_deps(d, dev_login));
 }
 
 }  // namespace ignition::api

@@ -87,6 +87,10 @@ AuthConfig AuthConfig::from_env(const Env& env, bool production) {
   if (!app_origin) throw ConfigError("APP_URL must be an absolute http(s) URL (got \"" + c.app_url + "\")");
   if (production && !app_origin->starts_with("https://")) throw ConfigError("APP_URL must use https in production");
 
+  c.callback_base_url = env.string("AUTH_CALLBACK_BASE_URL", c.app_url);
+  while (c.callback_base_url.ends_with('/')) c.callback_base_url.pop_back();
+  if (!origin_of(c.callback_base_url)) throw ConfigError("AUTH_CALLBACK_BASE_URL must be an absolute http(s) URL");
+
   for (const auto& origin : env.list("CORS_ORIGINS")) {
     auto normal = origin_of(origin);
     if (!normal || *normal != lower(origin)) {

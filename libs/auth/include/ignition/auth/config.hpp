@@ -36,6 +36,9 @@ struct AuthConfig {
   Secret secret;                    ///< AUTH_SECRET: signs CSRF tokens
   std::optional<Secret> old_secret; ///< AUTH_SECRET_OLD: still verifies during a rotation
   std::string app_url;              ///< APP_URL, no trailing slash
+  /// AUTH_CALLBACK_BASE_URL (default APP_URL): where providers send the browser back,
+  /// + "/auth/{provider}/callback"; the app's origin is expected to route /auth/* here.
+  std::string callback_base_url;
   std::vector<std::string> cors_origins;
   CookieConfig cookie;
   SessionPolicy user_sessions{std::chrono::hours(24 * 30), std::chrono::hours(24 * 7)};

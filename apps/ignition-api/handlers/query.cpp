@@ -1,0 +1,52 @@
+#include "query.hpp"
+
+namespace ignition::api {
+
+namespace {
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Percent-decoding; nullopt on a malformed escape.
+std::optional<std::string> decode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '+') {
+      out += ' ';
+    } else if (c == '%') {
+      if (i + 2 >= text.size()) return std::nullopt;
+      int hi = hex_value(text[i + 1]);
+      int lo = hex_value(text[i + 2]);
+      if (hi < 0 || lo < 0) return std::nullopt;
+      out += static_cast<char>(hi * 16 + lo);
+      i += 2;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+}  // namespace
+
+// Hand-written rather than Boost.URL's parse_query: Debian's libboost_url 1.81 reads
+// past the end of a non-terminated view there (AddressSanitizer caught it).
+std::optional<std::string> query_param(std::string_view query, std::string_view name) {
+  while (!query.empty()) {
+    auto amp = query.find('&');
+    std::string_view pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+    auto eq = pair.find('=');
+    auto key = decode(pair.substr(0, eq));
+    if (!key || *key != name) continue;
+    if (eq == std::string_view::npos) return std::string();
+    return decode(pair.substr(eq + 1));
+  }
+  return std::nullopt;
+}
+
+}  // namespace ignition::api

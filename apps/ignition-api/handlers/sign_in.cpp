@@ -1,0 +1,235 @@
+#include "sign_in.hpp"
+
+#include <ignition/auth/cookies.hpp>
+#include <ignition/auth/middleware.hpp>
+#include <ignition/common/crypto.hpp>
+#include <ignition/common/log.hpp>
+#include <ignition/db/pool.hpp>
+#include <ignition/db/transaction.hpp>
+#include <ignition/http/response.hpp>
+
+#include "query.hpp"
+
+namespace asio = boost::asio;
+using ignition::http::Field;
+using ignition::http::Request;
+using ignition::http::Response;
+using ignition::http::Status;
+using ignition::http::Verb;
+
+namespace ignition::api {
+
+namespace {
+constexpr auto state_lifetime = std::chrono::minutes(10);
+// Binds a pending sign-in to the browser that started it (against login CSRF: an
+// attacker's callback URL does not work in a victim's browser).
+constexpr const char* state_cookie = "oauth_state";
+constexpr const char* state_cookie_path = "/auth";
+
+const db::Statement save_state{
+    "signin_save_state",
+    "INSERT INTO oauth_states (state_hash, provider, nonce, code_verifier, redirect_to, expires_at) "
+    "VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6::float8))"};
+// One use: the row is gone whatever happens next. Bound to the provider that issued it.
+const db::Statement take_state{
+    "signin_take_state",
+    "DELETE FROM oauth_states WHERE state_hash = $1 AND provider = $2 "
+    "RETURNING nonce, code_verifier, redirect_to, expires_at > now()"};
+
+struct SignInDeps {
+  AuthDeps auth;
+  std::shared_ptr<std::vector<oidc::Provider>> providers;
+
+  oidc::Provider* find(std::string_view id) const {
+    for (auto& p : *providers) {
+      if (p.config().id == id) return &p;
+    }
+    return nullptr;
+  }
+  std::string callback_url(std::string_view provider) const {
+    return auth.config.callback_base_url + "/auth/" + std::string(provider) + "/callback";
+  }
+};
+
+Response redirect(const std::string& location) {
+  Response res(Status::found, 11);
+  res.set(Field::location, location);
+  return res;
+}
+
+// A provider's own error value, reduced to a safe code.
+std::string error_code_from(const std::string& provider_error) {
+  std::string out;
+  for (char c : provider_error.substr(0, 64)) {
+    if ((c >= 'a' && c <= 'z') || c == '_') out += c;
+  }
+  return out.empty() ? "provider_error" : out;
+}
+
+asio::awaitable<Response> list_providers(SignInDeps d, Request&) {
+  boost::json::array items;
+  for (const auto& p : *d.providers) items.push_back({{"id", p.config().id}, {"name", p.config().name}});
+  co_return http::json_response(Status::ok, {{"providers", std::move(items)}});
+}
+
+asio::awaitable<Response> start(SignInDeps d, Request& req) {
+  std::string provider_id(req.param("provider"));
+  oidc::Provider* provider = d.find(provider_id);
+  if (!provider) throw Error(ErrorCode::not_found, "no such sign-in provider");
+  std::string target = safe_redirect_target(query_param(req.query, "redirect_to"));
+
+  std::string state = crypto::base64url_encode(crypto::random_bytes(32));
+  std::string nonce = crypto::base64url_encode(crypto::random_bytes(24));
+  std::string verifier = oidc::pkce_verifier();
+  std::string challenge = oidc::pkce_challenge(verifier);
+  std::string callback = d.callback_url(provider_id);
+  std::string url;
+  try {
+    url = co_await provider->authorization_url(state, nonce, challenge, callback);
+  } catch (const oidc::SignInError& e) {
+    log::warn("sign-in could not start", {{"request_id", req.request_id}, {"provider", provider_id}, {"reason", e.code()}});
+    url.clear();
+  }
+  if (url.empty()) {
+    d.auth.metrics.sign_in(provider_id, "provider_unavailable");
+    co_return redirect(d.auth.config.app_url + "/auth/signin?error=provider_unavailable");
+  }
+
+  db::Bytes state_hash{auth::token_hash(state)};
+  auto lifetime = std::chrono::duration_cast<std::chrono::seconds>(state_lifetime).count();
+  co_await d.auth.pool.execute(save_state, state_hash, provider_id, nonce, verifier, target, lifetime);
+
+  Response res = redirect(url);
+  res.insert(Field::set_cookie,
+             auth::set_cookie(d.auth.config.cookie, state_cookie, state,
+                              std::chrono::duration_cast<std::chrono::seconds>(state_lifetime),
+                              auth::CookieAccess::http_only, state_cookie_path));
+  co_return res;
+}
+
+// Everything the callback needs to decide, or the failure code to redirect with.
+struct Completed {
+  std::string error;  // empty on success
+  std::string token;
+  auth::Session session;
+  std::string redirect_to;
+};
+
+asio::awaitable<Completed> complete(const SignInDeps& d, Request& req, const std::string& provider_id,
+                                    oidc::Provider& provider) {
+  Completed out;
+  auto state = query_param(req.query, "state");
+  auto code = query_param(req.query, "code");
+  auto provider_error = query_param(req.query, "error");
+  auto cookie = auth::find_cookie(req.header(Field::cookie), state_cookie);
+  if (!state || state->empty()) {
+    out.error = provider_error ? error_code_from(*provider_error) : "invalid_state";
+    co_return out;
+  }
+  db::Bytes state_hash{auth::token_hash(*state)};
+  auto taken = co_await d.auth.pool.execute(take_state, state_hash, provider_id);
+  if (provider_error) {
+    // The user said no (or the provider failed): a normal outcome, not a 400.
+    out.error = error_code_from(*provider_error);
+    co_return out;
+  }
+  if (taken.empty() || !cookie || !crypto::constant_time_equal(*cookie, *state)) {
+    out.error = "invalid_state";  // unknown, used before, another provider's, or another browser's
+    co_return out;
+  }
+  auto row = taken.one();
+  if (!row.get<bool>(3)) {
+    out.error = "state_expired";
+    co_return out;
+  }
+  if (!code || code->empty()) {
+    out.error = "missing_code";
+    co_return out;
+  }
+  std::string nonce = row.get<std::string>(0);
+  std::string verifier = row.get<std::string>(1);
+  out.redirect_to = row.get<std::string>(2);
+
+  oidc::Identity identity;
+  try {
+    identity = co_await provider.complete(*code, verifier, nonce, d.callback_url(provider_id));
+  } catch (const oidc::SignInError& e) {
+    log::info("sign-in refused", {{"request_id", req.request_id}, {"provider", provider_id}, {"reason", e.code()}});
+    out.error = e.code();
+  }
+  if (!out.error.empty()) co_return out;
+  // Google accounts always need a verified email; Microsoft's unverified ones may
+  // still sign in to an account already linked by tid+oid (auth::sign_in decides).
+  if (provider_id == "google" && !identity.email_verified) {
+    out.error = "email_not_verified";
+    co_return out;
+  }
+
+  auth::ExternalIdentity who{identity.provider, identity.account_id, identity.email, identity.email_verified,
+                             identity.name, identity.picture};
+  try {
+    auto tx = co_await db::Transaction::begin(d.auth.pool);
+    auto outcome = co_await auth::sign_in(tx, who, d.auth.config.admin_emails);
+    std::string user_agent(req.header(Field::user_agent));
+    auto created = co_await d.auth.sessions.create(tx, outcome.user, req.client_ip, user_agent);
+    co_await tx.commit();
+    out.token = created.token;
+    out.session = created.session;
+  } catch (const auth::SignInRefused& e) {
+    out.error = e.code();
+  }
+  co_return out;
+}
+
+asio::awaitable<Response> callback(SignInDeps d, Request& req) {
+  std::string provider_id(req.param("provider"));
+  oidc::Provider* provider = d.find(provider_id);
+  if (!provider) throw Error(ErrorCode::not_found, "no such sign-in provider");
+  Completed done;
+  try {
+    done = co_await complete(d, req, provider_id, *provider);
+  } catch (const DependencyUnavailable&) {
+    done.error = "unavailable";
+  }
+  const auto& config = d.auth.config;
+  d.auth.metrics.sign_in(provider_id, done.error.empty() ? "success" : done.error);
+  Response res = redirect(done.error.empty() ? config.app_url + done.redirect_to
+                                             : config.app_url + "/auth/signin?error=" + done.error);
+  res.insert(Field::set_cookie, auth::set_cookie(config.cookie, state_cookie, "", std::chrono::seconds(0),
+                                                 auth::CookieAccess::http_only, state_cookie_path));
+  if (done.error.empty()) {
+    auto lifetime = std::chrono::duration_cast<std::chrono::seconds>(done.session.expires_at - now());
+    res.insert(Field::set_cookie, auth::set_cookie(config.cookie, config.cookie.session_name, done.token, lifetime,
+                                                   auth::CookieAccess::http_only));
+    res.insert(Field::set_cookie, auth::set_cookie(config.cookie, auth::csrf_cookie_name,
+                                                   d.auth.csrf.token_for(done.session.id), lifetime,
+                                                   auth::CookieAccess::script_readable));
+  }
+  co_return res;
+}
+
+template <typename F>
+http::Handler with_deps(const SignInDeps& d, F f) {
+  return [d, f](Request& req) { return f(d, req); };
+}
+}  // namespace
+
+std::string safe_redirect_target(const std::optional<std::string>& requested) {
+  const std::string fallback = "/today";
+  if (!requested || requested->empty() || requested->size() > 512) return fallback;
+  const std::string& t = *requested;
+  if (t.front() != '/' || t.starts_with("//") || t.starts_with("/\\")) return fallback;
+  for (unsigned char c : t) {
+    if (c < 0x21 || c == 0x7f || c == '\\') return fallback;  // no spaces, controls or backslashes
+  }
+  return t;
+}
+
+void add_sign_in_routes(http::Router& router, AuthDeps deps, std::vector<oidc::Provider> providers) {
+  SignInDeps d{deps, std::make_shared<std::vector<oidc::Provider>>(std::move(providers))};
+  router.add(Verb::get, "/auth/providers", with_deps(d, list_providers));
+  router.add(Verb::get, "/auth/{provider}", with_deps(d, start));
+  router.add(Verb::get, "/auth/{provider}/callback", with_deps(d, callback));
+}
+
+}  // namespace ignition::api
