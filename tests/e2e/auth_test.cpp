@@ -312,3 +312,22 @@ TEST_CASE("dev login exists only when DEV_LOGIN=1 and never in production") {
   CHECK_THAT(output, Catch::Contains("DEV_LOGIN"));
   CHECK_THAT(output, !Catch::Contains(secret));
 }
+
+TEST_CASE("the cleanup job deletes expired sessions in the background") {
+  TestDatabase database("auth_e2e");
+  auto env = auth_env(database.url());
+  env["SESSION_CLEANUP_INTERVAL"] = "1s";
+  ServerProcess server(env);
+  auto live = dev_login(server.port(), "live@example.com");
+  auto old = dev_login(server.port(), "old@example.com");
+  database.scalar("UPDATE sessions SET created_at = now() - interval '40 days', last_active_at = now() - interval '40 days', "
+                  "expires_at = now() - interval '10 days' WHERE id = '" + old.session_id + "'");
+  std::string left;
+  for (int i = 0; i < 50; ++i) {
+    left = database.scalar("SELECT count(*) FROM sessions");
+    if (left == "1") break;
+    std::this_thread::sleep_for(100ms);
+  }
+  CHECK(left == "1");
+  CHECK(session_status(server.port(), live.cookie()) == 200);
+}
