@@ -6,6 +6,7 @@
 #include <ignition/db/transaction.hpp>
 #include <ignition/http/response.hpp>
 
+#include "bind.hpp"
 #include "json_body.hpp"
 
 namespace asio = boost::asio;
@@ -16,6 +17,24 @@ using ignition::http::Status;
 using ignition::http::Verb;
 
 namespace ignition::api {
+
+namespace {
+
+std::chrono::seconds remaining(const auth::Session& session) {
+  return std::chrono::duration_cast<std::chrono::seconds>(session.expires_at - now());
+}
+
+}  // namespace
+
+std::string session_cookie(const AuthDeps& d, const std::string& token, const auth::Session& session) {
+  return auth::set_cookie(d.config.cookie, d.config.cookie.session_name, token, remaining(session),
+                          auth::CookieAccess::http_only);
+}
+
+std::string csrf_cookie(const AuthDeps& d, const std::string& csrf_token, const auth::Session& session) {
+  return auth::set_cookie(d.config.cookie, auth::csrf_cookie_name, csrf_token, remaining(session),
+                          auth::CookieAccess::script_readable);
+}
 
 namespace {
 
@@ -32,9 +51,7 @@ Response session_response(const AuthDeps& d, const auth::User& user, const auth:
   body["session"] = std::move(s);
   body["csrf_token"] = csrf;
   Response res = http::json_response(Status::ok, body);
-  auto remaining = std::chrono::duration_cast<std::chrono::seconds>(session.expires_at - now());
-  res.insert(Field::set_cookie, auth::set_cookie(d.config.cookie, auth::csrf_cookie_name, csrf, remaining,
-                                                 auth::CookieAccess::script_readable));
+  res.insert(Field::set_cookie, csrf_cookie(d, csrf, session));
   res.set("X-CSRF-Token", csrf);
   return res;
 }
@@ -140,16 +157,8 @@ asio::awaitable<Response> dev_login(AuthDeps d, Request& req) {
   d.metrics.sign_in("dev", "success");
 
   Response res = session_response(d, outcome.user, created.session);
-  auto lifetime = std::chrono::duration_cast<std::chrono::seconds>(created.session.expires_at - now());
-  res.insert(Field::set_cookie, auth::set_cookie(d.config.cookie, d.config.cookie.session_name, created.token, lifetime,
-                                                 auth::CookieAccess::http_only));
+  res.insert(Field::set_cookie, session_cookie(d, created.token, created.session));
   co_return res;
-}
-
-// Binds a handler to the shared dependencies.
-template <typename F>
-http::Handler with_deps(const AuthDeps& d, F f) {
-  return [d, f](Request& req) { return f(d, req); };
 }
 
 }  // namespace

@@ -23,4 +23,9 @@ struct AuthDeps {
 
 void add_auth_routes(http::Router& router, AuthDeps deps);
 
+/// Set-Cookie values for a session: the HttpOnly session cookie and the script-readable
+/// CSRF cookie, both living as long as the session.
+std::string session_cookie(const AuthDeps& deps, const std::string& token, const auth::Session& session);
+std::string csrf_cookie(const AuthDeps& deps, const std::string& csrf_token, const auth::Session& session);
+
 }  // namespace ignition::api

@@ -8,6 +8,7 @@
 #include <ignition/db/transaction.hpp>
 #include <ignition/http/response.hpp>
 
+#include "bind.hpp"
 #include "query.hpp"
 
 namespace asio = boost::asio;
@@ -198,19 +199,10 @@ asio::awaitable<Response> callback(SignInDeps d, Request& req) {
   res.insert(Field::set_cookie, auth::set_cookie(config.cookie, state_cookie, "", std::chrono::seconds(0),
                                                  auth::CookieAccess::http_only, state_cookie_path));
   if (done.error.empty()) {
-    auto lifetime = std::chrono::duration_cast<std::chrono::seconds>(done.session.expires_at - now());
-    res.insert(Field::set_cookie, auth::set_cookie(config.cookie, config.cookie.session_name, done.token, lifetime,
-                                                   auth::CookieAccess::http_only));
-    res.insert(Field::set_cookie, auth::set_cookie(config.cookie, auth::csrf_cookie_name,
-                                                   d.auth.csrf.token_for(done.session.id), lifetime,
-                                                   auth::CookieAccess::script_readable));
+    res.insert(Field::set_cookie, session_cookie(d.auth, done.token, done.session));
+    res.insert(Field::set_cookie, csrf_cookie(d.auth, d.auth.csrf.token_for(done.session.id), done.session));
   }
   co_return res;
-}
-
-template <typename F>
-http::Handler with_deps(const SignInDeps& d, F f) {
-  return [d, f](Request& req) { return f(d, req); };
 }
 }  // namespace
 
