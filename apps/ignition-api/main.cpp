@@ -103,6 +103,9 @@ int serve(const api::AppConfig& config) {
                           {"threads", config.server.threads},
                           {"app_env", config.app_env}});
 
+  // Shutdown: stop accepting, let in-flight requests finish, stop the background work;
+  // the event loop then runs out of work and returns, so no coroutine is left holding a
+  // pooled connection. The deadline only forces the end when draining takes too long.
   asio::signal_set signals(io, SIGINT, SIGTERM);
   asio::steady_timer drain_deadline(io);
   signals.async_wait([&](boost::system::error_code ec, int signal) {
@@ -110,7 +113,6 @@ int serve(const api::AppConfig& config) {
     log::info("shutting down", {{"signal", signal}});
     listener.stop();
     asio::post(io, [&stop_maintenance] { stop_maintenance.emit(asio::cancellation_type::terminal); });
-    server.shutdown([&io] { io.stop(); });
     drain_deadline.expires_after(config.server.shutdown_timeout);
     drain_deadline.async_wait([&io](boost::system::error_code e) {
       if (!e) {
@@ -118,6 +120,7 @@ int serve(const api::AppConfig& config) {
         io.stop();
       }
     });
+    server.shutdown([&io, &drain_deadline] { asio::post(io, [&drain_deadline] { drain_deadline.cancel(); }); });
   });
 
   std::vector<std::jthread> threads;

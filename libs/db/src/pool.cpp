@@ -119,7 +119,7 @@ asio::awaitable<PooledConnection> Pool::acquire() {
   if (!connection) {
     connection = co_await open_in_slot();
   }
-  co_return PooledConnection(this, std::move(connection));
+  co_return PooledConnection(this, state_, std::move(connection));
 }
 
 asio::awaitable<boost::system::error_code> Pool::wait_in_queue(std::shared_ptr<Waiter> waiter) {
@@ -163,13 +163,13 @@ void Pool::release(std::unique_ptr<Connection> connection) noexcept {
     // Rollback needs a round trip; the connection stays checked out until done.
     asio::co_spawn(
         executor_,
-        [this, pool_alive = std::weak_ptr<State>(state_), c = std::move(connection)]() mutable -> asio::awaitable<void> {
+        [this, pool_alive = std::weak_ptr<const void>(state_), c = std::move(connection)]() mutable -> asio::awaitable<void> {
           try {
             co_await c->run_script("ROLLBACK");
           } catch (...) {
             // A failed rollback leaves the connection broken; release() drops it.
           }
-          if (pool_alive.lock()) release(std::move(c));
+          if (!pool_alive.expired()) release(std::move(c));
         },
         asio::detached);
     return;
@@ -223,12 +223,15 @@ void Pool::close() {
 }
 
 PooledConnection::PooledConnection(PooledConnection&& other) noexcept
-    : pool_(std::exchange(other.pool_, nullptr)), connection_(std::move(other.connection_)) {}
+    : pool_(std::exchange(other.pool_, nullptr)),
+      pool_alive_(std::move(other.pool_alive_)),
+      connection_(std::move(other.connection_)) {}
 
 PooledConnection& PooledConnection::operator=(PooledConnection&& other) noexcept {
   if (this != &other) {
     release();
     pool_ = std::exchange(other.pool_, nullptr);
+    pool_alive_ = std::move(other.pool_alive_);
     connection_ = std::move(other.connection_);
   }
   return *this;
@@ -237,7 +240,8 @@ PooledConnection& PooledConnection::operator=(PooledConnection&& other) noexcept
 PooledConnection::~PooledConnection() { release(); }
 
 void PooledConnection::release() noexcept {
-  if (pool_ && connection_) pool_->release(std::move(connection_));
+  if (pool_ && connection_ && !pool_alive_.expired()) pool_->release(std::move(connection_));
+  connection_.reset();
   pool_ = nullptr;
 }
 

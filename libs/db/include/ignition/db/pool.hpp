@@ -58,11 +58,14 @@ class PooledConnection {
 
  private:
   friend class Pool;
-  PooledConnection(Pool* pool, std::unique_ptr<Connection> connection)
-      : pool_(pool), connection_(std::move(connection)) {}
+  PooledConnection(Pool* pool, std::weak_ptr<const void> pool_alive, std::unique_ptr<Connection> connection)
+      : pool_(pool), pool_alive_(std::move(pool_alive)), connection_(std::move(connection)) {}
   void release() noexcept;
 
   Pool* pool_ = nullptr;
+  // A coroutine frame destroyed late (e.g. by the io_context's destructor after the
+  // pool) must not return its connection to a pool that no longer exists.
+  std::weak_ptr<const void> pool_alive_;
   std::unique_ptr<Connection> connection_;
 };
 
