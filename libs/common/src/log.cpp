@@ -140,6 +140,7 @@ std::string render(Level level, std::string_view msg, std::initializer_list<Fiel
     append_escaped(out, msg);
     out += '"';
     for (const auto& field : fields) {
+      if (std::holds_alternative<std::monostate>(field.value)) continue;
       out += ",\"";
       append_escaped(out, field.key);
       out += "\":";
@@ -153,6 +154,7 @@ std::string render(Level level, std::string_view msg, std::initializer_list<Fiel
     out += ' ';
     append_escaped(out, msg);
     for (const auto& field : fields) {
+      if (std::holds_alternative<std::monostate>(field.value)) continue;
       out += ' ';
       append_escaped(out, field.key);
       out += '=';

@@ -113,3 +113,10 @@ TEST_CASE("Levels: parse, configure and enabled") {
   ilog::configure(ilog::Level::info, ilog::Format::json);
   CHECK(ilog::enabled(ilog::Level::info));
 }
+
+TEST_CASE("an omitted field is left out of the line") {
+  auto line = ilog::render(ilog::Level::info, "request",
+                           {{"status", 200}, ilog::Field::omitted("user_id"), {"route", "/x"}}, ilog::Format::json);
+  CHECK_THAT(line, Catch::EndsWith(R"("msg":"request","status":200,"route":"/x"})"));
+  CHECK_THAT(line, !Catch::Contains("user_id"));
+}

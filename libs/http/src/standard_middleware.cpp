@@ -37,13 +37,12 @@ asio::awaitable<Response> AccessLog::handle(Request& request, Next next) {
   unsigned status = res.result_int();
   metrics_->observe_request(request.route, method, status, seconds);
   if (log::enabled(log::Level::info)) {
-    log::info("request", {{"request_id", request.request_id},
-                          {"method", method},
-                          {"route", request.route.empty() ? std::string_view("-") : std::string_view(request.route)},
-                          {"path", request.path},
-                          {"status", status},
-                          {"duration_ms", seconds * 1000.0},
-                          {"user_id", request.user_id}});
+    std::string_view route = request.route.empty() ? std::string_view("-") : std::string_view(request.route);
+    double ms = seconds * 1000.0;
+    log::info("request", {{"request_id", request.request_id}, {"method", method}, {"route", route},
+                          {"path", request.path}, {"status", status}, {"duration_ms", ms},
+                          request.user_id.empty() ? log::Field::omitted("user_id")
+                                                  : log::Field("user_id", request.user_id)});
   }
   co_return res;
 }

@@ -16,7 +16,8 @@ enum class Level { debug, info, warn, error };
 enum class Format { json, text };
 
 struct Field {
-  using Value = std::variant<std::string_view, std::int64_t, double, bool>;
+  /// std::monostate: the field is left out of the line (see `omitted`).
+  using Value = std::variant<std::string_view, std::int64_t, double, bool, std::monostate>;
   Field(std::string_view k, std::string_view v) : key(k), value(v) {}
   Field(std::string_view k, const std::string& v) : key(k), value(std::string_view(v)) {}
   Field(std::string_view k, const char* v) : key(k), value(std::string_view(v)) {}
@@ -25,6 +26,13 @@ struct Field {
   template <typename I>
     requires(std::is_integral_v<I> && !std::is_same_v<I, bool>)
   Field(std::string_view k, I v) : key(k), value(static_cast<std::int64_t>(v)) {}
+
+  /// A field that is not written, for values known only sometimes (a user id).
+  static Field omitted(std::string_view k) {
+    Field f(k, false);
+    f.value = std::monostate{};
+    return f;
+  }
 
   std::string_view key;
   Value value;
