@@ -184,16 +184,18 @@ std::string raw_exchange(std::uint16_t port, const std::string& bytes, std::chro
     throw std::runtime_error("connect failed");
   }
   auto until = std::chrono::steady_clock::now() + timeout;
+  char buf[4096];
   if (delay_per_byte.count() == 0) {
     (void)!send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
   } else {
+    // Stop sending once the server answered, as a real client would.
     for (char c : bytes) {
+      if (recv(fd, buf, sizeof buf, MSG_DONTWAIT | MSG_PEEK) >= 0) break;
       if (send(fd, &c, 1, MSG_NOSIGNAL) != 1 || std::chrono::steady_clock::now() > until) break;
       std::this_thread::sleep_for(delay_per_byte);
     }
   }
   std::string out;
-  char buf[4096];
   while (std::chrono::steady_clock::now() < until) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
     timeval tv{static_cast<time_t>(left.count() / 1000), static_cast<suseconds_t>((left.count() % 1000) * 1000)};

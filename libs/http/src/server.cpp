@@ -17,6 +17,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <array>
 #include <mutex>
 #include <thread>
 #include <unordered_set>
@@ -51,13 +52,19 @@ namespace {
 
 enum class Phase { idle, reading, handling, writing };
 
+asio::ip::address peer_of(const tcp::socket& socket) {
+  boost::system::error_code ec;
+  auto endpoint = socket.remote_endpoint(ec);
+  return ec ? asio::ip::address() : endpoint.address();
+}
+
 // One client connection. All its state lives on its strand: the session coroutine,
 // the watchdog timer and the shutdown notice, so none of them needs a lock.
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(tcp::socket socket, const ServerConfig& config, const Router& router, const Pipeline& pipeline)
-      : socket_(std::move(socket)), watchdog_(socket_.get_executor()), config_(config), router_(router),
-        pipeline_(pipeline) {}
+      : socket_(std::move(socket)), watchdog_(socket_.get_executor()), peer_(peer_of(socket_)), config_(config),
+        router_(router), pipeline_(pipeline) {}
 
   asio::awaitable<void> run();
 
@@ -99,10 +106,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
   asio::awaitable<Response> respond(Request& request);
   asio::awaitable<Response> reject(Request& request, ErrorCode code, std::string_view message);
   asio::awaitable<bool> write(Response& response, bool keep_alive, bool head = false);
+  asio::awaitable<void> linger();
 
   tcp::socket socket_;
   asio::steady_timer watchdog_;
   asio::cancellation_signal cancel_;
+  asio::ip::address peer_;  // asked once per connection, not per request
   const ServerConfig& config_;
   const Router& router_;
   const Pipeline& pipeline_;
@@ -114,14 +123,6 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool closed_ = false;
 };
 
-Request make_request(const tcp::socket& socket) {
-  Request r;
-  boost::system::error_code ec;
-  auto endpoint = socket.remote_endpoint(ec);
-  if (!ec) r.peer = endpoint.address();
-  r.received_at = std::chrono::steady_clock::now();
-  return r;
-}
 
 // Runs a request that never reached a handler (malformed, too large, too slow)
 // through the pipeline anyway, so it gets a request id, a log line and the headers.
@@ -186,7 +187,9 @@ asio::awaitable<void> Connection::run() {
     beast_http::request_parser<beast_http::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(config_.max_header_bytes));
     parser.body_limit(config_.max_body_bytes);
-    Request request = make_request(socket_);
+    Request request;
+    request.peer = peer_;
+    request.received_at = std::chrono::steady_clock::now();
     std::optional<std::pair<ErrorCode, std::string>> rejection;
 
     auto [ec, n] = co_await beast_http::async_read_header(socket_, buffer, parser, asio::as_tuple(asio::use_awaitable));
@@ -233,11 +236,29 @@ asio::awaitable<void> Connection::run() {
     bool keep_alive = request.message.keep_alive() && !stopping_ && !expired_;
     if (!co_await write(response, keep_alive, request.method() == Verb::head)) break;
   }
-  closed_ = true;
   boost::system::error_code ignored;
-  watchdog_.cancel();
   socket_.shutdown(tcp::socket::shutdown_send, ignored);
+  co_await linger();
+  closed_ = true;
+  watchdog_.cancel();
   socket_.close(ignored);
+}
+
+// A client may still be sending (a rejected upload, a slow request) when we close.
+// Closing with unread input makes the kernel send a reset, which can destroy our
+// response before the client reads it; so read and discard for a moment first.
+asio::awaitable<void> Connection::linger() {
+  constexpr std::size_t max_bytes = 1024 * 1024;
+  phase_ = Phase::idle;
+  expired_ = false;
+  arm(std::chrono::seconds(1));
+  std::array<char, 16 * 1024> scratch;
+  std::size_t total = 0;
+  while (total < max_bytes && !expired_) {
+    auto [ec, n] = co_await socket_.async_read_some(asio::buffer(scratch), asio::as_tuple(asio::use_awaitable));
+    if (ec) break;  // EOF (the client read our answer and closed), reset, or the timer
+    total += n;
+  }
 }
 
 }  // namespace

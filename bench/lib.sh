@@ -1,0 +1,38 @@
+# Shared by the benchmark scripts (sourced). Expects $root and $build.
+
+# Builds the Release binaries (tests off).
+build_release() {
+  "$root/scripts/bootstrap.sh"
+  command -v wrk >/dev/null || { echo "bench: install wrk (apt-get install wrk)" >&2; return 1; }
+  cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DIGNITION_TESTS=OFF >/dev/null
+  cmake --build "$build" --parallel 2 --target ignition-api ignition-migrate >/dev/null
+}
+
+# Migrates DATABASE_URL $1 and seeds bench/seed_sessions.sql; writes the raw tokens to $2.
+migrate_and_seed() {
+  DATABASE_URL="$1" "$build/apps/ignition-migrate/ignition-migrate" up >/dev/null
+  psql "$1" -Xq -v ON_ERROR_STOP=1 -f "$root/bench/seed_sessions.sql"
+  psql "$1" -XAt -c "SELECT token FROM bench_tokens" >"$2"
+}
+
+# start_server PORT DATABASE_URL [VAR=VALUE…]: ignition-api pinned to CPU 1 (with Postgres,
+# as the shared harness pins its peers), access log and rate limits off; waits for /ready.
+start_server() {
+  local port=$1 url=$2
+  shift 2
+  env DATABASE_URL="$url" PORT="$port" APP_ENV=test LOG_LEVEL=warn THREADS=1 \
+    RATE_LIMIT_AUTH=0 RATE_LIMIT_API=0 RATE_LIMIT_ADMIN=0 AUTH_SECRET=bench-secret-bench-secret-bench-secret "$@" \
+    taskset -c 1 "$build/apps/ignition-api/ignition-api" >"$build/bench-server.log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 100); do
+    curl -sf "http://127.0.0.1:$port/ready" >/dev/null && return 0
+    sleep 0.1
+  done
+  echo "bench: ignition-api did not become ready (see $build/bench-server.log)" >&2
+  return 1
+}
+
+stop_server() {
+  kill -TERM "$server_pid"
+  wait "$server_pid" || true
+}
