@@ -3,15 +3,15 @@
 
 #include <optional>
 #include <span>
-#include <string_view>
 #include <string>
+#include <string_view>
 
 #include <ignition/auth/config.hpp>
 #include <ignition/common/env.hpp>
 #include <ignition/common/log.hpp>
 #include <ignition/db/pool.hpp>
-#include <ignition/oidc/provider.hpp>
 #include <ignition/http/server.hpp>
+#include <ignition/oidc/provider.hpp>
 
 namespace ignition::api {
 

@@ -1,11 +1,11 @@
 #include "operations.hpp"
 
+#include <fmt/format.h>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/object.hpp>
-#include <fmt/format.h>
 
 #include <ignition/common/crypto.hpp>
 #include <ignition/common/log.hpp>
@@ -21,8 +21,7 @@ namespace {
 // A load balancer wants a quick answer; a database slower than this is not ready.
 constexpr auto ready_check_timeout = std::chrono::seconds(2);
 
-const db::Statement schema_version{"ops_schema_version",
-                                   "SELECT coalesce(max(version), 0) FROM schema_migrations"};
+const db::Statement schema_version{"ops_schema_version", "SELECT coalesce(max(version), 0) FROM schema_migrations"};
 
 void log_failed_check(const std::exception& e) {
   log::warn("readiness check failed", {{"check", "database"}, {"error", e.what()}});
@@ -71,19 +70,20 @@ void add_operations_routes(http::Router& router, OperationsDeps deps) {
     co_return http::json_response(http::Status::ok, {{"status", "ok"}});
   });
   router.add(http::Verb::get, "/ready", [&pool = deps.pool](http::Request&) { return ready(pool); });
-  router.add(http::Verb::get, "/metrics",
-             [metrics = deps.metrics, token = deps.metrics_token](http::Request& req) -> asio::awaitable<http::Response> {
-               if (token) {
-                 std::string expected = "Bearer " + token->reveal();
-                 if (!crypto::constant_time_equal(req.header(http::Field::authorization), expected)) {
-                   throw Error(ErrorCode::unauthorized, "metrics need the bearer token");
-                 }
-               }
-               http::Response res(http::Status::ok, 11);
-               res.set(http::Field::content_type, "text/plain; version=0.0.4; charset=utf-8");
-               res.body() = metrics->render();
-               co_return res;
-             });
+  router.add(
+      http::Verb::get, "/metrics",
+      [metrics = deps.metrics, token = deps.metrics_token](http::Request& req) -> asio::awaitable<http::Response> {
+        if (token) {
+          std::string expected = "Bearer " + token->reveal();
+          if (!crypto::constant_time_equal(req.header(http::Field::authorization), expected)) {
+            throw Error(ErrorCode::unauthorized, "metrics need the bearer token");
+          }
+        }
+        http::Response res(http::Status::ok, 11);
+        res.set(http::Field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+        res.body() = metrics->render();
+        co_return res;
+      });
 }
 
 void add_pool_metrics(http::Metrics& metrics, const db::Pool& pool) {
@@ -97,14 +97,17 @@ void add_pool_metrics(http::Metrics& metrics, const db::Pool& pool) {
     out += fmt::format("db_pool_max_connections {}\n", s.max_size);
     out += "# HELP db_pool_waiting Requests waiting for a connection.\n# TYPE db_pool_waiting gauge\n";
     out += fmt::format("db_pool_waiting {}\n", s.waiting);
-    out += "# HELP db_pool_acquire_timeouts_total Acquires that hit the deadline.\n"
-           "# TYPE db_pool_acquire_timeouts_total counter\n";
+    out +=
+        "# HELP db_pool_acquire_timeouts_total Acquires that hit the deadline.\n"
+        "# TYPE db_pool_acquire_timeouts_total counter\n";
     out += fmt::format("db_pool_acquire_timeouts_total {}\n", s.acquire_timeouts);
-    out += "# HELP db_pool_connections_opened_total Connections opened.\n"
-           "# TYPE db_pool_connections_opened_total counter\n";
+    out +=
+        "# HELP db_pool_connections_opened_total Connections opened.\n"
+        "# TYPE db_pool_connections_opened_total counter\n";
     out += fmt::format("db_pool_connections_opened_total {}\n", s.connections_opened);
-    out += "# HELP db_pool_connections_dropped_total Broken or closed connections discarded.\n"
-           "# TYPE db_pool_connections_dropped_total counter\n";
+    out +=
+        "# HELP db_pool_connections_dropped_total Broken or closed connections discarded.\n"
+        "# TYPE db_pool_connections_dropped_total counter\n";
     out += fmt::format("db_pool_connections_dropped_total {}\n", s.connections_dropped);
   });
 }

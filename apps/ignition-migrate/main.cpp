@@ -2,11 +2,11 @@
 //   ignition-migrate up       apply pending migrations (each in a transaction)
 //   ignition-migrate status   list migrations and whether each is applied
 
+#include <fmt/format.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
 #include <cstdlib>
-#include <fmt/format.h>
 #include <iostream>
 
 #include <ignition/common/env.hpp>
@@ -36,10 +36,10 @@ asio::awaitable<int> run(std::string command, db::PoolConfig config) {
   }
   int problems = 0;
   for (const auto& s : co_await migrator.status(*connection)) {
-    std::string state = !s.known          ? "UNKNOWN to this build"
-                        : !s.applied_at   ? "pending"
-                        : !s.checksum_ok  ? "CHANGED after it was applied"
-                                          : "applied " + format_rfc3339(*s.applied_at);
+    std::string state = !s.known         ? "UNKNOWN to this build"
+                        : !s.applied_at  ? "pending"
+                        : !s.checksum_ok ? "CHANGED after it was applied"
+                                         : "applied " + format_rfc3339(*s.applied_at);
     if (!s.known || !s.checksum_ok) ++problems;
     fmt::print("{:<40} {}\n", s.name, state);
   }

@@ -19,9 +19,9 @@ const std::string secret = "test-secret-test-secret-test-secret-0001";
 const std::string older_secret = "test-secret-older-older-older-older-0002";
 
 std::map<std::string, std::string> auth_env(const std::string& url) {
-  return {{"DATABASE_URL", url},     {"APP_ENV", "test"},         {"THREADS", "2"},
-          {"DEV_LOGIN", "1"},        {"AUTH_SECRET", secret},     {"APP_URL", "https://app.example.com"},
-          {"RATE_LIMIT_AUTH", "0"},  {"RATE_LIMIT_API", "0"},     {"CORS_ORIGINS", "https://admin.example.com"}};
+  return {{"DATABASE_URL", url},    {"APP_ENV", "test"},     {"THREADS", "2"},
+          {"DEV_LOGIN", "1"},       {"AUTH_SECRET", secret}, {"APP_URL", "https://app.example.com"},
+          {"RATE_LIMIT_AUTH", "0"}, {"RATE_LIMIT_API", "0"}, {"CORS_ORIGINS", "https://admin.example.com"}};
 }
 
 boost::json::object json_of(const HttpResult& r) { return boost::json::parse(r.body).as_object(); }
@@ -67,10 +67,11 @@ TEST_CASE("dev login sets the session and CSRF cookies with secure defaults") {
   CHECK(body.at("csrf_token").as_string() == r.header("x-csrf-token"));
 
   std::string session_cookie = r.set_cookie("session");
-  CHECK_THAT(session_cookie, Catch::Matches(R"(session=[A-Za-z0-9_-]{43}; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age=259\d{4})"));
+  CHECK_THAT(session_cookie,
+             Catch::Matches(R"(session=[A-Za-z0-9_-]{43}; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age=259\d{4})"));
   CHECK_THAT(session_cookie, !Catch::Contains("Domain="));  // never a guessed domain
   std::string csrf_cookie = r.set_cookie("csrf_token");
-  CHECK_THAT(csrf_cookie, !Catch::Contains("HttpOnly"));   // scripts read it
+  CHECK_THAT(csrf_cookie, !Catch::Contains("HttpOnly"));  // scripts read it
   CHECK_THAT(csrf_cookie, Catch::Contains("Secure; SameSite=Lax"));
   CHECK(r.cookie_value("csrf_token") == r.header("x-csrf-token"));
   CHECK_FALSE(r.header("strict-transport-security").empty());  // cookies are Secure
@@ -82,7 +83,8 @@ TEST_CASE("dev login sets the session and CSRF cookies with secure defaults") {
   CHECK(json_of(session).at("user").as_object().at("name").as_string() == "Ada");
   // The token is never stored, only its hash.
   CHECK(database.scalar("SELECT count(*) FROM sessions WHERE token_hash = sha256('" + l.token + "'::bytea)") == "1");
-  CHECK(database.scalar("SELECT count(*) FROM sessions WHERE encode(token_hash, 'escape') LIKE '%" + l.token + "%'") == "0");
+  CHECK(database.scalar("SELECT count(*) FROM sessions WHERE encode(token_hash, 'escape') LIKE '%" + l.token + "%'") ==
+        "0");
 
   auto bad = http_request(server.port(), "POST", "/auth/dev-login", {{"Content-Type", "application/json"}},
                           R"({"email":"not-an-email","extra":1})");
@@ -106,12 +108,16 @@ TEST_CASE("anything but a live session cookie is a 401") {
   CHECK(session_status(port, "passion-os.session-token=legacy-value") == 401);
 
   auto expired = dev_login(port, "ada@example.com");
-  database.scalar("UPDATE sessions SET expires_at = now() - interval '1 second', created_at = now() - interval '1 day', "
-                  "last_active_at = now() - interval '1 day' WHERE id = '" + expired.session_id + "'");
+  database.scalar(
+      "UPDATE sessions SET expires_at = now() - interval '1 second', created_at = now() - interval '1 day', "
+      "last_active_at = now() - interval '1 day' WHERE id = '" +
+      expired.session_id + "'");
   CHECK(session_status(port, "session=" + expired.token) == 401);
 
   auto revoked = dev_login(port, "ada@example.com");
-  CHECK(with_session(port, "DELETE", "/auth/sessions/" + revoked.session_id, ada, {{"X-CSRF-Token", ada.csrf}}).status == 204);
+  CHECK(
+      with_session(port, "DELETE", "/auth/sessions/" + revoked.session_id, ada, {{"X-CSRF-Token", ada.csrf}}).status ==
+      204);
   CHECK(session_status(port, "session=" + revoked.token) == 401);
 
   auto body = json_of(http_request(port, "GET", "/auth/session"));
@@ -153,10 +159,12 @@ TEST_CASE("unsafe requests need the session's CSRF token; an old key still verif
   forged.csrf = unknown.token_for(session_id);
   CHECK(with_session(port, "POST", target, forged, {{"X-CSRF-Token", forged.csrf}}).status == 403);
   // An allowed token from a foreign origin.
-  CHECK(with_session(port, "POST", target, ada, {{"X-CSRF-Token", ada.csrf}, {"Origin", "https://evil.example"}}).status == 403);
+  CHECK(with_session(port, "POST", target, ada, {{"X-CSRF-Token", ada.csrf}, {"Origin", "https://evil.example"}})
+            .status == 403);
 
   // Valid: the current key, and the previous one (rotation logs nobody out).
-  CHECK(with_session(port, "POST", target, ada, {{"X-CSRF-Token", ada.csrf}, {"Origin", "https://app.example.com"}}).status == 200);
+  CHECK(with_session(port, "POST", target, ada, {{"X-CSRF-Token", ada.csrf}, {"Origin", "https://app.example.com"}})
+            .status == 200);
   ignition::auth::CsrfKeys old_keys(ignition::Secret(older_secret), std::nullopt);
   Login rotated = ada;
   rotated.csrf = old_keys.token_for(session_id);
@@ -242,7 +250,8 @@ TEST_CASE("sessions survive a restart and revocations reach a second instance wi
   auto other = dev_login(a.port(), "ada@example.com");
   CHECK(session_status(b.port(), ada.cookie()) == 200);
   CHECK(session_status(b.port(), ada.cookie()) == 200);  // cached on b now
-  CHECK(with_session(a.port(), "POST", "/auth/sessions/revoke-others", other, {{"X-CSRF-Token", other.csrf}}).status == 200);
+  CHECK(with_session(a.port(), "POST", "/auth/sessions/revoke-others", other, {{"X-CSRF-Token", other.csrf}}).status ==
+        200);
   auto started = std::chrono::steady_clock::now();
   int status = 200;
   while (status == 200 && std::chrono::steady_clock::now() - started < 1s) {
@@ -273,7 +282,8 @@ TEST_CASE("the 11th auth request in a minute is refused with 429 and rate header
   CHECK(retry > 0);
   CHECK(retry <= 60);
   CHECK(http_request(server.port(), "GET", "/health").status == 200);  // not limited
-  CHECK_THAT(http_request(server.port(), "GET", "/metrics").body, Catch::Contains("http_rate_limit_rejections_total 1"));
+  CHECK_THAT(http_request(server.port(), "GET", "/metrics").body,
+             Catch::Contains("http_rate_limit_rejections_total 1"));
 }
 
 TEST_CASE("CORS answers configured origins only, with credentials and never a wildcard") {
@@ -303,7 +313,8 @@ TEST_CASE("dev login exists only when DEV_LOGIN=1 and never in production") {
   {
     ServerProcess server(env);
     CHECK(http_request(server.port(), "POST", "/auth/dev-login", {{"Content-Type", "application/json"}},
-                       R"({"email":"a@example.com"})").status == 404);
+                       R"({"email":"a@example.com"})")
+              .status == 404);
   }
   env["DEV_LOGIN"] = "1";
   env["APP_ENV"] = "production";
@@ -320,8 +331,10 @@ TEST_CASE("the cleanup job deletes expired sessions in the background") {
   ServerProcess server(env);
   auto live = dev_login(server.port(), "live@example.com");
   auto old = dev_login(server.port(), "old@example.com");
-  database.scalar("UPDATE sessions SET created_at = now() - interval '40 days', last_active_at = now() - interval '40 days', "
-                  "expires_at = now() - interval '10 days' WHERE id = '" + old.session_id + "'");
+  database.scalar(
+      "UPDATE sessions SET created_at = now() - interval '40 days', last_active_at = now() - interval '40 days', "
+      "expires_at = now() - interval '10 days' WHERE id = '" +
+      old.session_id + "'");
   std::string left;
   for (int i = 0; i < 50; ++i) {
     left = database.scalar("SELECT count(*) FROM sessions");

@@ -67,7 +67,8 @@ TEST_CASE("operational routes, headers, request ids, 404 and 405") {
   CHECK(health.status == 200);
   CHECK(json_of(health).at("status").as_string() == "ok");
   check_security_headers(health);
-  CHECK(health.header("strict-transport-security") == "max-age=31536000; includeSubDomains");  // cookies are Secure by default
+  CHECK(health.header("strict-transport-security") ==
+        "max-age=31536000; includeSubDomains");  // cookies are Secure by default
 
   auto ready = http_request(server.port(), "GET", "/ready");
   CHECK(ready.status == 200);
@@ -95,7 +96,8 @@ TEST_CASE("operational routes, headers, request ids, 404 and 405") {
   CHECK(head.body.empty());
 
   // Keep-alive: two pipelined requests on one connection, two answers.
-  std::string two = "GET /health HTTP/1.1\r\nHost: x\r\n\r\nGET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  std::string two =
+      "GET /health HTTP/1.1\r\nHost: x\r\n\r\nGET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
   std::string raw = raw_exchange(server.port(), two, 5s);
   CHECK(std::count(raw.begin(), raw.end(), '{') == 2);
   CHECK(status_of(raw) == 200);
@@ -211,12 +213,14 @@ TEST_CASE("/ready follows Postgres down and back up without a server restart") {
         int status = 0;
         try {
           status = http_request(server.port(), "GET", "/ready").status;
-        } catch (...) {
-        }
+        } catch (...) {}
         if (std::chrono::steady_clock::now() - started > 3s) ++slow;
-        if (status == 200) ++ok;
-        else if (status == 503) ++unavailable;
-        else ++other;
+        if (status == 200)
+          ++ok;
+        else if (status == 503)
+          ++unavailable;
+        else
+          ++other;
       }
     });
   }
@@ -292,7 +296,8 @@ TEST_CASE("a variable with the project's prefixes that nothing reads is reported
   ServerProcess server(env);
   CHECK(server.stop(SIGTERM) == 0);
   std::string log = server.output();
-  CHECK_THAT(log, Catch::Contains(R"("msg":"configuration variable is not used by this build","variable":"RATE_LIMIT_APII")"));
+  CHECK_THAT(
+      log, Catch::Contains(R"("msg":"configuration variable is not used by this build","variable":"RATE_LIMIT_APII")"));
   CHECK_THAT(log, !Catch::Contains("UNRELATED_THING"));
 }
 

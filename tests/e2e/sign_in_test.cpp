@@ -95,7 +95,8 @@ TEST_CASE("sign-in with Google, again, then with Microsoft: one user, two accoun
   CHECK(authorize["code_challenge"].size() == 43);
   CHECK(authorize["state"] == s.state);
   CHECK(authorize["nonce"].size() >= 22);
-  CHECK_THAT(s.response.set_cookie("oauth_state"), Catch::Contains("Path=/auth; HttpOnly; Secure; SameSite=Lax; Max-Age=600"));
+  CHECK_THAT(s.response.set_cookie("oauth_state"),
+             Catch::Contains("Path=/auth; HttpOnly; Secure; SameSite=Lax; Max-Age=600"));
 
   std::string back = mock.authorize(s.response.header("location"));
   auto done = http_request(port, "GET", path_of(back), {{"Cookie", "oauth_state=" + s.state}});
@@ -115,7 +116,10 @@ TEST_CASE("sign-in with Google, again, then with Microsoft: one user, two accoun
 
   auto again = sign_in(port, mock, "google");
   CHECK(again.header("location") == app + "/today");
-  mock.next_token({{"email", "User@Example.com"}, {"xms_edov", true}, {"tid", "tenant-1"}, {"oid", "object-1"},
+  mock.next_token({{"email", "User@Example.com"},
+                   {"xms_edov", true},
+                   {"tid", "tenant-1"},
+                   {"oid", "object-1"},
                    {"iss", mock.tenant_issuer("tenant-1")}});
   auto microsoft = sign_in(port, mock, "microsoft");
   REQUIRE(microsoft.status == 302);
@@ -126,7 +130,8 @@ TEST_CASE("sign-in with Google, again, then with Microsoft: one user, two accoun
   CHECK(database.scalar("SELECT count(*) FROM users") == "1");
   CHECK(database.scalar("SELECT count(*) FROM accounts") == "2");
   // Microsoft accounts are keyed by tenant and object id, never by email.
-  CHECK(database.scalar("SELECT provider_account_id FROM accounts WHERE provider = 'microsoft'") == "tenant-1:object-1");
+  CHECK(database.scalar("SELECT provider_account_id FROM accounts WHERE provider = 'microsoft'") ==
+        "tenant-1:object-1");
   CHECK(database.scalar("SELECT count(*) FROM sessions") == "3");
   CHECK(database.scalar("SELECT count(*) FROM oauth_states") == "0");  // each used once
 }
@@ -146,7 +151,8 @@ TEST_CASE("every failed callback redirects with a reason and creates nothing") {
     std::string back = mock.authorize(s.response.header("location"));
     auto first = http_request(port, "GET", path_of(back), {{"Cookie", "oauth_state=" + s.state}});
     CHECK(first.status == 302);
-    CHECK(error_of(http_request(port, "GET", path_of(back), {{"Cookie", "oauth_state=" + s.state}})) == "invalid_state");
+    CHECK(error_of(http_request(port, "GET", path_of(back), {{"Cookie", "oauth_state=" + s.state}})) ==
+          "invalid_state");
     database.scalar("DELETE FROM sessions");
     database.scalar("DELETE FROM users");
   }
@@ -169,8 +175,10 @@ TEST_CASE("every failed callback redirects with a reason and creates nothing") {
   SECTION("an expired state") {
     auto s = start(port, "google");
     std::string back = mock.authorize(s.response.header("location"));
-    database.scalar("UPDATE oauth_states SET created_at = now() - interval '11 minutes', expires_at = now() - interval '1 minute'");
-    CHECK(error_of(http_request(port, "GET", path_of(back), {{"Cookie", "oauth_state=" + s.state}})) == "state_expired");
+    database.scalar(
+        "UPDATE oauth_states SET created_at = now() - interval '11 minutes', expires_at = now() - interval '1 minute'");
+    CHECK(error_of(http_request(port, "GET", path_of(back), {{"Cookie", "oauth_state=" + s.state}})) ==
+          "state_expired");
   }
   SECTION("a token for another nonce") {
     mock.next_token({{"nonce", "someone-elses-nonce"}});
@@ -229,11 +237,13 @@ TEST_CASE("redirect_to accepts relative app paths only") {
   OidcServer mock;
   TestDatabase database("signin");
   ServerProcess server(env_for(database.url(), mock));
-  for (std::string hostile : {"//evil.example/x", "https://evil.example", "/\\evil.example", "evil", "/ok%0d%0aSet-Cookie:x"}) {
+  for (std::string hostile :
+       {"//evil.example/x", "https://evil.example", "/\\evil.example", "evil", "/ok%0d%0aSet-Cookie:x"}) {
     auto done = sign_in(server.port(), mock, "google", hostile);
     INFO(hostile);
     REQUIRE(done.status == 302);
     CHECK(done.header("location") == app + "/today");
   }
-  CHECK(sign_in(server.port(), mock, "google", "/habits%3Fview%3Dweek").header("location") == app + "/habits?view=week");
+  CHECK(sign_in(server.port(), mock, "google", "/habits%3Fview%3Dweek").header("location") ==
+        app + "/habits?view=week");
 }

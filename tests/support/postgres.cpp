@@ -79,8 +79,7 @@ TestDatabase::TestDatabase(std::string_view hint, Schema schema) {
 TestDatabase::~TestDatabase() {
   try {
     exec(admin_conninfo(), "DROP DATABASE IF EXISTS \"" + name_ + "\" WITH (FORCE)");
-  } catch (...) {
-  }
+  } catch (...) {}
 }
 
 std::string TestDatabase::scalar(const std::string& sql) const { return exec(url_, sql); }
@@ -94,11 +93,12 @@ PgCluster::~PgCluster() {
   try {
     stop();
     std::filesystem::remove_all(dir_);
-  } catch (...) {
-  }
+  } catch (...) {}
 }
 
-void PgCluster::start() { shell("PG_FAST=1 " + (source_dir() / "scripts/pg_cluster.sh").string() + " start " + dir_.string()); }
+void PgCluster::start() {
+  shell("PG_FAST=1 " + (source_dir() / "scripts/pg_cluster.sh").string() + " start " + dir_.string());
+}
 void PgCluster::stop() { shell((source_dir() / "scripts/pg_cluster.sh").string() + " stop " + dir_.string()); }
 
 std::string PgCluster::create_database(const std::string& name) {

@@ -32,10 +32,9 @@ const db::Statement save_state{
     "INSERT INTO oauth_states (state_hash, provider, nonce, code_verifier, redirect_to, expires_at) "
     "VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6::float8))"};
 // One use: the row is gone whatever happens next. Bound to the provider that issued it.
-const db::Statement take_state{
-    "signin_take_state",
-    "DELETE FROM oauth_states WHERE state_hash = $1 AND provider = $2 "
-    "RETURNING nonce, code_verifier, redirect_to, expires_at > now()"};
+const db::Statement take_state{"signin_take_state",
+                               "DELETE FROM oauth_states WHERE state_hash = $1 AND provider = $2 "
+                               "RETURNING nonce, code_verifier, redirect_to, expires_at > now()"};
 
 struct SignInDeps {
   AuthDeps auth;
@@ -88,7 +87,8 @@ asio::awaitable<Response> start(SignInDeps d, Request& req) {
   try {
     url = co_await provider->authorization_url(state, nonce, challenge, callback);
   } catch (const oidc::SignInError& e) {
-    log::warn("sign-in could not start", {{"request_id", req.request_id}, {"provider", provider_id}, {"reason", e.code()}});
+    log::warn("sign-in could not start",
+              {{"request_id", req.request_id}, {"provider", provider_id}, {"reason", e.code()}});
     url.clear();
   }
   if (url.empty()) {
@@ -101,10 +101,9 @@ asio::awaitable<Response> start(SignInDeps d, Request& req) {
   co_await d.auth.pool.execute(save_state, state_hash, provider_id, nonce, verifier, target, lifetime);
 
   Response res = redirect(url);
-  res.insert(Field::set_cookie,
-             auth::set_cookie(d.auth.config.cookie, state_cookie, state,
-                              std::chrono::duration_cast<std::chrono::seconds>(state_lifetime),
-                              auth::CookieAccess::http_only, state_cookie_path));
+  res.insert(Field::set_cookie, auth::set_cookie(d.auth.config.cookie, state_cookie, state,
+                                                 std::chrono::duration_cast<std::chrono::seconds>(state_lifetime),
+                                                 auth::CookieAccess::http_only, state_cookie_path));
   co_return res;
 }
 
@@ -166,8 +165,8 @@ asio::awaitable<Completed> complete(const SignInDeps& d, Request& req, const std
     co_return out;
   }
 
-  auth::ExternalIdentity who{identity.provider, identity.account_id, identity.email, identity.email_verified,
-                             identity.name, identity.picture};
+  auth::ExternalIdentity who{identity.provider,       identity.account_id, identity.email,
+                             identity.email_verified, identity.name,       identity.picture};
   try {
     auto tx = co_await db::Transaction::begin(d.auth.pool);
     auto outcome = co_await auth::sign_in(tx, who, d.auth.config.admin_emails);

@@ -27,10 +27,14 @@ std::optional<RateRule> parse_rate_rule(std::string_view text) {
   }
   std::string_view unit = text.substr(slash + 1);
   std::chrono::seconds per{0};
-  if (unit == "s" || unit == "sec" || unit == "second") per = std::chrono::seconds(1);
-  else if (unit == "m" || unit == "min" || unit == "minute") per = std::chrono::seconds(60);
-  else if (unit == "h" || unit == "hour") per = std::chrono::seconds(3600);
-  else return std::nullopt;
+  if (unit == "s" || unit == "sec" || unit == "second")
+    per = std::chrono::seconds(1);
+  else if (unit == "m" || unit == "min" || unit == "minute")
+    per = std::chrono::seconds(60);
+  else if (unit == "h" || unit == "hour")
+    per = std::chrono::seconds(3600);
+  else
+    return std::nullopt;
   return RateRule{limit, limit == 0 ? std::chrono::seconds(0) : per};
 }
 
@@ -57,7 +61,8 @@ RateRule rate(const Env& env, std::string_view key, RateRule fallback) {
   auto value = env.get(key);
   if (!value) return fallback;
   auto rule = parse_rate_rule(*value);
-  if (!rule) throw ConfigError(std::string(key) + " must look like 10/min, 5/s, 100/hour or 0 (got \"" + *value + "\")");
+  if (!rule)
+    throw ConfigError(std::string(key) + " must look like 10/min, 5/s, 100/hour or 0 (got \"" + *value + "\")");
   return *rule;
 }
 }  // namespace
@@ -122,7 +127,7 @@ AuthConfig AuthConfig::from_env(const Env& env, bool production) {
   if (production && c.dev_login) throw ConfigError("DEV_LOGIN=1 is refused when APP_ENV=production");
 
   c.session_cache_ttl = env.get("SESSION_CACHE_TTL") == "0" ? std::chrono::milliseconds(0)
-                                                             : env.duration("SESSION_CACHE_TTL", c.session_cache_ttl);
+                                                            : env.duration("SESSION_CACHE_TTL", c.session_cache_ttl);
   c.cleanup_interval = env.duration("SESSION_CLEANUP_INTERVAL", c.cleanup_interval);
   c.trusted_proxies = env.list("TRUSTED_PROXIES");
   c.rate_auth = rate(env, "RATE_LIMIT_AUTH", c.rate_auth);

@@ -22,9 +22,9 @@ bool allowed(const std::vector<std::string>& origins, std::string_view origin) {
 }
 
 // Cookies the old Auth.js app set. They are ignored (DEC-001: everyone signs in again).
-constexpr std::array<std::string_view, 4> legacy_cookies = {
-    "authjs.session-token", "__Secure-authjs.session-token", "passion-os.session-token",
-    "__Secure-passion-os.session-token"};
+constexpr std::array<std::string_view, 4> legacy_cookies = {"authjs.session-token", "__Secure-authjs.session-token",
+                                                            "passion-os.session-token",
+                                                            "__Secure-passion-os.session-token"};
 }  // namespace
 
 const Principal* principal_of(const http::Request& request) { return std::any_cast<Principal>(&request.principal); }
@@ -58,14 +58,15 @@ asio::awaitable<http::Response> Cors::handle(http::Request& request, http::Next 
   if (listed) {
     res.set(Field::access_control_allow_origin, origin);
     res.set(Field::access_control_allow_credentials, "true");
-    res.set(Field::access_control_expose_headers, "X-Request-Id, X-CSRF-Token, Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset");
+    res.set(Field::access_control_expose_headers,
+            "X-Request-Id, X-CSRF-Token, Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset");
   }
   co_return res;
 }
 
 asio::awaitable<http::Response> ClientIp::handle(http::Request& request, http::Next next) {
-  request.client_ip = proxies_.client_ip(request.peer, request.header("X-Forwarded-For"),
-                                         request.header("CF-Connecting-IP"));
+  request.client_ip =
+      proxies_.client_ip(request.peer, request.header("X-Forwarded-For"), request.header("CF-Connecting-IP"));
   co_return co_await next(request);
 }
 
@@ -140,7 +141,8 @@ asio::awaitable<http::Response> Csrf::handle(http::Request& request, http::Next 
     if (const Principal* p = principal_of(request)) {
       std::string_view header = request.header("X-CSRF-Token");
       auto cookie = find_cookie(request.header(Field::cookie), csrf_cookie_name);
-      bool ok = !header.empty() && cookie && crypto::constant_time_equal(header, *cookie) && keys_.verify(header, p->session.id);
+      bool ok = !header.empty() && cookie && crypto::constant_time_equal(header, *cookie) &&
+                keys_.verify(header, p->session.id);
       if (!ok) {
         metrics_->csrf_rejected();
         throw Error(ErrorCode::csrf_failed, "missing or invalid CSRF token");

@@ -26,7 +26,8 @@ constexpr const char* session_columns =
 const std::string validate_sql = fmt::format(
     "SELECT {}, {} FROM sessions s JOIN users u ON u.id = s.user_id "
     "WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now() "
-    "AND s.last_active_at > now() - make_interval(secs => CASE WHEN u.role = 'admin' THEN $2::float8 ELSE $3::float8 END)",
+    "AND s.last_active_at > now() - make_interval(secs => CASE WHEN u.role = 'admin' THEN $2::float8 ELSE $3::float8 "
+    "END)",
     session_columns, user_columns);
 const std::string insert_sql = fmt::format(
     "INSERT INTO sessions AS s (user_id, token_hash, ip, user_agent, expires_at) "
@@ -44,10 +45,9 @@ const db::Statement touch_statement{
     "auth_session_touch",
     "UPDATE sessions SET last_active_at = now() WHERE id = $1 AND last_active_at < now() - interval '60 seconds' "
     "RETURNING last_active_at"};
-const db::Statement end_statement{
-    "auth_session_end",
-    "WITH d AS (DELETE FROM sessions WHERE token_hash = $1 RETURNING id) "
-    "SELECT pg_notify('session_revoked', 's:' || id) FROM d"};
+const db::Statement end_statement{"auth_session_end",
+                                  "WITH d AS (DELETE FROM sessions WHERE token_hash = $1 RETURNING id) "
+                                  "SELECT pg_notify('session_revoked', 's:' || id) FROM d"};
 const db::Statement revoke_statement{
     "auth_session_revoke",
     "WITH r AS (UPDATE sessions SET revoked_at = now() WHERE id = $2 AND user_id = $1 AND revoked_at IS NULL "
@@ -70,8 +70,12 @@ const db::Statement count_active_statement{
     "auth_session_count_active", "SELECT count(*) FROM sessions WHERE revoked_at IS NULL AND expires_at > now()"};
 
 Session session_from_row(const db::Row& row) {
-  return Session{row.get<Uuid>(0),      row.get<Uuid>(1),      row.get<Timestamp>(2),
-                 row.get<Timestamp>(3), row.get<Timestamp>(4), row.get<std::optional<std::string>>(5),
+  return Session{row.get<Uuid>(0),
+                 row.get<Uuid>(1),
+                 row.get<Timestamp>(2),
+                 row.get<Timestamp>(3),
+                 row.get<Timestamp>(4),
+                 row.get<std::optional<std::string>>(5),
                  row.get<std::optional<std::string>>(6)};
 }
 

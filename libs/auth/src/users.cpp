@@ -1,7 +1,7 @@
 #include <ignition/auth/users.hpp>
 
-#include <algorithm>
 #include <fmt/format.h>
+#include <algorithm>
 
 #include <ignition/auth/sessions.hpp>
 #include <ignition/db/transaction.hpp>
@@ -22,18 +22,20 @@ const std::string by_account_sql = fmt::format(
     user_columns);
 const std::string by_email_sql = user_select("u.email = $1 FOR UPDATE");
 const std::string insert_user_sql = fmt::format(
-    "INSERT INTO users AS u (email, email_verified_at, name, image, role) VALUES ($1, CASE WHEN $2 THEN now() END, $3, $4, $5) "
+    "INSERT INTO users AS u (email, email_verified_at, name, image, role) VALUES ($1, CASE WHEN $2 THEN now() END, $3, "
+    "$4, $5) "
     "RETURNING {}",
     user_columns);
-const std::string set_role_sql = fmt::format("UPDATE users AS u SET role = $2, updated_at = now() WHERE id = $1 RETURNING {}", user_columns);
+const std::string set_role_sql =
+    fmt::format("UPDATE users AS u SET role = $2, updated_at = now() WHERE id = $1 RETURNING {}", user_columns);
 
 const db::Statement by_account{"auth_user_by_account", by_account_sql};
 const db::Statement by_email{"auth_user_by_email", by_email_sql};
 const db::Statement insert_user{"auth_insert_user", insert_user_sql};
 const db::Statement set_role{"auth_set_role", set_role_sql};
-const db::Statement link_account{
-    "auth_link_account",
-    "INSERT INTO accounts (user_id, provider, provider_account_id, email, last_used_at) VALUES ($1, $2, $3, $4, now())"};
+const db::Statement link_account{"auth_link_account",
+                                 "INSERT INTO accounts (user_id, provider, provider_account_id, email, last_used_at) "
+                                 "VALUES ($1, $2, $3, $4, now())"};
 const db::Statement touch_account{
     "auth_touch_account",
     "UPDATE accounts SET last_used_at = now(), email = $3 WHERE provider = $1 AND provider_account_id = $2"};

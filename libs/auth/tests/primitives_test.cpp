@@ -35,9 +35,9 @@ TEST_CASE("CSRF tokens are bound to the session and survive a key rotation") {
 
   auto token = before.token_for(session);
   CHECK(before.verify(token, session));
-  CHECK_FALSE(before.verify(token, other));           // another session's token
-  CHECK(after.verify(token, session));                // old key still verifies during rotation
-  CHECK_FALSE(unrelated.verify(token, session));      // once the old key is gone, it does not
+  CHECK_FALSE(before.verify(token, other));       // another session's token
+  CHECK(after.verify(token, session));            // old key still verifies during rotation
+  CHECK_FALSE(unrelated.verify(token, session));  // once the old key is gone, it does not
   CHECK(after.verify(after.token_for(session), session));
   CHECK_FALSE(after.verify("", session));
   CHECK_FALSE(after.verify(token.substr(1), session));
@@ -82,14 +82,18 @@ TEST_CASE("configuration: secure defaults, production rules, one clear error") {
                     Catch::Contains("DEV_LOGIN"));
   CHECK_THROWS_WITH(load({{"AUTH_SECRET", secret}, {"APP_URL", "https://a.example"}, {"COOKIE_SECURE", "false"}}, true),
                     Catch::Contains("COOKIE_SECURE"));
-  CHECK_THROWS_WITH(load({{"COOKIE_SAMESITE", "none"}, {"COOKIE_SECURE", "0"}}, false), Catch::Contains("COOKIE_SAMESITE"));
+  CHECK_THROWS_WITH(load({{"COOKIE_SAMESITE", "none"}, {"COOKIE_SECURE", "0"}}, false),
+                    Catch::Contains("COOKIE_SAMESITE"));
   CHECK_THROWS_WITH(load({{"CORS_ORIGINS", "https://a.example/path"}}, false), Catch::Contains("CORS_ORIGINS"));
   CHECK_THROWS_WITH(load({{"RATE_LIMIT_AUTH", "ten"}}, false), Catch::Contains("RATE_LIMIT_AUTH"));
   CHECK_THROWS_WITH(load({{"AUTH_SECRET", "x-" + secret + "-super-secret-value"}, {"APP_URL", "ftp://x"}}, false),
                     !Catch::Contains("super-secret-value"));
 
-  auto prod = load({{"AUTH_SECRET", secret}, {"APP_URL", "https://App.Example.com/"}, {"COOKIE_DOMAIN", "example.com"},
-                    {"CORS_ORIGINS", "https://admin.example.com"}, {"ADMIN_EMAILS", "Boss@Example.com, two@x.io"},
+  auto prod = load({{"AUTH_SECRET", secret},
+                    {"APP_URL", "https://App.Example.com/"},
+                    {"COOKIE_DOMAIN", "example.com"},
+                    {"CORS_ORIGINS", "https://admin.example.com"},
+                    {"ADMIN_EMAILS", "Boss@Example.com, two@x.io"},
                     {"RATE_LIMIT_API", "0"}},
                    true);
   CHECK(prod.app_url == "https://App.Example.com");
@@ -110,7 +114,7 @@ TEST_CASE("rate limits count per key and window, and memory stays bounded") {
   CHECK(refused.reset == 50s);
   CHECK(limiter.check("auth|5.6.7.8", rule, t0 + 10s).allowed);  // someone else
   CHECK(limiter.check("auth|1.2.3.4", rule, t0 + 61s).allowed);  // next window
-  CHECK(limiter.check("x", RateRule{}, t0).allowed);              // off
+  CHECK(limiter.check("x", RateRule{}, t0).allowed);             // off
 
   for (int i = 0; i < 10'000; ++i) limiter.check("flood|" + std::to_string(i), rule, t0);
   CHECK(limiter.tracked() <= 100);

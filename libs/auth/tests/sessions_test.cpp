@@ -52,7 +52,8 @@ asio::awaitable<NewSession> signed_in(db::Pool& pool, SessionStore& store, const
 }
 
 ExternalIdentity identity(std::string provider, std::string account, std::string email, bool verified) {
-  return ExternalIdentity{std::move(provider), std::move(account), std::move(email), verified, std::nullopt, std::nullopt};
+  return ExternalIdentity{std::move(provider), std::move(account), std::move(email), verified,
+                          std::nullopt,        std::nullopt};
 }
 
 const std::vector<std::string> no_admins_list;
@@ -88,10 +89,14 @@ TEST_CASE("a session is valid only while known, unexpired, unrevoked, recently a
     CHECK_FALSE(static_cast<bool>(awaited_85));
 
     std::string id = s.session.id.to_string();
-    database.scalar("UPDATE sessions SET last_active_at = now() - interval '8 days', created_at = now() - interval '9 days' WHERE id = '" + id + "'");
+    database.scalar(
+        "UPDATE sessions SET last_active_at = now() - interval '8 days', created_at = now() - interval '9 days' WHERE "
+        "id = '" +
+        id + "'");
     auto awaited_89 = co_await store.validate(s.token);
     CHECK_FALSE(static_cast<bool>(awaited_89));  // idle for more than 7 days
-    database.scalar("UPDATE sessions SET last_active_at = now(), expires_at = now() - interval '1 second' WHERE id = '" + id + "'");
+    database.scalar(
+        "UPDATE sessions SET last_active_at = now(), expires_at = now() - interval '1 second' WHERE id = '" + id + "'");
     auto awaited_91 = co_await store.validate(s.token);
     CHECK_FALSE(static_cast<bool>(awaited_91));  // past its absolute expiry
 
@@ -127,7 +132,8 @@ TEST_CASE("admin sessions are shorter and idle out after an hour") {
     auto admin = co_await signed_in(pool, store, "admin@example.com", admin_role);
     auto user = co_await signed_in(pool, store, "user@example.com");
     CHECK(admin.session.expires_at - admin.session.created_at == std::chrono::hours(12));
-    database.scalar("UPDATE sessions SET last_active_at = now() - interval '2 hours', created_at = now() - interval '3 hours'");
+    database.scalar(
+        "UPDATE sessions SET last_active_at = now() - interval '2 hours', created_at = now() - interval '3 hours'");
     auto awaited_123 = co_await store.validate(admin.token);
     CHECK_FALSE(static_cast<bool>(awaited_123));
     auto awaited_124 = co_await store.validate(user.token);
@@ -146,16 +152,21 @@ TEST_CASE("last_active_at is written at most once a minute") {
     auto before = database.scalar("SELECT last_active_at FROM sessions WHERE id = '" + id + "'");
     for (int i = 0; i < 5; ++i) co_await store.validate(s.token);
     CHECK(database.scalar("SELECT last_active_at FROM sessions WHERE id = '" + id + "'") == before);
-    database.scalar("UPDATE sessions SET last_active_at = now() - interval '2 minutes', created_at = now() - interval '3 minutes' WHERE id = '" + id + "'");
+    database.scalar(
+        "UPDATE sessions SET last_active_at = now() - interval '2 minutes', created_at = now() - interval '3 minutes' "
+        "WHERE id = '" +
+        id + "'");
     co_await store.validate(s.token);
-    CHECK(database.scalar("SELECT last_active_at > now() - interval '5 seconds' FROM sessions WHERE id = '" + id + "'") == "t");
+    CHECK(database.scalar("SELECT last_active_at > now() - interval '5 seconds' FROM sessions WHERE id = '" + id +
+                          "'") == "t");
   }());
 }
 
 TEST_CASE("a revocation on one instance reaches another instance's cache within a second") {
   testing::TestDatabase database("auth");
   auto config = config_for_tests();
-  run([&]() -> asio::awaitable<void> {
+  run(
+      [&]() -> asio::awaitable<void> {
         auto ex = co_await asio::this_coro::executor;
         db::Pool pool_a(ex, pool_config(database.url()));
         db::Pool pool_b(ex, pool_config(database.url()));
@@ -275,10 +286,13 @@ TEST_CASE("cleanup deletes expired and long-revoked sessions and expired OAuth s
     SessionStore store(pool, config);
     auto live = co_await signed_in(pool, store, "live@example.com");
     co_await signed_in(pool, store, "expired@example.com");
-    database.scalar("UPDATE sessions SET created_at = now() - interval '40 days', last_active_at = now() - interval '40 days', "
-                    "expires_at = now() - interval '10 days' FROM users u WHERE u.id = sessions.user_id AND u.email = 'expired@example.com'");
-    database.scalar("INSERT INTO oauth_states (state_hash, provider, nonce, code_verifier, expires_at) "
-                    "VALUES (sha256('x'), 'google', 'n', 'v', now() - interval '1 minute')");
+    database.scalar(
+        "UPDATE sessions SET created_at = now() - interval '40 days', last_active_at = now() - interval '40 days', "
+        "expires_at = now() - interval '10 days' FROM users u WHERE u.id = sessions.user_id AND u.email = "
+        "'expired@example.com'");
+    database.scalar(
+        "INSERT INTO oauth_states (state_hash, provider, nonce, code_verifier, expires_at) "
+        "VALUES (sha256('x'), 'google', 'n', 'v', now() - interval '1 minute')");
     auto awaited_267 = co_await store.count_active();
     CHECK(awaited_267 == 1);
     auto awaited_268 = co_await store.delete_expired();

@@ -12,14 +12,10 @@ namespace ignition::crypto {
 namespace {
 
 constexpr char hex_digits[] = "0123456789abcdef";
-constexpr char base64_alphabet[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-constexpr char base64url_alphabet[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+constexpr char base64_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+constexpr char base64url_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-const unsigned char* bytes_of(std::string_view s) noexcept {
-  return reinterpret_cast<const unsigned char*>(s.data());
-}
+const unsigned char* bytes_of(std::string_view s) noexcept { return reinterpret_cast<const unsigned char*>(s.data()); }
 
 int hex_value(char c) noexcept {
   if (c >= '0' && c <= '9') return c - '0';
@@ -51,8 +47,7 @@ std::string base64(std::string_view bytes, const char* alphabet, bool pad) {
   }
   const std::size_t rest = bytes.size() - i;
   if (rest > 0) {
-    const std::uint32_t n =
-        std::uint32_t{p[i]} << 16 | (rest == 2 ? std::uint32_t{p[i + 1]} << 8 : 0U);
+    const std::uint32_t n = std::uint32_t{p[i]} << 16 | (rest == 2 ? std::uint32_t{p[i + 1]} << 8 : 0U);
     out += alphabet[n >> 18 & 63];
     out += alphabet[n >> 12 & 63];
     if (rest == 2) out += alphabet[n >> 6 & 63];
@@ -85,8 +80,8 @@ Sha256Digest hmac_sha256(std::string_view key, std::string_view data) {
   // OpenSSL rejects a null key pointer even when its length is zero.
   static constexpr unsigned char empty_key = 0;
   const unsigned char* key_bytes = key.empty() ? &empty_key : bytes_of(key);
-  if (key.size() > INT_MAX || HMAC(EVP_sha256(), key_bytes, static_cast<int>(key.size()),
-                                   bytes_of(data), data.size(), mac.data(), nullptr) == nullptr) {
+  if (key.size() > INT_MAX || HMAC(EVP_sha256(), key_bytes, static_cast<int>(key.size()), bytes_of(data), data.size(),
+                                   mac.data(), nullptr) == nullptr) {
     throw std::runtime_error("HMAC-SHA256 failed");
   }
   return mac;
@@ -117,9 +112,7 @@ std::optional<std::string> from_hex(std::string_view hex) {
   return out;
 }
 
-std::string base64url_encode(std::string_view bytes) {
-  return base64(bytes, base64url_alphabet, false);
-}
+std::string base64url_encode(std::string_view bytes) { return base64(bytes, base64url_alphabet, false); }
 
 std::string base64_encode(std::string_view bytes) { return base64(bytes, base64_alphabet, true); }
 

@@ -25,9 +25,7 @@ std::string_view trim(std::string_view s) {
 }
 
 bool valid_key(std::string_view key) {
-  auto is_key_char = [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
-  };
+  auto is_key_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; };
   return !key.empty() && std::isdigit(static_cast<unsigned char>(key.front())) == 0 &&
          std::all_of(key.begin(), key.end(), is_key_char);
 }
@@ -148,14 +146,12 @@ std::optional<Secret> Env::secret(std::string_view key) const {
   return Secret(std::move(*value));
 }
 
-std::int64_t Env::integer(std::string_view key, std::int64_t fallback, std::int64_t min,
-                          std::int64_t max) const {
+std::int64_t Env::integer(std::string_view key, std::int64_t fallback, std::int64_t min, std::int64_t max) const {
   const auto value = get(key);
   if (!value) return fallback;
   std::int64_t result = 0;
   if (!parse_int(*value, result) || result < min || result > max) {
-    throw ConfigError(
-        fmt::format("{} must be an integer between {} and {} (got \"{}\")", key, min, max, *value));
+    throw ConfigError(fmt::format("{} must be an integer between {} and {} (got \"{}\")", key, min, max, *value));
   }
   return result;
 }
@@ -168,18 +164,15 @@ bool Env::boolean(std::string_view key, bool fallback) const {
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (lower == "1" || lower == "true" || lower == "yes" || lower == "on") return true;
   if (lower == "0" || lower == "false" || lower == "no" || lower == "off") return false;
-  throw ConfigError(fmt::format(
-      "{} must be a boolean (1/0, true/false, yes/no, on/off) (got \"{}\")", key, *value));
+  throw ConfigError(fmt::format("{} must be a boolean (1/0, true/false, yes/no, on/off) (got \"{}\")", key, *value));
 }
 
-std::chrono::milliseconds Env::duration(std::string_view key,
-                                        std::chrono::milliseconds fallback) const {
+std::chrono::milliseconds Env::duration(std::string_view key, std::chrono::milliseconds fallback) const {
   const auto value = get(key);
   if (!value) return fallback;
   if (auto parsed = parse_duration(*value)) return *parsed;
   throw ConfigError(
-      fmt::format("{} must be a positive duration such as 500ms, 15s, 10m, 12h or 30d (got \"{}\")",
-                  key, *value));
+      fmt::format("{} must be a positive duration such as 500ms, 15s, 10m, 12h or 30d (got \"{}\")", key, *value));
 }
 
 std::vector<std::string> Env::list(std::string_view key) const {
@@ -201,16 +194,15 @@ std::string Env::choice(std::string_view key, std::string_view fallback,
   auto value = get(key);
   if (!value) return std::string(fallback);
   if (std::find(choices.begin(), choices.end(), *value) != choices.end()) return std::move(*value);
-  throw ConfigError(
-      fmt::format("{} must be one of {} (got \"{}\")", key, fmt::join(choices, ", "), *value));
+  throw ConfigError(fmt::format("{} must be one of {} (got \"{}\")", key, fmt::join(choices, ", "), *value));
 }
 
 std::vector<std::string> Env::unused(std::span<const std::string_view> prefixes) const {
   std::lock_guard lock(mutex_);
   std::vector<std::string> keys;  // vars_ is ordered, so the result is sorted
   for (const auto& [key, value] : vars_) {
-    const bool matches = std::any_of(prefixes.begin(), prefixes.end(),
-                                     [&](std::string_view p) { return key.starts_with(p); });
+    const bool matches =
+        std::any_of(prefixes.begin(), prefixes.end(), [&](std::string_view p) { return key.starts_with(p); });
     if (matches && !read_.contains(key)) keys.push_back(key);
   }
   return keys;
@@ -221,8 +213,7 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
   const auto unit = text.substr(digits);
   static constexpr std::pair<std::string_view, std::int64_t> units[] = {
       {"ms", 1}, {"", 1000}, {"s", 1000}, {"m", 60'000}, {"h", 3'600'000}, {"d", 86'400'000}};
-  const auto* match = std::find_if(std::begin(units), std::end(units),
-                                   [&](const auto& u) { return u.first == unit; });
+  const auto* match = std::find_if(std::begin(units), std::end(units), [&](const auto& u) { return u.first == unit; });
   if (match == std::end(units)) return std::nullopt;
   const std::int64_t factor = match->second;
   std::int64_t count = 0;

@@ -48,12 +48,9 @@ int http_status(ErrorCode code) noexcept {
   return 500;
 }
 
-Error::Error(ErrorCode code, std::string message)
-    : std::runtime_error(std::move(message)), code_(code) {}
+Error::Error(ErrorCode code, std::string message) : std::runtime_error(std::move(message)), code_(code) {}
 
 Error::Error(std::string message, std::map<std::string, std::string> fields)
-    : std::runtime_error(std::move(message)),
-      code_(ErrorCode::validation_failed),
-      fields_(std::move(fields)) {}
+    : std::runtime_error(std::move(message)), code_(ErrorCode::validation_failed), fields_(std::move(fields)) {}
 
 }  // namespace ignition

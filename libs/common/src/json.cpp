@@ -1,7 +1,7 @@
 #include "ignition/common/json.hpp"
 
-#include <boost/json/parse.hpp>
 #include <fmt/format.h>
+#include <boost/json/parse.hpp>
 
 #include "ignition/common/error.hpp"
 
@@ -61,8 +61,7 @@ boost::json::object parse_object(std::string_view body) {
   boost::system::error_code ec;
   boost::json::value value = boost::json::parse(body, ec);
   if (ec) {
-    throw Error(ErrorCode::bad_request,
-                fmt::format("request body is not valid JSON ({})", ec.message()));
+    throw Error(ErrorCode::bad_request, fmt::format("request body is not valid JSON ({})", ec.message()));
   }
   if (!value.is_object()) throw Error(ErrorCode::bad_request, "request body must be a JSON object");
   return std::move(value.get_object());
@@ -78,8 +77,8 @@ const boost::json::value* ObjectReader::lookup(std::string_view key, bool requir
   return value;
 }
 
-std::optional<std::string> ObjectReader::string(std::string_view key, bool required,
-                                                std::size_t min_len, std::size_t max_len) {
+std::optional<std::string> ObjectReader::string(std::string_view key, bool required, std::size_t min_len,
+                                                std::size_t max_len) {
   const auto* value = lookup(key, required);
   if (value == nullptr) return std::nullopt;
   if (!value->is_string()) {
@@ -95,8 +94,8 @@ std::optional<std::string> ObjectReader::string(std::string_view key, bool requi
   return std::string(text);
 }
 
-std::optional<std::int64_t> ObjectReader::integer(std::string_view key, bool required,
-                                                  std::int64_t min, std::int64_t max) {
+std::optional<std::int64_t> ObjectReader::integer(std::string_view key, bool required, std::int64_t min,
+                                                  std::int64_t max) {
   const auto* value = lookup(key, required);
   if (value == nullptr) return std::nullopt;
   if (!value->is_int64() && !value->is_uint64()) {
@@ -122,9 +121,7 @@ std::optional<bool> ObjectReader::boolean(std::string_view key, bool required) {
   return value->get_bool();
 }
 
-const boost::json::value* ObjectReader::any(std::string_view key, bool required) {
-  return lookup(key, required);
-}
+const boost::json::value* ObjectReader::any(std::string_view key, bool required) { return lookup(key, required); }
 
 bool ObjectReader::has(std::string_view key) const { return object_.contains(key); }
 

@@ -70,10 +70,9 @@ void append_escaped(std::string& out, std::string_view s) {
 
 /// Text format: bare when unambiguous, otherwise quoted and escaped like JSON.
 void append_text(std::string& out, std::string_view s) {
-  const bool bare =
-      !s.empty() && json::valid_utf8(s) && std::none_of(s.begin(), s.end(), [](char c) {
-        return static_cast<unsigned char>(c) <= ' ' || c == '"' || c == '=' || c == '\\';
-      });
+  const bool bare = !s.empty() && json::valid_utf8(s) && std::none_of(s.begin(), s.end(), [](char c) {
+    return static_cast<unsigned char>(c) <= ' ' || c == '"' || c == '=' || c == '\\';
+  });
   if (bare) {
     out.append(s);
   } else {
@@ -84,8 +83,7 @@ void append_text(std::string& out, std::string_view s) {
 }
 
 void append_value(std::string& out, const Field& field, Format format) {
-  const Field::Value value =
-      is_sensitive(field.key) ? Field::Value(std::string_view("[redacted]")) : field.value;
+  const Field::Value value = is_sensitive(field.key) ? Field::Value(std::string_view("[redacted]")) : field.value;
   if (const auto* s = std::get_if<std::string_view>(&value)) {
     if (format == Format::text) {
       append_text(out, *s);
@@ -127,8 +125,7 @@ bool parse_level(std::string_view name, Level& out) noexcept {
 
 bool enabled(Level level) noexcept { return level >= g_level.load(std::memory_order_relaxed); }
 
-std::string render(Level level, std::string_view msg, std::initializer_list<Field> fields,
-                   Format format) {
+std::string render(Level level, std::string_view msg, std::initializer_list<Field> fields, Format format) {
   const auto ts = format_rfc3339(now());
   std::string out;
   if (format == Format::json) {

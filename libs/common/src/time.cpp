@@ -38,8 +38,7 @@ std::optional<year_month_day> parse_ymd(Cursor& c) noexcept {
   if (!m || !c.eat('-')) return std::nullopt;
   const auto d = c.number(2);
   if (!d) return std::nullopt;
-  const year_month_day date{year{*y}, month{static_cast<unsigned>(*m)},
-                            day{static_cast<unsigned>(*d)}};
+  const year_month_day date{year{*y}, month{static_cast<unsigned>(*m)}, day{static_cast<unsigned>(*d)}};
   if (!date.ok()) return std::nullopt;
   return date;
 }
@@ -99,9 +98,9 @@ std::string format_with(Timestamp t, char separator, int fraction_digits, std::s
   auto fraction = tod.subseconds().count();
   for (int i = fraction_digits; i < 6; ++i) fraction /= 10;
   return fmt::format("{:04}-{:02}-{:02}{}{:02}:{:02}:{:02}.{:0{}}{}", static_cast<int>(date.year()),
-                     static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
-                     separator, tod.hours().count(), tod.minutes().count(), tod.seconds().count(),
-                     fraction, fraction_digits, zone);
+                     static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()), separator,
+                     tod.hours().count(), tod.minutes().count(), tod.seconds().count(), fraction, fraction_digits,
+                     zone);
 }
 
 }  // namespace
@@ -141,8 +140,8 @@ std::optional<year_month_day> parse_date(std::string_view text) noexcept {
 }
 
 std::string format_date(year_month_day d) {
-  return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(d.year()),
-                     static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
+  return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
+                     static_cast<unsigned>(d.day()));
 }
 
 Timestamp now() { return floor<microseconds>(Clock::now()); }

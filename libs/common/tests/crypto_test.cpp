@@ -6,13 +6,10 @@
 namespace crypto = ignition::crypto;
 
 TEST_CASE("sha256 known vectors") {
-  CHECK(crypto::to_hex(crypto::sha256("")) ==
-        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-  CHECK(crypto::to_hex(crypto::sha256("abc")) ==
-        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-  CHECK(
-      crypto::to_hex(crypto::sha256("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")) ==
-      "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+  CHECK(crypto::to_hex(crypto::sha256("")) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  CHECK(crypto::to_hex(crypto::sha256("abc")) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  CHECK(crypto::to_hex(crypto::sha256("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")) ==
+        "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
 }
 
 TEST_CASE("hmac_sha256 RFC 4231 vectors") {
@@ -26,8 +23,8 @@ TEST_CASE("hmac_sha256 RFC 4231 vectors") {
   CHECK(crypto::to_hex(crypto::hmac_sha256(std::string(20, '\xaa'), std::string(50, '\xdd'))) ==
         "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe");
   // Test case 6: key longer than the block size
-  CHECK(crypto::to_hex(crypto::hmac_sha256(
-            std::string(131, '\xaa'), "Test Using Larger Than Block-Size Key - Hash Key First")) ==
+  CHECK(crypto::to_hex(
+            crypto::hmac_sha256(std::string(131, '\xaa'), "Test Using Larger Than Block-Size Key - Hash Key First")) ==
         "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
   // An empty key is valid HMAC input.
   CHECK(crypto::to_hex(crypto::hmac_sha256("", "")) ==

@@ -16,8 +16,7 @@ namespace {
 /// Writes `content` to a fresh file in the temp directory and removes it afterwards.
 struct TempFile {
   explicit TempFile(std::string_view content)
-      : path(std::filesystem::temp_directory_path() /
-             ("ignition-env-test-" + std::to_string(::getpid()) + ".env")) {
+      : path(std::filesystem::temp_directory_path() / ("ignition-env-test-" + std::to_string(::getpid()) + ".env")) {
     std::ofstream(path) << content;
   }
   ~TempFile() { std::filesystem::remove(path); }
@@ -52,8 +51,7 @@ TEST_CASE("Env::required names the missing key") {
 }
 
 TEST_CASE("Env::integer checks syntax and range") {
-  const auto env =
-      Env::from_map({{"PORT", "8080"}, {"BAD", "abc"}, {"BIG", "70000"}, {"NEG", "-5"}});
+  const auto env = Env::from_map({{"PORT", "8080"}, {"BAD", "abc"}, {"BIG", "70000"}, {"NEG", "-5"}});
   CHECK(env.integer("PORT", 1, 1, 65535) == 8080);
   CHECK(env.integer("MISSING", 42, 1, 65535) == 42);
   CHECK(env.integer("NEG", 0, -10, 10) == -5);
@@ -91,8 +89,7 @@ TEST_CASE("parse_duration understands units and rejects junk") {
   CHECK(parse_duration("12h") == 12h);
   CHECK(parse_duration("30d") == std::chrono::hours(24 * 30));
   CHECK(parse_duration("90") == 90s);
-  for (const auto* bad :
-       {"", "0", "0s", "-5s", "s", "5 s", "5sec", "1.5s", "99999999999999999999d"}) {
+  for (const auto* bad : {"", "0", "0s", "-5s", "s", "5 s", "5sec", "1.5s", "99999999999999999999d"}) {
     INFO(bad);
     CHECK_FALSE(parse_duration(bad));
   }
@@ -175,8 +172,8 @@ TEST_CASE(".env files: quotes, comments, export and escapes") {
 }
 
 TEST_CASE(".env malformed lines name the file and line") {
-  for (const auto* content : {"A=1\nnot a pair\n", "A=1\n1BAD=x\n", "A=1\nB='open\n",
-                              "A=1\nB=\"x\" y\n", "A=1\nB='x'y\n"}) {
+  for (const auto* content :
+       {"A=1\nnot a pair\n", "A=1\n1BAD=x\n", "A=1\nB='open\n", "A=1\nB=\"x\" y\n", "A=1\nB='x'y\n"}) {
     const TempFile file(content);
     const auto message = config_error([&] { (void)Env::from_process(file.path); });
     INFO(message);
@@ -191,6 +188,5 @@ TEST_CASE("The process environment wins over .env") {
   ::unsetenv("IGN_TEST_WINS");
   CHECK(env.get("IGN_TEST_WINS") == "from-environment");
   CHECK(env.get("IGN_TEST_ONLY_FILE") == "file");
-  CHECK(Env::from_process(std::filesystem::path("/nonexistent/.env")).get("IGN_TEST_ONLY_FILE") ==
-        std::nullopt);
+  CHECK(Env::from_process(std::filesystem::path("/nonexistent/.env")).get("IGN_TEST_ONLY_FILE") == std::nullopt);
 }

@@ -65,8 +65,8 @@ TEST_CASE("UTF-8 validation and length") {
   CHECK(json::valid_utf8(""));
   CHECK(json::valid_utf8("plain ascii"));
   CHECK(json::valid_utf8("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x94\xa5"));  // é € 🔥
-  for (const auto* bad : {"\xff", "\xc3", "\xc0\xaf", "\xe0\x80\xaf", "\xed\xa0\x80",
-                          "\xf4\x90\x80\x80", "\xf0\x9f\x94", "\x80", "a\xc3(b"}) {
+  for (const auto* bad : {"\xff", "\xc3", "\xc0\xaf", "\xe0\x80\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80",
+                          "\xf0\x9f\x94", "\x80", "a\xc3(b"}) {
     CHECK_FALSE(json::valid_utf8(bad));
   }
   CHECK(json::utf8_length("") == 0);
@@ -80,17 +80,15 @@ TEST_CASE("parse_object accepts objects only") {
   CHECK(object.at("b").as_array().size() == 2);
   CHECK(json::parse_object("{}").empty());
 
-  for (const auto* bad :
-       {"", "   ", "[]", "\"text\"", "42", "null", "{", R"({"a":1} x)", R"({"a":1}{})",
-        R"({'a':1})", R"({"a":1,})", "{\"a\":\"\xff\"}", R"({"a": /* c */ 1})"}) {
+  for (const auto* bad : {"", "   ", "[]", "\"text\"", "42", "null", "{", R"({"a":1} x)", R"({"a":1}{})", R"({'a':1})",
+                          R"({"a":1,})", "{\"a\":\"\xff\"}", R"({"a": /* c */ 1})"}) {
     INFO(bad);
     const auto error = parse_error(bad);
     CHECK(error.code() == ErrorCode::bad_request);
     CHECK(error.status() == 400);
     CHECK_FALSE(std::string_view(error.what()).empty());
   }
-  CHECK(std::string_view(parse_error("{\"a\":\"\xc3\"}").what()) ==
-        "request body is not valid UTF-8");
+  CHECK(std::string_view(parse_error("{\"a\":\"\xc3\"}").what()) == "request body is not valid UTF-8");
   CHECK(std::string_view(parse_error("[1]").what()) == "request body must be a JSON object");
 }
 

@@ -25,9 +25,9 @@ boost::json::object render_json(std::string_view msg, std::initializer_list<ilog
 
 TEST_CASE("JSON lines carry ts, level, msg and fields in order") {
   const std::string owned = "owned";
-  const auto line = ilog::render(
-      ilog::Level::warn, "hello",
-      {{"user", "ada"}, {"n", 42}, {"ratio", 0.5}, {"ok", true}, {"s", owned}}, ilog::Format::json);
+  const auto line =
+      ilog::render(ilog::Level::warn, "hello", {{"user", "ada"}, {"n", 42}, {"ratio", 0.5}, {"ok", true}, {"s", owned}},
+                   ilog::Format::json);
   const auto prefix = std::string_view(R"({"ts":")");
   REQUIRE(line.starts_with(prefix));
   const auto ts = line.substr(prefix.size(), 24);
@@ -39,8 +39,7 @@ TEST_CASE("JSON lines carry ts, level, msg and fields in order") {
 TEST_CASE("JSON escaping keeps one valid line") {
   const std::string_view nasty = "quote\" backslash\\ newline\n tab\t bell\x07 caf\xc3\xa9";
   const auto line = ilog::render(ilog::Level::info, nasty, {}, ilog::Format::json);
-  CHECK(line.find(R"(quote\" backslash\\ newline\u000a tab\u0009 bell\u0007 caf)") !=
-        std::string::npos);
+  CHECK(line.find(R"(quote\" backslash\\ newline\u000a tab\u0009 bell\u0007 caf)") != std::string::npos);
   const auto object = render_json(nasty, {{"k\"ey", nasty}});
   CHECK(object.at("msg").as_string() == nasty);
   CHECK(object.at("k\"ey").as_string() == nasty);
@@ -52,9 +51,8 @@ TEST_CASE("Invalid UTF-8 becomes U+FFFD") {
 }
 
 TEST_CASE("Non-finite doubles render as null in JSON") {
-  const auto object = render_json(
-      "m",
-      {{"nan", std::nan("")}, {"inf", std::numeric_limits<double>::infinity()}, {"big", 1e300}});
+  const auto object =
+      render_json("m", {{"nan", std::nan("")}, {"inf", std::numeric_limits<double>::infinity()}, {"big", 1e300}});
   CHECK(object.at("nan").is_null());
   CHECK(object.at("inf").is_null());
   CHECK(object.at("big").as_double() == 1e300);
@@ -70,27 +68,24 @@ TEST_CASE("Values of secret-looking keys are redacted, case-insensitively") {
                                             {"x_api_key", "k"},
                                             {"token_count", 3},
                                             {"user", "ada"}});
-  for (const auto* key : {"access_token", "Set-Cookie", "CLIENT_SECRET", "newPassword", "passwd",
-                          "Authorization", "x_api_key", "token_count"}) {
+  for (const auto* key : {"access_token", "Set-Cookie", "CLIENT_SECRET", "newPassword", "passwd", "Authorization",
+                          "x_api_key", "token_count"}) {
     INFO(key);
     CHECK(object.at(key).as_string() == "[redacted]");
   }
   CHECK(object.at("user").as_string() == "ada");
-  const auto line = ilog::render(ilog::Level::info, "login", {{"Authorization", "Bearer xyz"}},
-                                 ilog::Format::json);
+  const auto line = ilog::render(ilog::Level::info, "login", {{"Authorization", "Bearer xyz"}}, ilog::Format::json);
   CHECK(line.find("xyz") == std::string::npos);
 }
 
 TEST_CASE("Text format is ts level msg key=value") {
-  const auto line = ilog::render(
-      ilog::Level::error, "request failed",
-      {{"status", 500}, {"path", "/a b"}, {"ok", false}, {"token", "t"}, {"empty", ""}},
-      ilog::Format::text);
+  const auto line = ilog::render(ilog::Level::error, "request failed",
+                                 {{"status", 500}, {"path", "/a b"}, {"ok", false}, {"token", "t"}, {"empty", ""}},
+                                 ilog::Format::text);
   const auto space = line.find(' ');
   REQUIRE(space != std::string::npos);
   CHECK(ignition::parse_rfc3339(line.substr(0, space)));
-  CHECK(line.substr(space) ==
-        R"( error request failed status=500 path="/a b" ok=false token=[redacted] empty="")");
+  CHECK(line.substr(space) == R"( error request failed status=500 path="/a b" ok=false token=[redacted] empty="")");
   const auto multi = ilog::render(ilog::Level::info, "a\nb", {{"v", "x\ny"}}, ilog::Format::text);
   CHECK(multi.find('\n') == std::string::npos);
 }

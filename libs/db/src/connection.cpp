@@ -111,9 +111,7 @@ struct Connection::Impl {
       switch (PQresultStatus(r.get())) {
         case PGRES_COMMAND_OK:
         case PGRES_TUPLES_OK:
-        case PGRES_EMPTY_QUERY:
-          last = std::move(r);
-          break;
+        case PGRES_EMPTY_QUERY: last = std::move(r); break;
         default:
           if (!error) error = std::move(r);
       }
@@ -138,13 +136,12 @@ struct Connection::Impl {
 Connection::Connection(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Connection::~Connection() = default;
 
-asio::awaitable<std::unique_ptr<Connection>> Connection::connect(asio::any_io_executor executor,
-                                                                std::string url,
-                                                                std::chrono::milliseconds timeout) {
+asio::awaitable<std::unique_ptr<Connection>> Connection::connect(asio::any_io_executor executor, std::string url,
+                                                                 std::chrono::milliseconds timeout) {
   // Our settings come after the URL, so they win: results are parsed as UTC ISO text.
   const char* keys[] = {"dbname", "options", "client_encoding", "fallback_application_name", nullptr};
-  const char* values[] = {url.c_str(), "-c TimeZone=UTC -c DateStyle=ISO,YMD -c IntervalStyle=iso_8601",
-                          "UTF8", "ignition", nullptr};
+  const char* values[] = {url.c_str(), "-c TimeZone=UTC -c DateStyle=ISO,YMD -c IntervalStyle=iso_8601", "UTF8",
+                          "ignition", nullptr};
   PGconn* raw = PQconnectStartParams(keys, values, 1);
   if (!raw) throw std::bad_alloc();
   auto impl = std::make_unique<Impl>(executor, raw);
@@ -196,8 +193,7 @@ asio::awaitable<void> Connection::run_script(std::string_view sql) {
   co_await impl_->execute_text(sql, std::nullopt);
 }
 
-asio::awaitable<Result> Connection::Impl::execute_prepared(const Statement& statement,
-                                                           const Params& params) {
+asio::awaitable<Result> Connection::Impl::execute_prepared(const Statement& statement, const Params& params) {
   Impl& c = *this;
   auto it = c.prepared.find(statement.name);
   if (it == c.prepared.end()) {
@@ -211,8 +207,8 @@ asio::awaitable<Result> Connection::Impl::execute_prepared(const Statement& stat
     throw std::logic_error("two statements share the name " + std::string(statement.name));
   }
   std::string name(statement.name);
-  if (!PQsendQueryPrepared(c.conn, name.c_str(), params.size(), params.values(), params.lengths(),
-                           params.formats(), 0)) {
+  if (!PQsendQueryPrepared(c.conn, name.c_str(), params.size(), params.values(), params.lengths(), params.formats(),
+                           0)) {
     c.fail("sending to the database failed");
   }
   co_await c.flush();
@@ -267,8 +263,6 @@ bool Connection::check_alive() {
 
 bool Connection::broken() const noexcept { return impl_->broken || PQstatus(impl_->conn) != CONNECTION_OK; }
 
-bool Connection::in_transaction() const noexcept {
-  return PQtransactionStatus(impl_->conn) != PQTRANS_IDLE;
-}
+bool Connection::in_transaction() const noexcept { return PQtransactionStatus(impl_->conn) != PQTRANS_IDLE; }
 
 }  // namespace ignition::db

@@ -51,7 +51,8 @@ std::string history_problem(const std::vector<Migration>& known, const std::map<
   for (const auto& [version, a] : applied) {
     auto it = by_version.find(version);
     if (it == by_version.end()) {
-      return "the database has migration " + a.name + ", which this build does not know (is an older build running against a newer schema?)";
+      return "the database has migration " + a.name +
+             ", which this build does not know (is an older build running against a newer schema?)";
     }
     if (it->second->checksum != a.checksum) {
       return "migration " + a.name + ".sql was changed after it was applied (checksum " + a.checksum.substr(0, 12) +

@@ -163,7 +163,8 @@ void Pool::release(std::unique_ptr<Connection> connection) noexcept {
     // Rollback needs a round trip; the connection stays checked out until done.
     asio::co_spawn(
         executor_,
-        [this, pool_alive = std::weak_ptr<const void>(state_), c = std::move(connection)]() mutable -> asio::awaitable<void> {
+        [this, pool_alive = std::weak_ptr<const void>(state_),
+         c = std::move(connection)]() mutable -> asio::awaitable<void> {
           try {
             co_await c->run_script("ROLLBACK");
           } catch (...) {
@@ -204,9 +205,8 @@ asio::awaitable<Result> Pool::execute(const Statement& statement, Params params)
 
 PoolStats Pool::stats() const {
   std::lock_guard lock(state_->mutex);
-  return PoolStats{state_->open,           state_->idle.size(), state_->in_use,
-                   state_->waiters.size(), config_.size,        state_->acquire_timeouts,
-                   state_->opened,         state_->dropped};
+  return PoolStats{state_->open, state_->idle.size(),      state_->in_use, state_->waiters.size(),
+                   config_.size, state_->acquire_timeouts, state_->opened, state_->dropped};
 }
 
 void Pool::close() {
@@ -223,8 +223,7 @@ void Pool::close() {
 }
 
 PooledConnection::PooledConnection(PooledConnection&& other) noexcept
-    : pool_(std::exchange(other.pool_, nullptr)),
-      pool_alive_(std::move(other.pool_alive_)),
+    : pool_(std::exchange(other.pool_, nullptr)), pool_alive_(std::move(other.pool_alive_)),
       connection_(std::move(other.connection_)) {}
 
 PooledConnection& PooledConnection::operator=(PooledConnection&& other) noexcept {

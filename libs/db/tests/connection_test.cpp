@@ -1,8 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <ignition/common/time.hpp>

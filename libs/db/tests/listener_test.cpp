@@ -39,7 +39,8 @@ TEST_CASE("notifications reach subscribers, also after the listener's connection
   std::mutex mutex;
   std::vector<std::string> received;
   std::atomic<int> connects{0};
-  run([&]() -> asio::awaitable<void> {
+  run(
+      [&]() -> asio::awaitable<void> {
         auto ex = co_await asio::this_coro::executor;
         db::PoolConfig config;
         config.url = database.url();
@@ -57,7 +58,12 @@ TEST_CASE("notifications reach subscribers, also after the listener's connection
 
         co_await pool.execute(notify, "session_revoked", "abc");
         co_await pool.execute(notify, "unrelated", "ignored");
-        bool first_arrived = co_await eventually([&] { std::lock_guard l(mutex); return received.size() == 1; }, 1000ms);
+        bool first_arrived = co_await eventually(
+            [&] {
+              std::lock_guard l(mutex);
+              return received.size() == 1;
+            },
+            1000ms);
         CHECK(first_arrived);
 
         // Kill the LISTEN backend: the listener reconnects and says so.
@@ -67,7 +73,12 @@ TEST_CASE("notifications reach subscribers, also after the listener's connection
         bool reconnected = co_await eventually([&] { return connects == 2 && listener.connected(); }, 5000ms);
         REQUIRE(reconnected);
         co_await pool.execute(notify, "session_revoked", "def");
-        bool second_arrived = co_await eventually([&] { std::lock_guard l(mutex); return received.size() == 2; }, 1000ms);
+        bool second_arrived = co_await eventually(
+            [&] {
+              std::lock_guard l(mutex);
+              return received.size() == 2;
+            },
+            1000ms);
         CHECK(second_arrived);
         listener.stop();
         co_await sleep_for(50ms);

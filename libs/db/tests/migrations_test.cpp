@@ -1,9 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <fstream>
-#include <unistd.h>
 
 #include <ignition/db/connection.hpp>
 #include <ignition/db/error.hpp>
@@ -142,7 +142,8 @@ TEST_CASE("a migration numbered below the newest applied one is refused, not app
 TEST_CASE("concurrent runners are serialised: each migration is applied exactly once") {
   testing::TestDatabase database("mig", Schema::empty);
   std::size_t total = 0;
-  run([&]() -> asio::awaitable<void> {
+  run(
+      [&]() -> asio::awaitable<void> {
         auto a = co_await connect(database.url());
         auto b = co_await connect(database.url());
         auto list = first_two();

@@ -1,11 +1,10 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <ignition/db/error.hpp>
@@ -42,7 +41,8 @@ TEST_CASE("the pool never opens more than its size and serves every waiter, on s
   testing::TestDatabase database("pool");
   std::atomic<int> sum{0};
   std::size_t peak_open = 0;
-  run([&]() -> asio::awaitable<void> {
+  run(
+      [&]() -> asio::awaitable<void> {
         auto ex = co_await asio::this_coro::executor;
         db::Pool pool(ex, config(database.url(), 3));
         std::atomic<int> done{0};

@@ -1,7 +1,7 @@
 #include <ignition/http/metrics.hpp>
 
-#include <array>
 #include <fmt/format.h>
+#include <array>
 
 namespace ignition::http {
 

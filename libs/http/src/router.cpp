@@ -37,8 +37,7 @@ using Params = std::vector<std::pair<std::string_view, std::string_view>>;
 
 // Depth-first: literal children before the parameter child, so /focus/active beats
 // /focus/{id}, with backtracking when a literal branch dead-ends.
-const Router::Node* find(const Router::Node* node, std::string_view rest, Params& params,
-                         auto&& node_of) {
+const Router::Node* find(const Router::Node* node, std::string_view rest, Params& params, auto&& node_of) {
   if (rest.empty()) return node_of(node);
   auto slash = rest.find('/');
   std::string_view segment = rest.substr(0, slash);

@@ -1,5 +1,6 @@
 #include <ignition/http/server.hpp>
 
+#include <array>
 #include <atomic>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -12,12 +13,11 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <array>
 #include <mutex>
 #include <thread>
 #include <unordered_set>
@@ -123,7 +123,6 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool closed_ = false;
 };
 
-
 // Runs a request that never reached a handler (malformed, too large, too slow)
 // through the pipeline anyway, so it gets a request id, a log line and the headers.
 asio::awaitable<Response> Connection::reject(Request& request, ErrorCode code, std::string_view message) {
@@ -203,11 +202,16 @@ asio::awaitable<void> Connection::run() {
     }
     if (ec == beast_http::error::end_of_stream || (ec && !expired_ && buffer.size() == 0 && !parser.got_some())) break;
     if (ec) {
-      if (expired_) rejection.emplace(ErrorCode::request_timeout, "request was not received in time");
-      else if (ec == beast_http::error::header_limit) rejection.emplace(ErrorCode::header_too_large, "request header is too large");
-      else if (ec == beast_http::error::body_limit) rejection.emplace(ErrorCode::payload_too_large, "request body is too large");
-      else if (ec == asio::error::operation_aborted || ec == asio::error::connection_reset) break;
-      else rejection.emplace(ErrorCode::bad_request, "malformed request");
+      if (expired_)
+        rejection.emplace(ErrorCode::request_timeout, "request was not received in time");
+      else if (ec == beast_http::error::header_limit)
+        rejection.emplace(ErrorCode::header_too_large, "request header is too large");
+      else if (ec == beast_http::error::body_limit)
+        rejection.emplace(ErrorCode::payload_too_large, "request body is too large");
+      else if (ec == asio::error::operation_aborted || ec == asio::error::connection_reset)
+        break;
+      else
+        rejection.emplace(ErrorCode::bad_request, "malformed request");
     }
 
     phase_ = Phase::handling;

@@ -1,8 +1,8 @@
 #include <ignition/http/standard_middleware.hpp>
 
-#include <boost/system/system_error.hpp>
 #include <boost/asio/error.hpp>
 #include <boost/asio/multiple_exceptions.hpp>
+#include <boost/system/system_error.hpp>
 
 #include <ignition/common/crypto.hpp>
 #include <ignition/common/log.hpp>
@@ -39,10 +39,14 @@ asio::awaitable<Response> AccessLog::handle(Request& request, Next next) {
   if (log::enabled(log::Level::info)) {
     std::string_view route = request.route.empty() ? std::string_view("-") : std::string_view(request.route);
     double ms = seconds * 1000.0;
-    log::info("request", {{"request_id", request.request_id}, {"method", method}, {"route", route},
-                          {"path", request.path}, {"status", status}, {"duration_ms", ms},
-                          request.user_id.empty() ? log::Field::omitted("user_id")
-                                                  : log::Field("user_id", request.user_id)});
+    log::info("request",
+              {{"request_id", request.request_id},
+               {"method", method},
+               {"route", route},
+               {"path", request.path},
+               {"status", status},
+               {"duration_ms", ms},
+               request.user_id.empty() ? log::Field::omitted("user_id") : log::Field("user_id", request.user_id)});
   }
   co_return res;
 }

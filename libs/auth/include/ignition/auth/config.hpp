@@ -33,9 +33,9 @@ struct RateRule {
 
 struct AuthConfig {
   bool production = false;
-  Secret secret;                    ///< AUTH_SECRET: signs CSRF tokens
-  std::optional<Secret> old_secret; ///< AUTH_SECRET_OLD: still verifies during a rotation
-  std::string app_url;              ///< APP_URL, no trailing slash
+  Secret secret;                     ///< AUTH_SECRET: signs CSRF tokens
+  std::optional<Secret> old_secret;  ///< AUTH_SECRET_OLD: still verifies during a rotation
+  std::string app_url;               ///< APP_URL, no trailing slash
   /// AUTH_CALLBACK_BASE_URL (default APP_URL): where providers send the browser back,
   /// + "/auth/{provider}/callback"; the app's origin is expected to route /auth/* here.
   std::string callback_base_url;

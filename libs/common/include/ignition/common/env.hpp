@@ -48,8 +48,7 @@ class Env {
   /// A secret; errors about it never include its value.
   std::optional<Secret> secret(std::string_view key) const;
   /// Integer within [min, max]; throws ConfigError naming the key otherwise.
-  std::int64_t integer(std::string_view key, std::int64_t fallback, std::int64_t min,
-                       std::int64_t max) const;
+  std::int64_t integer(std::string_view key, std::int64_t fallback, std::int64_t min, std::int64_t max) const;
   /// 1/0, true/false, yes/no, on/off.
   bool boolean(std::string_view key, bool fallback) const;
   /// "500ms", "15s", "10m", "12h", "30d" or a bare number of seconds; must be > 0.

@@ -26,10 +26,8 @@ class ObjectReader {
   explicit ObjectReader(const boost::json::object& object) : object_(object) {}
 
   /// String of [min_len, max_len] Unicode code points.
-  std::optional<std::string> string(std::string_view key, bool required, std::size_t min_len,
-                                    std::size_t max_len);
-  std::optional<std::int64_t> integer(std::string_view key, bool required, std::int64_t min,
-                                      std::int64_t max);
+  std::optional<std::string> string(std::string_view key, bool required, std::size_t min_len, std::size_t max_len);
+  std::optional<std::int64_t> integer(std::string_view key, bool required, std::int64_t min, std::int64_t max);
   std::optional<bool> boolean(std::string_view key, bool required);
   /// Any JSON value (objects, arrays…), checked by the caller.
   const boost::json::value* any(std::string_view key, bool required);

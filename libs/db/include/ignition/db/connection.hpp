@@ -5,8 +5,8 @@
 
 #include <chrono>
 #include <memory>
-#include <string>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -35,9 +35,9 @@ class Connection {
  public:
   /// Connects without blocking (PQconnectStart/PQconnectPoll). Sessions run in UTC
   /// with ISO dates. Throws Unavailable when the server cannot be reached in `timeout`.
-  static boost::asio::awaitable<std::unique_ptr<Connection>> connect(
-      boost::asio::any_io_executor executor, std::string url,
-      std::chrono::milliseconds timeout);
+  static boost::asio::awaitable<std::unique_ptr<Connection>> connect(boost::asio::any_io_executor executor,
+                                                                     std::string url,
+                                                                     std::chrono::milliseconds timeout);
 
   ~Connection();
   Connection(const Connection&) = delete;

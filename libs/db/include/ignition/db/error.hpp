@@ -21,10 +21,18 @@ class Error : public std::runtime_error {
   std::string sqlstate_;
 };
 
-class UniqueViolation : public Error { using Error::Error; };      // 23505
-class ForeignKeyViolation : public Error { using Error::Error; };  // 23503
-class CheckViolation : public Error { using Error::Error; };       // 23514, 23502
-class SerializationFailure : public Error { using Error::Error; }; // 40001, 40P01
+class UniqueViolation : public Error {
+  using Error::Error;
+};  // 23505
+class ForeignKeyViolation : public Error {
+  using Error::Error;
+};  // 23503
+class CheckViolation : public Error {
+  using Error::Error;
+};  // 23514, 23502
+class SerializationFailure : public Error {
+  using Error::Error;
+};  // 40001, 40P01
 
 /// The database cannot be reached or the connection broke: the request may be retried
 /// later; the HTTP layer answers 503.

@@ -18,7 +18,7 @@ class Connection;
 
 struct Migration {
   int version;
-  std::string name;      ///< file name without `.sql`, e.g. "0001_users_and_sessions"
+  std::string name;  ///< file name without `.sql`, e.g. "0001_users_and_sessions"
   std::string sql;
   std::string checksum;  ///< hex SHA-256 of `sql`
 

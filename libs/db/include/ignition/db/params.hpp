@@ -43,8 +43,7 @@ class Params {
   void add(const char* v) { push_text(std::string(v)); }
   void add(bool v) { push_text(v ? "t" : "f"); }
   template <std::integral I>
-    requires(!std::same_as<I, bool> && !std::same_as<I, char>)
-  void add(I v) { push_text(std::to_string(v)); }
+  requires(!std::same_as<I, bool> && !std::same_as<I, char>) void add(I v) { push_text(std::to_string(v)); }
   void add(double v);
   void add(const Uuid& v) { push_text(v.to_string()); }
   void add(const Timestamp& v) { push_text(format_pg_timestamp(v)); }
@@ -52,7 +51,10 @@ class Params {
   void add(const JsonText& v) { push_text(v.text); }
   template <typename T>
   void add(const std::optional<T>& v) {
-    if (v) add(*v); else push_null();
+    if (v)
+      add(*v);
+    else
+      push_null();
   }
 
   int size() const noexcept { return static_cast<int>(values_.size()); }

@@ -33,10 +33,10 @@ struct PoolConfig {
 };
 
 struct PoolStats {
-  std::size_t size;      ///< connections open or opening
+  std::size_t size;  ///< connections open or opening
   std::size_t idle;
   std::size_t in_use;
-  std::size_t waiting;   ///< coroutines queued for a connection
+  std::size_t waiting;  ///< coroutines queued for a connection
   std::size_t max_size;
   std::uint64_t acquire_timeouts;
   std::uint64_t connections_opened;

@@ -65,8 +65,12 @@ class Result {
    public:
     iterator(const Result* r, int i) : r_(r), i_(i) {}
     Row operator*() const { return (*r_)[i_]; }
-    iterator& operator++() { ++i_; return *this; }
+    iterator& operator++() {
+      ++i_;
+      return *this;
+    }
     bool operator!=(const iterator& o) const { return i_ != o.i_; }
+
    private:
     const Result* r_;
     int i_;
@@ -80,8 +84,10 @@ class Result {
 };
 
 namespace detail {
-template <typename T> struct is_optional : std::false_type {};
-template <typename T> struct is_optional<std::optional<T>> : std::true_type {};
+template <typename T>
+struct is_optional : std::false_type {};
+template <typename T>
+struct is_optional<std::optional<T>> : std::true_type {};
 }  // namespace detail
 
 template <typename T>

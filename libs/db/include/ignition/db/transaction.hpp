@@ -14,8 +14,7 @@ enum class Isolation { read_committed, repeatable_read, serializable };
 class Transaction {
  public:
   /// Acquires a connection and starts a transaction on it.
-  static boost::asio::awaitable<Transaction> begin(Pool& pool,
-                                                   Isolation isolation = Isolation::read_committed);
+  static boost::asio::awaitable<Transaction> begin(Pool& pool, Isolation isolation = Isolation::read_committed);
 
   Transaction(Transaction&&) noexcept = default;
   Transaction& operator=(Transaction&&) noexcept = default;

@@ -1,11 +1,11 @@
 #pragma once
 /// The request as handlers and middleware see it, and the response type.
 
+#include <any>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <any>
 #include <chrono>
 #include <functional>
 #include <string>
