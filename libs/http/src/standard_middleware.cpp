@@ -1,5 +1,7 @@
 #include <ignition/http/standard_middleware.hpp>
 
+#include <cmath>
+
 #include <boost/asio/error.hpp>
 #include <boost/asio/multiple_exceptions.hpp>
 #include <boost/system/system_error.hpp>
@@ -38,7 +40,7 @@ asio::awaitable<Response> AccessLog::handle(Request& request, Next next) {
   metrics_->observe_request(request.route, method, status, seconds);
   if (log::enabled(log::Level::info)) {
     std::string_view route = request.route.empty() ? std::string_view("-") : std::string_view(request.route);
-    double ms = seconds * 1000.0;
+    double ms = std::round(seconds * 1e6) / 1e3;  // whole microseconds, in milliseconds
     log::info("request",
               {{"request_id", request.request_id},
                {"method", method},
