@@ -17,6 +17,8 @@ namespace ignition::auth {
 namespace {
 bool unsafe(Verb v) { return v == Verb::post || v == Verb::put || v == Verb::patch || v == Verb::delete_; }
 
+bool is_admin_path(std::string_view path) { return path.starts_with("/api/v1/admin/") || path == "/api/v1/admin"; }
+
 bool allowed(const std::vector<std::string>& origins, std::string_view origin) {
   return std::find(origins.begin(), origins.end(), origin) != origins.end();
 }
@@ -77,7 +79,7 @@ asio::awaitable<http::Response> RateLimit::handle(http::Request& request, http::
   if (path.starts_with("/auth/")) {
     rule = &config_.rate_auth;
     kind = "auth";
-  } else if (path.starts_with("/api/v1/admin/") || path == "/api/v1/admin") {
+  } else if (is_admin_path(path)) {
     rule = &config_.rate_admin;
     kind = "admin";
   } else if (path.starts_with("/api/v1/")) {
@@ -153,8 +155,7 @@ asio::awaitable<http::Response> Csrf::handle(http::Request& request, http::Next 
 }
 
 asio::awaitable<http::Response> AdminGate::handle(http::Request& request, http::Next next) {
-  std::string_view path = request.path;
-  if (path.starts_with("/api/v1/admin/") || path == "/api/v1/admin") {
+  if (is_admin_path(request.path)) {
     const Principal* p = principal_of(request);
     // 404, not 401/403: the admin area does not reveal that it exists.
     if (!p || !p->user.is_admin()) throw Error(ErrorCode::not_found, "no such route");

@@ -45,17 +45,19 @@ bool listed(const std::vector<std::string>& emails, const std::string& email) {
   return std::find(emails.begin(), emails.end(), email) != emails.end();
 }
 
-// Applies ADMIN_EMAILS; a role change revokes the user's existing sessions.
-asio::awaitable<SignInOutcome> promote_if_listed(db::Transaction& tx, SignInOutcome outcome,
-                                                 const std::vector<std::string>& admin_emails) {
-  if (!outcome.user.is_admin() && listed(admin_emails, outcome.user.email)) {
-    std::string admin = "admin";
-    auto row = co_await tx.execute(set_role, outcome.user.id, admin);
-    outcome.user = user_from_row(row.one(), 0);
-    outcome.role_changed = true;
-    co_await SessionStore::revoke_all(tx, outcome.user.id);
-  }
-  co_return outcome;
+// Every role change goes through here: it revokes the user's existing sessions.
+asio::awaitable<void> change_role(db::Transaction& tx, SignInOutcome& outcome, const std::string& role) {
+  auto row = co_await tx.execute(set_role, outcome.user.id, role);
+  outcome.user = user_from_row(row.one(), 0);
+  outcome.role_changed = true;
+  co_await SessionStore::revoke_all(tx, outcome.user.id);
+}
+
+// Applies ADMIN_EMAILS.
+asio::awaitable<void> promote_if_listed(db::Transaction& tx, SignInOutcome& outcome,
+                                        const std::vector<std::string>& admin_emails) {
+  static const std::string admin = "admin";
+  if (!outcome.user.is_admin() && listed(admin_emails, outcome.user.email)) co_await change_role(tx, outcome, admin);
 }
 }  // namespace
 
@@ -111,8 +113,8 @@ asio::awaitable<SignInOutcome> sign_in(db::Transaction& tx, const ExternalIdenti
     co_await tx.execute(link_account, outcome.user.id, identity.provider, identity.account_id, identity.email);
   }
   co_await tx.execute(touch_login, outcome.user.id);
-  auto promoted = co_await promote_if_listed(tx, std::move(outcome), admin_emails);
-  co_return promoted;
+  co_await promote_if_listed(tx, outcome, admin_emails);
+  co_return outcome;
 }
 
 asio::awaitable<SignInOutcome> dev_sign_in(db::Transaction& tx, const std::string& email,
@@ -130,15 +132,10 @@ asio::awaitable<SignInOutcome> dev_sign_in(db::Transaction& tx, const std::strin
     outcome.user = user_from_row(created.one(), 0);
     outcome.created = true;
   }
-  if (role && *role != outcome.user.role) {
-    auto row = co_await tx.execute(set_role, outcome.user.id, *role);
-    outcome.user = user_from_row(row.one(), 0);
-    outcome.role_changed = true;
-    co_await SessionStore::revoke_all(tx, outcome.user.id);
-  }
+  if (role && *role != outcome.user.role) co_await change_role(tx, outcome, *role);
   co_await tx.execute(touch_login, outcome.user.id);
-  auto promoted = co_await promote_if_listed(tx, std::move(outcome), admin_emails);
-  co_return promoted;
+  co_await promote_if_listed(tx, outcome, admin_emails);
+  co_return outcome;
 }
 
 }  // namespace ignition::auth

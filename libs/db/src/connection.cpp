@@ -195,9 +195,9 @@ asio::awaitable<void> Connection::run_script(std::string_view sql) {
 
 asio::awaitable<Result> Connection::Impl::execute_prepared(const Statement& statement, const Params& params) {
   Impl& c = *this;
+  std::string name(statement.name);  // libpq wants NUL-terminated strings
   auto it = c.prepared.find(statement.name);
   if (it == c.prepared.end()) {
-    std::string name(statement.name);
     std::string sql(statement.sql);
     if (!PQsendPrepare(c.conn, name.c_str(), sql.c_str(), 0, nullptr)) c.fail("sending to the database failed");
     co_await c.flush();
@@ -206,7 +206,6 @@ asio::awaitable<Result> Connection::Impl::execute_prepared(const Statement& stat
   } else if (it->second.data() != statement.sql.data() && it->second != statement.sql) {
     throw std::logic_error("two statements share the name " + std::string(statement.name));
   }
-  std::string name(statement.name);
   if (!PQsendQueryPrepared(c.conn, name.c_str(), params.size(), params.values(), params.lengths(), params.formats(),
                            0)) {
     c.fail("sending to the database failed");
