@@ -30,6 +30,7 @@
 
 #include "app_config.hpp"
 #include "handlers/auth.hpp"
+#include "handlers/domains.hpp"
 #include "handlers/sign_in.hpp"
 #include "operations.hpp"
 
@@ -81,6 +82,10 @@ int serve(const api::AppConfig& config) {
   api::add_operations_routes(router, {pool, metrics, config.metrics_token});
   api::add_auth_routes(router, auth_deps);
   api::add_sign_in_routes(router, auth_deps, std::move(providers));
+  const api::DomainDeps domain_deps{pool};
+  api::add_focus_routes(router, domain_deps);
+  api::add_ideas_routes(router, domain_deps);
+  api::add_gamification_routes(router, domain_deps);
 
   // Outermost first. CORS wraps error mapping so that errors carry CORS headers too;
   // the session is read before CSRF, and CSRF before the admin gate.

@@ -8,6 +8,7 @@
 
 #include "bind.hpp"
 #include "json_body.hpp"
+#include "rest.hpp"
 
 namespace asio = boost::asio;
 using ignition::http::Field;
@@ -61,11 +62,6 @@ void clear_cookies(const AuthDeps& d, Response& res) {
                                                  std::chrono::seconds(0), auth::CookieAccess::http_only));
   res.insert(Field::set_cookie, auth::set_cookie(d.config.cookie, auth::csrf_cookie_name, "", std::chrono::seconds(0),
                                                  auth::CookieAccess::script_readable));
-}
-
-Response no_content() {
-  Response res(Status::no_content, 11);
-  return res;
 }
 
 asio::awaitable<Response> get_session(AuthDeps d, Request& req) {

@@ -121,6 +121,61 @@ std::optional<bool> ObjectReader::boolean(std::string_view key, bool required) {
   return value->get_bool();
 }
 
+std::optional<std::string> ObjectReader::one_of(std::string_view key, bool required,
+                                                std::initializer_list<std::string_view> allowed) {
+  const auto* value = lookup(key, required);
+  if (value == nullptr) return std::nullopt;
+  if (value->is_string()) {
+    const std::string_view text = value->get_string();
+    for (auto a : allowed)
+      if (a == text) return std::string(text);
+  }
+  std::string list;
+  for (auto a : allowed) list += fmt::format("{}\"{}\"", list.empty() ? "" : ", ", a);
+  fail(key, "must be one of " + list);
+  return std::nullopt;
+}
+
+std::optional<std::string> ObjectReader::date(std::string_view key, bool required) {
+  const auto* value = lookup(key, required);
+  if (value == nullptr) return std::nullopt;
+  if (!value->is_string() || !parse_date(value->get_string())) {
+    fail(key, "must be a date YYYY-MM-DD");
+    return std::nullopt;
+  }
+  return std::string(value->get_string());
+}
+
+std::optional<Timestamp> ObjectReader::timestamp(std::string_view key, bool required) {
+  const auto* value = lookup(key, required);
+  if (value == nullptr) return std::nullopt;
+  std::optional<Timestamp> t;
+  if (value->is_string()) t = parse_rfc3339(value->get_string());
+  if (!t) fail(key, "must be an RFC 3339 timestamp");
+  return t;
+}
+
+std::optional<std::vector<std::string>> ObjectReader::strings(std::string_view key, bool required,
+                                                              std::size_t max_items, std::size_t max_len) {
+  const auto* value = lookup(key, required);
+  if (value == nullptr) return std::nullopt;
+  const auto problem = fmt::format("must be at most {} strings of 1..{} characters", max_items, max_len);
+  if (!value->is_array() || value->get_array().size() > max_items) {
+    fail(key, problem);
+    return std::nullopt;
+  }
+  std::vector<std::string> out;
+  for (const auto& item : value->get_array()) {
+    const auto length = item.is_string() ? utf8_length(item.get_string()) : 0;
+    if (length < 1 || length > max_len) {
+      fail(key, problem);
+      return std::nullopt;
+    }
+    out.emplace_back(item.get_string());
+  }
+  return out;
+}
+
 const boost::json::value* ObjectReader::any(std::string_view key, bool required) { return lookup(key, required); }
 
 bool ObjectReader::has(std::string_view key) const { return object_.contains(key); }

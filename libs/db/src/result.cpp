@@ -36,6 +36,13 @@ int Result::column(std::string_view name) const noexcept {
   return PQfnumber(raw_.get(), std::string(name).c_str());
 }
 
+std::string_view Result::column_name(int column) const noexcept {
+  const char* name = raw_ ? PQfname(raw_.get(), column) : nullptr;
+  return name ? std::string_view(name) : std::string_view();
+}
+
+unsigned Result::column_type(int column) const noexcept { return raw_ ? PQftype(raw_.get(), column) : 0; }
+
 bool Row::is_null(int column) const { return PQgetisnull(result_->raw_.get(), row_, column) == 1; }
 
 std::string_view Row::text(int column) const {

@@ -5,12 +5,15 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 #include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <ignition/common/time.hpp>
 
 namespace ignition::json {
 
@@ -29,6 +32,16 @@ class ObjectReader {
   std::optional<std::string> string(std::string_view key, bool required, std::size_t min_len, std::size_t max_len);
   std::optional<std::int64_t> integer(std::string_view key, bool required, std::int64_t min, std::int64_t max);
   std::optional<bool> boolean(std::string_view key, bool required);
+  /// One of a fixed set of strings.
+  std::optional<std::string> one_of(std::string_view key, bool required,
+                                    std::initializer_list<std::string_view> allowed);
+  /// A calendar date "YYYY-MM-DD" (returned as that text).
+  std::optional<std::string> date(std::string_view key, bool required);
+  /// An RFC 3339 timestamp with a zone.
+  std::optional<Timestamp> timestamp(std::string_view key, bool required);
+  /// An array of at most `max_items` strings of 1..max_len code points each.
+  std::optional<std::vector<std::string>> strings(std::string_view key, bool required, std::size_t max_items,
+                                                  std::size_t max_len);
   /// Any JSON value (objects, arrays…), checked by the caller.
   const boost::json::value* any(std::string_view key, bool required);
   /// Whether the key is present at all (including as null) — for PATCH semantics.

@@ -60,6 +60,10 @@ class Result {
   Row one() const;
   /// Column index by name, or -1.
   int column(std::string_view name) const noexcept;
+  /// Column name as the query labelled it.
+  std::string_view column_name(int column) const noexcept;
+  /// The column's Postgres type OID (see pg_type), for shaping values generically.
+  unsigned column_type(int column) const noexcept;
 
   class iterator {
    public:

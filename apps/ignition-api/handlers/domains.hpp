@@ -1,0 +1,20 @@
+#pragma once
+// The /api/v1 domain routes. Each add_*_routes lives in the handler file of its domain.
+
+#include <ignition/http/router.hpp>
+
+namespace ignition::db {
+class Pool;
+}
+
+namespace ignition::api {
+
+struct DomainDeps {
+  db::Pool& pool;
+};
+
+void add_focus_routes(http::Router& router, DomainDeps deps);
+void add_ideas_routes(http::Router& router, DomainDeps deps);
+void add_gamification_routes(http::Router& router, DomainDeps deps);
+
+}  // namespace ignition::api

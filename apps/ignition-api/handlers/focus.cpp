@@ -1,0 +1,99 @@
+#include <ignition/common/error.hpp>
+#include <ignition/focus/focus.hpp>
+
+#include "bind.hpp"
+#include "domains.hpp"
+#include "json_body.hpp"
+#include "rest.hpp"
+
+namespace asio = boost::asio;
+using ignition::http::Request;
+using ignition::http::Response;
+using ignition::http::Verb;
+
+namespace ignition::api {
+
+namespace {
+
+asio::awaitable<Response> start(DomainDeps d, Request& req) {
+  const Uuid user = user_of(req);
+  auto body = json_object_body(req);
+  json::ObjectReader reader(body);
+  auto mode = reader.one_of("mode", true, {"focus", "short_break", "long_break"});
+  auto duration = reader.integer("duration_seconds", true, focus::min_duration_seconds, focus::max_duration_seconds);
+  reader.finish();
+  auto session = co_await focus::start(d.pool, user, *mode, static_cast<int>(*duration));
+  co_return created(session);
+}
+
+asio::awaitable<Response> list(DomainDeps d, Request& req) {
+  const Uuid user = user_of(req);
+  const auto paging = page_request(req);
+  auto page = co_await focus::list(d.pool, user, paging);
+  co_return page_response(std::move(page));
+}
+
+asio::awaitable<Response> active(DomainDeps d, Request& req) {
+  const Uuid user = user_of(req);
+  auto session = co_await focus::active(d.pool, user);
+  if (!session) throw Error(ErrorCode::not_found, "no focus session is running");
+  co_return ok(*session);
+}
+
+asio::awaitable<Response> get(DomainDeps d, Request& req) {
+  const Uuid user = user_of(req);
+  const Uuid id = path_id(req);
+  auto session = co_await focus::get(d.pool, user, id);
+  co_return ok(session);
+}
+
+template <focus::Transition transition>
+asio::awaitable<Response> apply(DomainDeps d, Request& req) {
+  const Uuid user = user_of(req);
+  const Uuid id = path_id(req);
+  auto session = co_await focus::apply(d.pool, user, id, transition);
+  co_return ok(session);
+}
+
+// `from`/`to` are dates (the whole day, UTC) or RFC 3339 timestamps; the default is the
+// last seven days.
+Timestamp bound(const Request& req, std::string_view name, Timestamp fallback, bool end_of_day,
+                std::map<std::string, std::string>& problems) {
+  auto text = query(req, name);
+  if (!text) return fallback;
+  if (auto t = parse_rfc3339(*text)) return *t;
+  if (auto day = parse_date(*text)) {
+    auto t = std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::sys_days(*day));
+    return end_of_day ? t + std::chrono::days(1) : t;
+  }
+  problems[std::string(name)] = "must be a date YYYY-MM-DD or an RFC 3339 timestamp";
+  return fallback;
+}
+
+asio::awaitable<Response> stats(DomainDeps d, Request& req) {
+  const Uuid user = user_of(req);
+  const Timestamp to_now = now();
+  std::map<std::string, std::string> problems;
+  const Timestamp to = bound(req, "to", to_now, true, problems);
+  const Timestamp from = bound(req, "from", to - std::chrono::days(7), false, problems);
+  if (problems.empty() && from > to) problems["from"] = "must not be after to";
+  if (!problems.empty()) throw Error("invalid stats range", std::move(problems));
+  auto totals = co_await focus::stats(d.pool, user, from, to);
+  co_return ok(totals);
+}
+
+}  // namespace
+
+void add_focus_routes(http::Router& router, DomainDeps d) {
+  router.add(Verb::post, "/api/v1/focus", with_deps(d, start));
+  router.add(Verb::get, "/api/v1/focus", with_deps(d, list));
+  router.add(Verb::get, "/api/v1/focus/active", with_deps(d, active));
+  router.add(Verb::get, "/api/v1/focus/stats", with_deps(d, stats));
+  router.add(Verb::get, "/api/v1/focus/{id}", with_deps(d, get));
+  router.add(Verb::post, "/api/v1/focus/{id}/pause", with_deps(d, apply<focus::Transition::pause>));
+  router.add(Verb::post, "/api/v1/focus/{id}/resume", with_deps(d, apply<focus::Transition::resume>));
+  router.add(Verb::post, "/api/v1/focus/{id}/complete", with_deps(d, apply<focus::Transition::complete>));
+  router.add(Verb::post, "/api/v1/focus/{id}/abandon", with_deps(d, apply<focus::Transition::abandon>));
+}
+
+}  // namespace ignition::api

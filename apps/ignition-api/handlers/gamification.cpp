@@ -1,0 +1,54 @@
+#include <ignition/activity/activity.hpp>
+#include <ignition/gamification/gamification.hpp>
+
+#include "bind.hpp"
+#include "domains.hpp"
+#include "rest.hpp"
+
+namespace asio = boost::asio;
+using ignition::http::Request;
+using ignition::http::Response;
+using ignition::http::Verb;
+
+namespace ignition::api {
+
+namespace {
+
+asio::awaitable<Response> wallet(DomainDeps d, Request& req) {
+  const Uuid user = user_of(req);
+  auto body = co_await gamification::wallet(d.pool, user);
+  co_return ok(body);
+}
+
+asio::awaitable<Response> ledger(DomainDeps d, Request& req) {
+  const Uuid user = user_of(req);
+  const auto paging = page_request(req);
+  auto page = co_await gamification::ledger(d.pool, user, paging);
+  co_return page_response(std::move(page));
+}
+
+asio::awaitable<Response> achievements(DomainDeps d, Request& req) {
+  const Uuid user = user_of(req);
+  auto items = co_await gamification::achievements(d.pool, user);
+  boost::json::object body;
+  body["items"] = std::move(items);
+  co_return ok(body);
+}
+
+asio::awaitable<Response> feed(DomainDeps d, Request& req) {
+  const Uuid user = user_of(req);
+  const auto paging = page_request(req);
+  auto page = co_await activity::feed(d.pool, user, paging);
+  co_return page_response(std::move(page));
+}
+
+}  // namespace
+
+void add_gamification_routes(http::Router& router, DomainDeps d) {
+  router.add(Verb::get, "/api/v1/wallet", with_deps(d, wallet));
+  router.add(Verb::get, "/api/v1/wallet/ledger", with_deps(d, ledger));
+  router.add(Verb::get, "/api/v1/achievements", with_deps(d, achievements));
+  router.add(Verb::get, "/api/v1/activity", with_deps(d, feed));
+}
+
+}  // namespace ignition::api

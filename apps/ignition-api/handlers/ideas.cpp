@@ -1,0 +1,91 @@
+#include <ignition/common/error.hpp>
+#include <ignition/ideas/ideas.hpp>
+
+#include "bind.hpp"
+#include "domains.hpp"
+#include "json_body.hpp"
+#include "rest.hpp"
+
+namespace asio = boost::asio;
+using ignition::http::Request;
+using ignition::http::Response;
+using ignition::http::Verb;
+
+namespace ignition::api {
+
+namespace {
+
+constexpr std::size_t max_title = 200;
+constexpr std::size_t max_body = 20'000;
+constexpr std::size_t max_tags = 10;
+constexpr std::size_t max_tag = 32;
+
+asio::awaitable<Response> create(DomainDeps d, Request& req) {
+  const Uuid user = user_of(req);
+  auto body = json_object_body(req);
+  json::ObjectReader reader(body);
+  ideas::NewIdea idea;
+  auto title = reader.string("title", true, 1, max_title);
+  idea.body = reader.string("body", false, 0, max_body);
+  idea.tags = reader.strings("tags", false, max_tags, max_tag).value_or(std::vector<std::string>{});
+  idea.is_favorite = reader.boolean("is_favorite", false).value_or(false);
+  reader.finish();
+  idea.title = std::move(*title);
+  auto created_idea = co_await ideas::create(d.pool, user, std::move(idea));
+  co_return created(created_idea);
+}
+
+asio::awaitable<Response> list(DomainDeps d, Request& req) {
+  const Uuid user = user_of(req);
+  ideas::Filter filter;
+  filter.tag = query(req, "tag");
+  if (auto favorite = query(req, "favorite")) {
+    if (*favorite != "true" && *favorite != "false")
+      throw Error("invalid filter", {{"favorite", "must be true or false"}});
+    filter.favorite = *favorite == "true";
+  }
+  const auto paging = page_request(req);
+  auto page = co_await ideas::list(d.pool, user, std::move(filter), paging);
+  co_return page_response(std::move(page));
+}
+
+asio::awaitable<Response> get(DomainDeps d, Request& req) {
+  const Uuid user = user_of(req);
+  const Uuid id = path_id(req);
+  auto idea = co_await ideas::get(d.pool, user, id);
+  co_return ok(idea);
+}
+
+asio::awaitable<Response> update(DomainDeps d, Request& req) {
+  const Uuid user = user_of(req);
+  const Uuid id = path_id(req);
+  auto body = json_object_body(req);
+  json::ObjectReader reader(body);
+  ideas::IdeaChanges changes;
+  changes.title = change(reader, "title", false, [&] { return reader.string("title", false, 1, max_title); });
+  changes.body = change(reader, "body", true, [&] { return reader.string("body", false, 0, max_body); });
+  changes.tags = change(reader, "tags", false, [&] { return reader.strings("tags", false, max_tags, max_tag); });
+  changes.is_favorite = change(reader, "is_favorite", false, [&] { return reader.boolean("is_favorite", false); });
+  reader.finish();
+  auto idea = co_await ideas::update(d.pool, user, id, std::move(changes));
+  co_return ok(idea);
+}
+
+asio::awaitable<Response> remove(DomainDeps d, Request& req) {
+  const Uuid user = user_of(req);
+  const Uuid id = path_id(req);
+  co_await ideas::remove(d.pool, user, id);
+  co_return no_content();
+}
+
+}  // namespace
+
+void add_ideas_routes(http::Router& router, DomainDeps d) {
+  router.add(Verb::post, "/api/v1/ideas", with_deps(d, create));
+  router.add(Verb::get, "/api/v1/ideas", with_deps(d, list));
+  router.add(Verb::get, "/api/v1/ideas/{id}", with_deps(d, get));
+  router.add(Verb::patch, "/api/v1/ideas/{id}", with_deps(d, update));
+  router.add(Verb::delete_, "/api/v1/ideas/{id}", with_deps(d, remove));
+}
+
+}  // namespace ignition::api

@@ -1,0 +1,58 @@
+#include "rest.hpp"
+
+#include <charconv>
+
+#include <ignition/auth/middleware.hpp>
+#include <ignition/common/error.hpp>
+
+#include "query.hpp"
+
+namespace ignition::api {
+
+Uuid user_of(const http::Request& request) { return auth::require_principal(request).user.id; }
+
+Uuid path_id(const http::Request& request, std::string_view name) {
+  auto id = Uuid::parse(request.param(name));
+  if (!id) throw Error(ErrorCode::not_found, "no such resource");
+  return *id;
+}
+
+std::optional<std::string> query(const http::Request& request, std::string_view name) {
+  return query_param(request.query, name);
+}
+
+domain::PageRequest page_request(const http::Request& request) {
+  domain::PageRequest page;
+  std::map<std::string, std::string> problems;
+  if (auto limit = query(request, "limit")) {
+    int value = 0;
+    auto [end, ec] = std::from_chars(limit->data(), limit->data() + limit->size(), value);
+    if (ec != std::errc{} || end != limit->data() + limit->size() || value < 1 ||
+        value > domain::PageRequest::max_limit) {
+      problems["limit"] = "must be an integer 1..100";
+    } else {
+      page.limit = value;
+    }
+  }
+  if (auto cursor = query(request, "cursor")) {
+    page.after = domain::Cursor::decode(*cursor);
+    if (!page.after) problems["cursor"] = "is not a cursor from a previous page";
+  }
+  if (!problems.empty()) throw Error("invalid paging parameters", std::move(problems));
+  return page;
+}
+
+http::Response ok(const boost::json::object& body) { return http::json_response(http::Status::ok, body); }
+
+http::Response created(const boost::json::object& body) { return http::json_response(http::Status::created, body); }
+
+http::Response no_content() { return http::Response(http::Status::no_content, 11); }
+
+http::Response page_response(domain::Page page) {
+  boost::json::object body;
+  body["items"] = std::move(page.items);
+  body["next_cursor"] = page.next_cursor ? boost::json::value(*page.next_cursor) : nullptr;
+  return ok(body);
+}
+
+}  // namespace ignition::api

@@ -1,0 +1,25 @@
+#pragma once
+/// Domain results are JSON objects shaped from query rows by column type: the column
+/// label is the key, and the Postgres type decides the JSON type (integers and floats
+/// are numbers, booleans booleans, json/jsonb nested values, timestamptz RFC 3339 UTC
+/// strings, dates "YYYY-MM-DD", everything else text). A SELECT list is thereby the
+/// one place that decides what a domain returns.
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include <ignition/db/result.hpp>
+
+namespace ignition::domain {
+
+/// Row `row` of `result` as an object.
+boost::json::object to_object(const db::Result& result, int row);
+/// The first row; throws Error(not_found, "no such <what>") when there is none.
+boost::json::object one_or_not_found(const db::Result& result, std::string_view what);
+/// The first `limit` rows (all when negative) as an array of objects.
+boost::json::array to_array(const db::Result& result, int limit = -1);
+
+/// Error(not_found) in the contract's words: "no such <what>".
+[[noreturn]] void throw_not_found(std::string_view what);
+
+}  // namespace ignition::domain

@@ -1,0 +1,74 @@
+#include <ignition/ideas/ideas.hpp>
+
+#include <boost/json/serialize.hpp>
+#include <boost/json/value_from.hpp>
+
+#include <ignition/db/pool.hpp>
+#include <ignition/domain/record.hpp>
+
+namespace ignition::ideas {
+
+namespace {
+
+#define IDEA_COLUMNS "id, title, body, tags, is_favorite, created_at, updated_at"
+
+const db::Statement insert_statement{
+    "ideas_insert",
+    "INSERT INTO ideas (user_id, title, body, tags, is_favorite) VALUES ($1, $2, $3, $4::jsonb, $5)"
+    " RETURNING " IDEA_COLUMNS};
+const db::Statement get_statement{"ideas_get", "SELECT " IDEA_COLUMNS " FROM ideas WHERE id = $1 AND user_id = $2"};
+const db::Statement list_statement{
+    "ideas_list", "SELECT " IDEA_COLUMNS
+                  " FROM ideas WHERE user_id = $1 AND ($2::text IS NULL OR tags ? $2)"
+                  " AND ($3::boolean IS NULL OR is_favorite = $3) AND (created_at, id) < ($4::timestamptz, $5::uuid)"
+                  " ORDER BY created_at DESC, id DESC LIMIT $6"};
+const std::string update_sql = "UPDATE ideas SET " +
+                               domain::change_assignments({"title", "body", "tags", "is_favorite"}, 3) +
+                               ", updated_at = now() WHERE id = $1 AND user_id = $2 RETURNING " IDEA_COLUMNS;
+const db::Statement update_statement{"ideas_update", update_sql};
+const db::Statement delete_statement{"ideas_delete", "DELETE FROM ideas WHERE id = $1 AND user_id = $2"};
+
+#undef IDEA_COLUMNS
+
+db::JsonText tags_json(const std::vector<std::string>& tags) {
+  return db::JsonText{boost::json::serialize(boost::json::value_from(tags))};
+}
+
+}  // namespace
+
+boost::asio::awaitable<boost::json::object> create(db::Pool& pool, Uuid user, NewIdea idea) {
+  auto rows =
+      co_await pool.execute(insert_statement, user, idea.title, idea.body, tags_json(idea.tags), idea.is_favorite);
+  co_return domain::to_object(rows, 0);
+}
+
+boost::asio::awaitable<boost::json::object> get(db::Pool& pool, Uuid user, Uuid id) {
+  auto rows = co_await pool.execute(get_statement, id, user);
+  co_return domain::one_or_not_found(rows, "idea");
+}
+
+boost::asio::awaitable<domain::Page> list(db::Pool& pool, Uuid user, Filter filter, domain::PageRequest page) {
+  auto params = db::Params::of(user, filter.tag, filter.favorite);
+  domain::add_page_params(params, page);
+  auto rows = co_await pool.execute(list_statement, std::move(params));
+  co_return domain::take_page(rows, page, "created_at");
+}
+
+boost::asio::awaitable<boost::json::object> update(db::Pool& pool, Uuid user, Uuid id, IdeaChanges changes) {
+  auto params = db::Params::of(id, user);
+  domain::add_change(params, changes.title);
+  domain::add_change(params, changes.body);
+  domain::Change<db::JsonText> tags{changes.tags.set, std::nullopt};
+  if (changes.tags.value) tags.value = tags_json(*changes.tags.value);
+  domain::add_change(params, tags);
+  domain::add_change(params, changes.is_favorite);
+  auto rows = co_await pool.execute(update_statement, std::move(params));
+  co_return domain::one_or_not_found(rows, "idea");
+}
+
+boost::asio::awaitable<void> remove(db::Pool& pool, Uuid user, Uuid id) {
+  auto rows = co_await pool.execute(delete_statement, id, user);
+  if (rows.affected() == 0) domain::throw_not_found("idea");
+}
+
+}  // namespace ignition::ideas
