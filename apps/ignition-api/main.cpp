@@ -86,6 +86,11 @@ int serve(const api::AppConfig& config) {
   api::add_focus_routes(router, domain_deps);
   api::add_ideas_routes(router, domain_deps);
   api::add_gamification_routes(router, domain_deps);
+  api::add_habits_routes(router, domain_deps);
+  api::add_quests_routes(router, domain_deps);
+  api::add_goals_routes(router, domain_deps);
+  api::add_calendar_routes(router, domain_deps);
+  api::add_planner_routes(router, domain_deps);
 
   // Outermost first. CORS wraps error mapping so that errors carry CORS headers too;
   // the session is read before CSRF, and CSRF before the admin gate.

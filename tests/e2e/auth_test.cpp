@@ -11,6 +11,8 @@
 #include <ignition/testing/postgres.hpp>
 #include <ignition/testing/server_process.hpp>
 
+#include "session_client.hpp"
+
 using namespace ignition::testing;
 using namespace std::chrono_literals;
 
@@ -22,32 +24,6 @@ std::map<std::string, std::string> auth_env(const std::string& url) {
   return {{"DATABASE_URL", url},    {"APP_ENV", "test"},     {"THREADS", "2"},
           {"DEV_LOGIN", "1"},       {"AUTH_SECRET", secret}, {"APP_URL", "https://app.example.com"},
           {"RATE_LIMIT_AUTH", "0"}, {"RATE_LIMIT_API", "0"}, {"CORS_ORIGINS", "https://admin.example.com"}};
-}
-
-boost::json::object json_of(const HttpResult& r) { return boost::json::parse(r.body).as_object(); }
-
-struct Login {
-  std::string token;
-  std::string csrf;
-  std::string session_id;
-  std::string user_id;
-  std::string cookie() const { return "session=" + token + "; csrf_token=" + csrf; }
-};
-
-Login dev_login(std::uint16_t port, const std::string& email, const std::string& role = "") {
-  std::string body = R"({"email":")" + email + "\"" + (role.empty() ? "" : R"(,"role":")" + role + "\"") + "}";
-  auto r = http_request(port, "POST", "/auth/dev-login", {{"Content-Type", "application/json"}}, body);
-  REQUIRE(r.status == 200);
-  auto j = json_of(r);
-  return {r.cookie_value("session"), r.cookie_value("csrf_token"),
-          std::string(j.at("session").as_object().at("id").as_string()),
-          std::string(j.at("user").as_object().at("id").as_string())};
-}
-
-HttpResult with_session(std::uint16_t port, const std::string& method, const std::string& target, const Login& l,
-                        std::map<std::string, std::string> extra = {}) {
-  extra["Cookie"] = l.cookie();
-  return http_request(port, method, target, extra);
 }
 
 int session_status(std::uint16_t port, const std::string& cookie) {

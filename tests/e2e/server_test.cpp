@@ -14,6 +14,8 @@
 #include <ignition/testing/postgres.hpp>
 #include <ignition/testing/server_process.hpp>
 
+#include "session_client.hpp"
+
 using namespace ignition::testing;
 using namespace std::chrono_literals;
 
@@ -21,8 +23,6 @@ namespace {
 std::map<std::string, std::string> base_env(const std::string& url) {
   return {{"DATABASE_URL", url}, {"APP_ENV", "test"}, {"THREADS", "2"}, {"LOG_LEVEL", "info"}};
 }
-
-boost::json::object json_of(const HttpResult& r) { return boost::json::parse(r.body).as_object(); }
 
 void check_error_body(const HttpResult& r, int status, const std::string& code) {
   CHECK(r.status == status);

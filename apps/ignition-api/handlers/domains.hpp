@@ -16,5 +16,10 @@ struct DomainDeps {
 void add_focus_routes(http::Router& router, DomainDeps deps);
 void add_ideas_routes(http::Router& router, DomainDeps deps);
 void add_gamification_routes(http::Router& router, DomainDeps deps);
+void add_habits_routes(http::Router& router, DomainDeps deps);
+void add_goals_routes(http::Router& router, DomainDeps deps);
+void add_quests_routes(http::Router& router, DomainDeps deps);
+void add_calendar_routes(http::Router& router, DomainDeps deps);
+void add_planner_routes(http::Router& router, DomainDeps deps);
 
 }  // namespace ignition::api

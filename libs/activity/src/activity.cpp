@@ -18,7 +18,8 @@ const db::Statement feed_statement{"activity_feed",
 
 boost::asio::awaitable<void> record(db::Transaction& tx, Uuid user, std::string_view type,
                                     const boost::json::object& metadata) {
-  co_await tx.execute(insert_statement, user, type, db::JsonText{boost::json::serialize(metadata)});
+  const db::JsonText json{boost::json::serialize(metadata)};
+  co_await tx.execute(insert_statement, user, type, json);
 }
 
 boost::asio::awaitable<domain::Page> feed(db::Pool& pool, Uuid user, domain::PageRequest page) {

@@ -75,11 +75,8 @@ const db::Statement stats_statement{
     " - total_paused_seconds))) FILTER (WHERE status = 'completed' AND mode = 'focus'), 0)::bigint AS focus_seconds,"
     " coalesce(sum(xp_awarded), 0)::bigint AS xp_earned, coalesce(sum(coins_awarded), 0)::bigint AS coins_earned"
     " FROM focus_sessions WHERE user_id = $1 AND started_at >= $2 AND started_at < $3"};
-// "Today" for streaks is the user's calendar day in their time-zone setting.
-const db::Statement user_today_statement{
-    "focus_user_today",
-    "SELECT (now() AT TIME ZONE coalesce((SELECT settings->>'timezone' FROM user_settings WHERE user_id = $1),"
-    " 'UTC'))::date::text"};
+const std::string user_today_sql = std::string("SELECT ") + domain::user_today_sql + "::text";
+const db::Statement user_today_statement{"focus_user_today", user_today_sql};
 
 #undef FOCUS_COLUMNS
 #undef PAUSED_NOW

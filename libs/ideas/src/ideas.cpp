@@ -37,8 +37,8 @@ db::JsonText tags_json(const std::vector<std::string>& tags) {
 }  // namespace
 
 boost::asio::awaitable<boost::json::object> create(db::Pool& pool, Uuid user, NewIdea idea) {
-  auto rows =
-      co_await pool.execute(insert_statement, user, idea.title, idea.body, tags_json(idea.tags), idea.is_favorite);
+  const db::JsonText tags = tags_json(idea.tags);
+  auto rows = co_await pool.execute(insert_statement, user, idea.title, idea.body, tags, idea.is_favorite);
   co_return domain::to_object(rows, 0);
 }
 

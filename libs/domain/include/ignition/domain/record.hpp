@@ -19,6 +19,11 @@ boost::json::object one_or_not_found(const db::Result& result, std::string_view 
 /// The first `limit` rows (all when negative) as an array of objects.
 boost::json::array to_array(const db::Result& result, int limit = -1);
 
+/// SQL for the user's current calendar day, "today" in the `timezone` of their settings
+/// (UTC without one), for a statement whose $1 is the user id.
+inline constexpr const char* user_today_sql =
+    "(now() AT TIME ZONE coalesce((SELECT settings->>'timezone' FROM user_settings WHERE user_id = $1), 'UTC'))::date";
+
 /// Error(not_found) in the contract's words: "no such <what>".
 [[noreturn]] void throw_not_found(std::string_view what);
 

@@ -1,0 +1,152 @@
+#include <ignition/common/error.hpp>
+#include <ignition/goals/goals.hpp>
+
+#include "bind.hpp"
+#include "domains.hpp"
+#include "json_body.hpp"
+#include "rest.hpp"
+
+namespace asio = boost::asio;
+using ignition::http::Request;
+using ignition::http::Response;
+using ignition::http::Verb;
+
+namespace ignition::api {
+
+namespace {
+
+constexpr std::size_t max_title = 200;
+constexpr std::size_t max_description = 5000;
+constexpr std::size_t max_category = 64;
+constexpr std::int64_t max_sort_order = 1'000'000;
+
+asio::awaitable<Response> create(DomainDeps d, Request& req) {
+  const Uuid user = user_of(req);
+  auto body = json_object_body(req);
+  json::ObjectReader reader(body);
+  goals::NewGoal goal;
+  auto title = reader.string("title", true, 1, max_title);
+  goal.description = reader.string("description", false, 0, max_description);
+  goal.category = reader.string("category", false, 0, max_category);
+  goal.target_date = reader.date("target_date", false);
+  reader.finish();
+  goal.title = std::move(*title);
+  auto created_goal = co_await goals::create(d.pool, user, std::move(goal));
+  co_return created(created_goal);
+}
+
+asio::awaitable<Response> list(DomainDeps d, Request& req) {
+  const Uuid user = user_of(req);
+  auto status = query(req, "status");
+  if (status && *status != "active" && *status != "completed" && *status != "abandoned")
+    throw Error("invalid filter", {{"status", "must be one of \"active\", \"completed\", \"abandoned\""}});
+  const auto paging = page_request(req);
+  auto page = co_await goals::list(d.pool, user, std::move(status), paging);
+  co_return page_response(std::move(page));
+}
+
+asio::awaitable<Response> get(DomainDeps d, Request& req) {
+  const Uuid user = user_of(req);
+  const Uuid id = path_id(req);
+  auto goal = co_await goals::get(d.pool, user, id);
+  co_return ok(goal);
+}
+
+asio::awaitable<Response> update(DomainDeps d, Request& req) {
+  const Uuid user = user_of(req);
+  const Uuid id = path_id(req);
+  auto body = json_object_body(req);
+  json::ObjectReader reader(body);
+  goals::GoalChanges changes;
+  changes.title = change(reader, "title", false, [&] { return reader.string("title", false, 1, max_title); });
+  changes.description =
+      change(reader, "description", true, [&] { return reader.string("description", false, 0, max_description); });
+  changes.category =
+      change(reader, "category", true, [&] { return reader.string("category", false, 0, max_category); });
+  changes.target_date = change(reader, "target_date", true, [&] { return reader.date("target_date", false); });
+  changes.status = change(reader, "status", false, [&] {
+    return reader.one_of("status", false, {"active", "completed", "abandoned"});
+  });
+  reader.finish();
+  auto goal = co_await goals::update(d.pool, user, id, std::move(changes));
+  co_return ok(goal);
+}
+
+asio::awaitable<Response> remove(DomainDeps d, Request& req) {
+  const Uuid user = user_of(req);
+  const Uuid id = path_id(req);
+  co_await goals::remove(d.pool, user, id);
+  co_return no_content();
+}
+
+asio::awaitable<Response> list_milestones(DomainDeps d, Request& req) {
+  const Uuid user = user_of(req);
+  const Uuid goal = path_id(req);
+  auto items = co_await goals::milestones(d.pool, user, goal);
+  boost::json::object body;
+  body["items"] = std::move(items);
+  co_return ok(body);
+}
+
+asio::awaitable<Response> create_milestone(DomainDeps d, Request& req) {
+  const Uuid user = user_of(req);
+  const Uuid goal = path_id(req);
+  auto body = json_object_body(req);
+  json::ObjectReader reader(body);
+  goals::NewMilestone milestone;
+  auto title = reader.string("title", true, 1, max_title);
+  milestone.sort_order = reader.integer("sort_order", false, 0, max_sort_order);
+  reader.finish();
+  milestone.title = std::move(*title);
+  auto created_milestone = co_await goals::add_milestone(d.pool, user, goal, std::move(milestone));
+  co_return created(created_milestone);
+}
+
+asio::awaitable<Response> get_milestone(DomainDeps d, Request& req) {
+  const Uuid user = user_of(req);
+  const Uuid goal = path_id(req);
+  const Uuid id = path_id(req, "milestone_id");
+  auto milestone = co_await goals::get_milestone(d.pool, user, goal, id);
+  co_return ok(milestone);
+}
+
+asio::awaitable<Response> update_milestone(DomainDeps d, Request& req) {
+  const Uuid user = user_of(req);
+  const Uuid goal = path_id(req);
+  const Uuid id = path_id(req, "milestone_id");
+  auto body = json_object_body(req);
+  json::ObjectReader reader(body);
+  goals::MilestoneChanges changes;
+  changes.title = change(reader, "title", false, [&] { return reader.string("title", false, 1, max_title); });
+  changes.is_completed = change(reader, "is_completed", false, [&] { return reader.boolean("is_completed", false); });
+  changes.sort_order =
+      change(reader, "sort_order", false, [&] { return reader.integer("sort_order", false, 0, max_sort_order); });
+  reader.finish();
+  auto milestone = co_await goals::update_milestone(d.pool, user, goal, id, std::move(changes));
+  co_return ok(milestone);
+}
+
+asio::awaitable<Response> remove_milestone(DomainDeps d, Request& req) {
+  const Uuid user = user_of(req);
+  const Uuid goal = path_id(req);
+  const Uuid id = path_id(req, "milestone_id");
+  co_await goals::remove_milestone(d.pool, user, goal, id);
+  co_return no_content();
+}
+
+}  // namespace
+
+void add_goals_routes(http::Router& router, DomainDeps d) {
+  router.add(Verb::post, "/api/v1/goals", with_deps(d, create));
+  router.add(Verb::get, "/api/v1/goals", with_deps(d, list));
+  router.add(Verb::get, "/api/v1/goals/{id}", with_deps(d, get));
+  router.add(Verb::patch, "/api/v1/goals/{id}", with_deps(d, update));
+  router.add(Verb::delete_, "/api/v1/goals/{id}", with_deps(d, remove));
+  router.add(Verb::get, "/api/v1/goals/{id}/milestones", with_deps(d, list_milestones));
+  router.add(Verb::post, "/api/v1/goals/{id}/milestones", with_deps(d, create_milestone));
+  router.add(Verb::get, "/api/v1/goals/{id}/milestones/{milestone_id}", with_deps(d, get_milestone));
+  router.add(Verb::patch, "/api/v1/goals/{id}/milestones/{milestone_id}", with_deps(d, update_milestone));
+  router.add(Verb::delete_, "/api/v1/goals/{id}/milestones/{milestone_id}", with_deps(d, remove_milestone));
+}
+
+}  // namespace ignition::api

@@ -1,0 +1,146 @@
+#include <ignition/common/error.hpp>
+#include <ignition/common/time.hpp>
+#include <ignition/habits/habits.hpp>
+
+#include "bind.hpp"
+#include "domains.hpp"
+#include "json_body.hpp"
+#include "rest.hpp"
+
+namespace asio = boost::asio;
+using ignition::http::Request;
+using ignition::http::Response;
+using ignition::http::Verb;
+
+namespace ignition::api {
+
+namespace {
+
+constexpr std::size_t max_name = 100;
+constexpr std::size_t max_description = 2'000;
+constexpr std::size_t max_short = 32;
+const std::initializer_list<std::string_view> frequencies{"daily", "weekdays", "weekly"};
+
+std::optional<std::string> clock_time(json::ObjectReader& reader, std::string_view key) {
+  auto text = reader.string(key, false, 5, 5);
+  if (text &&
+      ((*text)[2] != ':' || !std::isdigit((*text)[0]) || !std::isdigit((*text)[1]) || !std::isdigit((*text)[3]) ||
+       !std::isdigit((*text)[4]) || text->substr(0, 2) > "23" || text->substr(3) > "59")) {
+    reader.fail(key, "must be a time HH:MM");
+    return std::nullopt;
+  }
+  return text;
+}
+
+asio::awaitable<Response> create(DomainDeps d, Request& req) {
+  const Uuid user = user_of(req);
+  auto body = json_object_body(req);
+  json::ObjectReader reader(body);
+  habits::NewHabit habit;
+  auto name = reader.string("name", true, 1, max_name);
+  habit.description = reader.string("description", false, 0, max_description);
+  habit.frequency = reader.one_of("frequency", false, frequencies).value_or("daily");
+  habit.target_count = static_cast<int>(reader.integer("target_count", false, 1, 100).value_or(1));
+  habit.icon = reader.string("icon", false, 1, max_short);
+  habit.color = reader.string("color", false, 1, max_short);
+  habit.reminder_time = clock_time(reader, "reminder_time");
+  reader.finish();
+  habit.name = std::move(*name);
+  auto created_habit = co_await habits::create(d.pool, user, std::move(habit));
+  co_return created(created_habit);
+}
+
+asio::awaitable<Response> list(DomainDeps d, Request& req) {
+  const Uuid user = user_of(req);
+  const auto paging = page_request(req);
+  auto page = co_await habits::list(d.pool, user, paging);
+  co_return page_response(std::move(page));
+}
+
+asio::awaitable<Response> get(DomainDeps d, Request& req) {
+  const Uuid user = user_of(req);
+  const Uuid id = path_id(req);
+  auto habit = co_await habits::get(d.pool, user, id);
+  co_return ok(habit);
+}
+
+asio::awaitable<Response> update(DomainDeps d, Request& req) {
+  const Uuid user = user_of(req);
+  const Uuid id = path_id(req);
+  auto body = json_object_body(req);
+  json::ObjectReader r(body);
+  habits::HabitChanges c;
+  c.name = change(r, "name", false, [&] { return r.string("name", false, 1, max_name); });
+  c.description = change(r, "description", true, [&] { return r.string("description", false, 0, max_description); });
+  c.frequency = change(r, "frequency", false, [&] { return r.one_of("frequency", false, frequencies); });
+  c.target_count = change(r, "target_count", false, [&] { return r.integer("target_count", false, 1, 100); });
+  c.icon = change(r, "icon", true, [&] { return r.string("icon", false, 1, max_short); });
+  c.color = change(r, "color", true, [&] { return r.string("color", false, 1, max_short); });
+  c.reminder_time = change(r, "reminder_time", true, [&] { return clock_time(r, "reminder_time"); });
+  c.is_active = change(r, "is_active", false, [&] { return r.boolean("is_active", false); });
+  r.finish();
+  auto habit = co_await habits::update(d.pool, user, id, std::move(c));
+  co_return ok(habit);
+}
+
+asio::awaitable<Response> remove(DomainDeps d, Request& req) {
+  const Uuid user = user_of(req);
+  const Uuid id = path_id(req);
+  co_await habits::remove(d.pool, user, id);
+  co_return no_content();
+}
+
+asio::awaitable<Response> log(DomainDeps d, Request& req) {
+  const Uuid user = user_of(req);
+  const Uuid id = path_id(req);
+  std::optional<std::string> date;
+  // The body is optional: no body logs today.
+  if (!req.message.body().empty()) {
+    auto body = json_object_body(req);
+    json::ObjectReader reader(body);
+    date = reader.date("date", false);
+    reader.finish();
+  }
+  auto logged = co_await habits::log(d.pool, user, id, std::move(date));
+  co_return created(logged);
+}
+
+asio::awaitable<Response> unlog(DomainDeps d, Request& req) {
+  const Uuid user = user_of(req);
+  const Uuid id = path_id(req);
+  std::string date(req.param("date"));
+  if (!parse_date(date)) throw Error(ErrorCode::not_found, "no such log");
+  co_await habits::unlog(d.pool, user, id, std::move(date));
+  co_return no_content();
+}
+
+std::optional<std::string> date_query(const Request& req, std::string_view name) {
+  auto value = query(req, name);
+  if (value && !parse_date(*value)) throw Error("invalid range", {{std::string(name), "must be a date YYYY-MM-DD"}});
+  return value;
+}
+
+asio::awaitable<Response> logs(DomainDeps d, Request& req) {
+  const Uuid user = user_of(req);
+  const Uuid id = path_id(req);
+  auto from = date_query(req, "from");
+  auto to = date_query(req, "to");
+  const auto paging = page_request(req);
+  auto page = co_await habits::logs(d.pool, user, id, std::move(from), std::move(to), paging);
+  co_return page_response(std::move(page));
+}
+
+}  // namespace
+
+void add_habits_routes(http::Router& router, DomainDeps d) {
+  router.add(Verb::post, "/api/v1/habits", with_deps(d, create));
+  router.add(Verb::get, "/api/v1/habits", with_deps(d, list));
+  router.add(Verb::get, "/api/v1/habits/{id}", with_deps(d, get));
+  router.add(Verb::patch, "/api/v1/habits/{id}", with_deps(d, update));
+  router.add(Verb::delete_, "/api/v1/habits/{id}", with_deps(d, remove));
+  router.add(Verb::post, "/api/v1/habits/{id}/log", with_deps(d, log));
+  router.add(Verb::delete_, "/api/v1/habits/{id}/log/{date}", with_deps(d, unlog));
+  router.add(Verb::get, "/api/v1/habits/{id}/logs", with_deps(d, logs));
+}
+
+}  // namespace ignition::api

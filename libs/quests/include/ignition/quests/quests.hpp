@@ -1,0 +1,41 @@
+#pragma once
+/// Quests: the universal ones every user shares (with each user's own progress) and the
+/// quests a user makes for themself. Progress is capped at the target; completing pays
+/// the reward exactly once, however often or concurrently it is asked. A user's own
+/// quests pay XP only — coins come from universal quests and focus, so nobody can mint
+/// coins by writing quests.
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/json/object.hpp>
+#include <optional>
+#include <string>
+
+#include <ignition/common/uuid.hpp>
+#include <ignition/domain/page.hpp>
+
+namespace ignition::db {
+class Pool;
+}
+
+namespace ignition::quests {
+
+inline constexpr int own_quest_xp = 10;
+
+struct NewQuest {
+  std::string title;
+  std::optional<std::string> description;
+  std::string category = "personal";
+  int target = 1;
+};
+
+/// Universal and own quests, newest first; each {id, kind: "universal"|"own", title,
+/// description, category, target, progress, status, xp_reward, coin_reward,
+/// completed_at, created_at}.
+boost::asio::awaitable<domain::Page> list(db::Pool& pool, Uuid user, domain::PageRequest page);
+boost::asio::awaitable<boost::json::object> create(db::Pool& pool, Uuid user, NewQuest quest);
+/// Adds `amount` to the progress, capped at the target. Error(conflict) once completed.
+boost::asio::awaitable<boost::json::object> progress(db::Pool& pool, Uuid user, Uuid id, int amount);
+/// Completes the quest and pays its reward. Error(conflict) when already completed.
+boost::asio::awaitable<boost::json::object> complete(db::Pool& pool, Uuid user, Uuid id);
+
+}  // namespace ignition::quests

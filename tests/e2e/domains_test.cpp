@@ -1,0 +1,427 @@
+// End-to-end: the /api/v1 domain routes through the real server and a real Postgres —
+// ownership (another user's object answers 404 on every route), authentication and
+// CSRF on every route, paging, and the money-like rules.
+
+#include <catch2/catch.hpp>
+
+#include <boost/json/serialize.hpp>
+#include <future>
+#include <set>
+
+#include <ignition/testing/postgres.hpp>
+#include <ignition/testing/server_process.hpp>
+
+#include "session_client.hpp"
+
+using namespace ignition::testing;
+
+namespace {
+
+std::map<std::string, std::string> domain_env(const std::string& url) {
+  return {{"DATABASE_URL", url},
+          {"APP_ENV", "test"},
+          {"THREADS", "2"},
+          {"DEV_LOGIN", "1"},
+          {"AUTH_SECRET", "test-secret-test-secret-test-secret-0001"},
+          {"APP_URL", "https://app.example.com"},
+          {"RATE_LIMIT_AUTH", "0"},
+          {"RATE_LIMIT_API", "0"}};
+}
+
+std::string id_of(const HttpResult& r) { return std::string(json_of(r).at("id").as_string()); }
+
+// Creates an object and returns its id, insisting on 201.
+std::string create(std::uint16_t port, const Login& l, const std::string& path, const std::string& body) {
+  auto r = call(port, l, "POST", path, body);
+  INFO(path << " → " << r.status << " " << r.body);
+  REQUIRE(r.status == 201);
+  return id_of(r);
+}
+
+std::string replace_all(std::string s, const std::string& from, const std::string& to) {
+  for (auto at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
+    s.replace(at, from.size(), to);
+  return s;
+}
+
+struct Route {
+  std::string method;
+  std::string path;  // {id}, {mid}, {date} are filled in from the owner's objects
+  std::string body;
+};
+
+// Every route of the domains that touches one object. Later domains extend this table.
+const std::vector<Route> object_routes = {
+    {"GET", "/api/v1/focus/{focus}", ""},
+    {"POST", "/api/v1/focus/{focus}/pause", ""},
+    {"POST", "/api/v1/focus/{focus}/resume", ""},
+    {"POST", "/api/v1/focus/{focus}/complete", ""},
+    {"POST", "/api/v1/focus/{focus}/abandon", ""},
+    {"GET", "/api/v1/ideas/{idea}", ""},
+    {"PATCH", "/api/v1/ideas/{idea}", R"({"title":"mine now"})"},
+    {"DELETE", "/api/v1/ideas/{idea}", ""},
+    {"GET", "/api/v1/habits/{habit}", ""},
+    {"PATCH", "/api/v1/habits/{habit}", R"({"name":"mine now"})"},
+    {"DELETE", "/api/v1/habits/{habit}", ""},
+    {"POST", "/api/v1/habits/{habit}/log", R"({"date":"2026-01-02"})"},
+    {"DELETE", "/api/v1/habits/{habit}/log/2026-01-01", ""},
+    {"GET", "/api/v1/habits/{habit}/logs", ""},
+    {"POST", "/api/v1/quests/{quest}/progress", R"({"amount":1})"},
+    {"POST", "/api/v1/quests/{quest}/complete", ""},
+    {"GET", "/api/v1/goals/{goal}", ""},
+    {"PATCH", "/api/v1/goals/{goal}", R"({"title":"mine now"})"},
+    {"DELETE", "/api/v1/goals/{goal}", ""},
+    {"GET", "/api/v1/goals/{goal}/milestones", ""},
+    {"POST", "/api/v1/goals/{goal}/milestones", R"({"title":"step"})"},
+    {"PATCH", "/api/v1/goals/{goal}/milestones/{milestone_id}", R"({"is_completed":true})"},
+    {"DELETE", "/api/v1/goals/{goal}/milestones/{milestone_id}", ""},
+    {"GET", "/api/v1/calendar/events/{event}", ""},
+    {"PATCH", "/api/v1/calendar/events/{event}", R"({"title":"mine now"})"},
+    {"DELETE", "/api/v1/calendar/events/{event}", ""},
+};
+
+// Routes on the user's own collections (no object id).
+const std::vector<Route> collection_routes = {
+    {"GET", "/api/v1/focus", ""},
+    {"POST", "/api/v1/focus", R"({"mode":"focus","duration_seconds":1500})"},
+    {"GET", "/api/v1/focus/active", ""},
+    {"GET", "/api/v1/focus/stats", ""},
+    {"GET", "/api/v1/ideas", ""},
+    {"POST", "/api/v1/ideas", R"({"title":"t"})"},
+    {"GET", "/api/v1/habits", ""},
+    {"POST", "/api/v1/habits", R"({"name":"n"})"},
+    {"GET", "/api/v1/quests", ""},
+    {"POST", "/api/v1/quests", R"({"title":"t"})"},
+    {"GET", "/api/v1/goals", ""},
+    {"POST", "/api/v1/goals", R"({"title":"t"})"},
+    {"GET", "/api/v1/calendar/events", ""},
+    {"POST", "/api/v1/calendar/events", R"({"title":"t","starts_at":"2026-01-01T10:00:00Z"})"},
+    {"GET", "/api/v1/daily-plan/2026-01-01", ""},
+    {"PUT", "/api/v1/daily-plan/2026-01-01", R"({"items":[]})"},
+    {"GET", "/api/v1/wallet", ""},
+    {"GET", "/api/v1/wallet/ledger", ""},
+    {"GET", "/api/v1/achievements", ""},
+    {"GET", "/api/v1/activity", ""},
+};
+
+std::map<std::string, std::string> make_objects(std::uint16_t port, const Login& a) {
+  std::map<std::string, std::string> ids;
+  ids["focus"] = create(port, a, "/api/v1/focus", R"({"mode":"focus","duration_seconds":1500})");
+  ids["idea"] = create(port, a, "/api/v1/ideas", R"({"title":"secret plan","tags":["x"]})");
+  ids["habit"] = create(port, a, "/api/v1/habits", R"({"name":"read"})");
+  REQUIRE(call(port, a, "POST", "/api/v1/habits/" + ids["habit"] + "/log", R"({"date":"2026-01-01"})").status == 201);
+  ids["quest"] = create(port, a, "/api/v1/quests", R"({"title":"my quest","target":3})");
+  ids["goal"] = create(port, a, "/api/v1/goals", R"({"title":"run a marathon"})");
+  ids["milestone_id"] = create(port, a, "/api/v1/goals/" + ids["goal"] + "/milestones", R"({"title":"10k"})");
+  ids["event"] = create(port, a, "/api/v1/calendar/events",
+                        R"({"title":"dentist","starts_at":"2026-01-05T09:00:00Z","ends_at":"2026-01-05T10:00:00Z"})");
+  return ids;
+}
+
+std::string fill(const std::string& path, const std::map<std::string, std::string>& ids) {
+  std::string out = path;
+  for (const auto& [name, id] : ids) out = replace_all(out, "{" + name + "}", id);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("user B gets 404 from every route that touches user A's object, and A's data is unchanged") {
+  TestDatabase database("domains_owner");
+  ServerProcess server(domain_env(database.url()));
+  const auto port = server.port();
+  const Login a = dev_login(port, "alice@example.com");
+  const Login b = dev_login(port, "bob@example.com");
+  const auto ids = make_objects(port, a);
+
+  for (const auto& route : object_routes) {
+    const std::string target = fill(route.path, ids);
+    auto r = call(port, b, route.method, target, route.body);
+    INFO(route.method << " " << target << " → " << r.status << " " << r.body);
+    CHECK(r.status == 404);
+    CHECK(r.body.find("\"code\":\"not_found\"") != std::string::npos);
+  }
+  // A malformed id is a 404 as well, never a 400 or 500.
+  for (const auto& route : object_routes) {
+    std::map<std::string, std::string> bad;
+    for (const auto& [name, id] : ids) bad[name] = "not-a-uuid";
+    const std::string target = fill(route.path, bad);
+    auto r = call(port, a, route.method, target, route.body);
+    INFO(route.method << " " << target);
+    CHECK(r.status == 404);
+  }
+  // Nothing of A's was changed or removed by B's attempts.
+  CHECK(json_of(call(port, a, "GET", "/api/v1/ideas/" + ids.at("idea"))).at("title").as_string() == "secret plan");
+  CHECK(call(port, a, "GET", "/api/v1/focus/" + ids.at("focus")).status == 200);
+  CHECK(json_of(call(port, a, "GET", "/api/v1/focus/" + ids.at("focus"))).at("status").as_string() == "active");
+  CHECK(call(port, a, "GET", "/api/v1/habits/" + ids.at("habit")).status == 200);
+  CHECK(database.scalar("SELECT count(*) FROM habit_logs") == "1");
+  CHECK(call(port, a, "GET", "/api/v1/goals/" + ids.at("goal")).status == 200);
+  CHECK(call(port, a, "GET", "/api/v1/calendar/events/" + ids.at("event")).status == 200);
+  // B's lists do not show A's rows.
+  for (const std::string list : {"/api/v1/focus", "/api/v1/ideas", "/api/v1/habits", "/api/v1/goals",
+                                 "/api/v1/calendar/events", "/api/v1/activity"}) {
+    auto r = call(port, b, "GET", list);
+    INFO(list);
+    CHECK(r.status == 200);
+    CHECK(json_of(r).at("items").as_array().empty());
+  }
+}
+
+TEST_CASE("every domain route needs a session (401) and every unsafe one a CSRF token (403)") {
+  TestDatabase database("domains_auth");
+  ServerProcess server(domain_env(database.url()));
+  const auto port = server.port();
+  const Login a = dev_login(port, "alice@example.com");
+  const auto ids = make_objects(port, a);
+  std::vector<Route> routes = object_routes;
+  routes.insert(routes.end(), collection_routes.begin(), collection_routes.end());
+  for (const auto& route : routes) {
+    const std::string target = fill(route.path, ids);
+    std::map<std::string, std::string> json{{"Content-Type", "application/json"}};
+    auto anonymous = http_request(port, route.method, target, json, route.body);
+    INFO(route.method << " " << target << " → " << anonymous.status);
+    CHECK(anonymous.status == 401);
+    if (route.method != "GET") {
+      json["Cookie"] = "session=" + a.token;  // a session, but no CSRF cookie or header
+      auto forged = http_request(port, route.method, target, json, route.body);
+      CHECK(forged.status == 403);
+      CHECK(forged.body.find("csrf_failed") != std::string::npos);
+    }
+  }
+}
+
+TEST_CASE("ideas: validation names the fields, filters by tag and favorite, PATCH and DELETE") {
+  TestDatabase database("domains_ideas");
+  ServerProcess server(domain_env(database.url()));
+  const auto port = server.port();
+  const Login a = dev_login(port, "alice@example.com");
+
+  auto bad =
+      call(port, a, "POST", "/api/v1/ideas", R"({"title":"","tags":["a","b","c","d","e","f","g","h","i","j","k"]})");
+  CHECK(bad.status == 400);
+  auto problems = json_of(bad).at("fields").as_object();
+  CHECK(problems.contains("title"));
+  CHECK(problems.contains("tags"));
+  CHECK(call(port, a, "POST", "/api/v1/ideas", R"({"title":"x","colour":"red"})").status == 400);
+  CHECK(call(port, a, "POST", "/api/v1/ideas", R"({"title":)").status == 400);
+  CHECK(
+      call(port, a, "POST", "/api/v1/ideas", std::string(R"({"title":"x","body":")") + std::string(20'001, 'b') + "\"}")
+          .status == 400);
+
+  auto created =
+      call(port, a, "POST", "/api/v1/ideas", R"({"title":"Synth pad","body":"warm","tags":["music","sound"]})");
+  REQUIRE(created.status == 201);
+  auto idea = json_of(created);
+  CHECK(idea.at("is_favorite").as_bool() == false);
+  CHECK(idea.at("tags").as_array().size() == 2);
+  CHECK(idea.at("created_at").as_string().ends_with("Z"));
+  create(port, a, "/api/v1/ideas", R"({"title":"Garden","tags":["home"],"is_favorite":true})");
+
+  auto music = json_of(call(port, a, "GET", "/api/v1/ideas?tag=music")).at("items").as_array();
+  REQUIRE(music.size() == 1);
+  CHECK(music[0].at("title").as_string() == "Synth pad");
+  auto favorites = json_of(call(port, a, "GET", "/api/v1/ideas?favorite=true")).at("items").as_array();
+  REQUIRE(favorites.size() == 1);
+  CHECK(favorites[0].at("title").as_string() == "Garden");
+  CHECK(call(port, a, "GET", "/api/v1/ideas?favorite=maybe").status == 400);
+
+  const std::string path = "/api/v1/ideas/" + std::string(idea.at("id").as_string());
+  auto patched = call(port, a, "PATCH", path, R"({"body":null,"is_favorite":true})");
+  REQUIRE(patched.status == 200);
+  CHECK(json_of(patched).at("body").is_null());
+  CHECK(json_of(patched).at("title").as_string() == "Synth pad");
+  CHECK(json_of(patched).at("is_favorite").as_bool());
+  CHECK(call(port, a, "PATCH", path, R"({"title":null})").status == 400);
+  CHECK(call(port, a, "DELETE", path).status == 204);
+  CHECK(call(port, a, "DELETE", path).status == 404);
+  CHECK(call(port, a, "GET", path).status == 404);
+}
+
+TEST_CASE("paging 120 ideas by 50 while more are added neither repeats nor skips a row") {
+  TestDatabase database("domains_paging");
+  ServerProcess server(domain_env(database.url()));
+  const auto port = server.port();
+  const Login a = dev_login(port, "alice@example.com");
+  std::set<std::string> original;
+  for (int i = 0; i < 120; ++i)
+    original.insert(create(port, a, "/api/v1/ideas", R"({"title":"idea )" + std::to_string(i) + "\"}"));
+
+  std::vector<std::string> seen;
+  std::string cursor;
+  int pages = 0;
+  do {
+    auto r = call(port, a, "GET", "/api/v1/ideas?limit=50" + (cursor.empty() ? "" : "&cursor=" + cursor));
+    REQUIRE(r.status == 200);
+    auto body = json_of(r);
+    for (const auto& item : body.at("items").as_array()) seen.emplace_back(item.at("id").as_string());
+    cursor = body.at("next_cursor").is_null() ? "" : std::string(body.at("next_cursor").as_string());
+    // Rows added while paging are newer than every page boundary: they never shift a page.
+    create(port, a, "/api/v1/ideas", R"({"title":"added while paging"})");
+    ++pages;
+  } while (!cursor.empty() && pages < 10);
+  CHECK(pages == 3);
+  CHECK(seen.size() == 120);
+  CHECK(std::set<std::string>(seen.begin(), seen.end()) == original);
+
+  CHECK(call(port, a, "GET", "/api/v1/ideas?limit=0").status == 400);
+  CHECK(call(port, a, "GET", "/api/v1/ideas?limit=101").status == 400);
+  CHECK(call(port, a, "GET", "/api/v1/ideas?cursor=bogus").status == 400);
+}
+
+TEST_CASE("focus: one running session, legal transitions, an accurate paused total, paid once") {
+  TestDatabase database("domains_focus");
+  ServerProcess server(domain_env(database.url()));
+  const auto port = server.port();
+  const Login a = dev_login(port, "alice@example.com");
+
+  CHECK(call(port, a, "POST", "/api/v1/focus", R"({"mode":"focus","duration_seconds":59})").status == 400);
+  CHECK(call(port, a, "POST", "/api/v1/focus", R"({"mode":"nap","duration_seconds":600})").status == 400);
+  auto started = call(port, a, "POST", "/api/v1/focus", R"({"mode":"focus","duration_seconds":1800})");
+  REQUIRE(started.status == 201);
+  const std::string id = id_of(started);
+  CHECK(json_of(started).at("status").as_string() == "active");
+  CHECK(call(port, a, "POST", "/api/v1/focus", R"({"mode":"short_break","duration_seconds":300})").status == 409);
+  CHECK(json_of(call(port, a, "GET", "/api/v1/focus/active")).at("id").as_string() == id);
+
+  const std::string base = "/api/v1/focus/" + id;
+  CHECK(call(port, a, "POST", base + "/resume").status == 409);  // not paused
+  REQUIRE(call(port, a, "POST", base + "/pause").status == 200);
+  CHECK(call(port, a, "POST", base + "/pause").status == 409);
+  // Started 25 minutes ago and paused for the last 5 of them: 20 minutes focused.
+  database.scalar(
+      "UPDATE focus_sessions SET started_at = now() - interval '25 minutes', "
+      "paused_at = now() - interval '5 minutes' WHERE id = '" +
+      id + "'");
+  auto resumed = call(port, a, "POST", base + "/resume");
+  REQUIRE(resumed.status == 200);
+  CHECK(json_of(resumed).at("total_paused_seconds").as_int64() == 300);
+  auto completed = call(port, a, "POST", base + "/complete");
+  REQUIRE(completed.status == 200);
+  CHECK(json_of(completed).at("status").as_string() == "completed");
+  CHECK(json_of(completed).at("xp_awarded").as_int64() == 20);
+  CHECK(json_of(completed).at("coins_awarded").as_int64() == 4);
+  CHECK(call(port, a, "POST", base + "/complete").status == 409);
+  CHECK(call(port, a, "POST", base + "/abandon").status == 409);
+
+  // The ledger has exactly one focus row for it, and the wallet equals the ledger.
+  CHECK(database.scalar("SELECT count(*) FROM points_ledger WHERE idempotency_key = 'focus:" + id + "'") == "1");
+  auto wallet = json_of(call(port, a, "GET", "/api/v1/wallet"));
+  CHECK(std::to_string(wallet.at("coins").as_int64()) == database.scalar("SELECT sum(coins) FROM points_ledger"));
+  CHECK(std::to_string(wallet.at("xp").as_int64()) == database.scalar("SELECT sum(xp) FROM points_ledger"));
+  CHECK(wallet.at("coins").as_int64() >= 4);
+  // The first completed focus session unlocks "first_focus" once.
+  auto achievements = json_of(call(port, a, "GET", "/api/v1/achievements")).at("items").as_array();
+  bool first_focus = false;
+  for (const auto& item : achievements)
+    if (item.at("key").as_string() == "first_focus") first_focus = !item.at("unlocked_at").is_null();
+  CHECK(first_focus);
+
+  // Breaks pay nothing; an abandoned session pays nothing.
+  auto brk = call(port, a, "POST", "/api/v1/focus", R"({"mode":"short_break","duration_seconds":300})");
+  REQUIRE(brk.status == 201);
+  auto brk_done = call(port, a, "POST", "/api/v1/focus/" + id_of(brk) + "/complete");
+  CHECK(json_of(brk_done).at("xp_awarded").as_int64() == 0);
+  auto gone = create(port, a, "/api/v1/focus", R"({"mode":"focus","duration_seconds":600})");
+  CHECK(json_of(call(port, a, "POST", "/api/v1/focus/" + gone + "/abandon")).at("status").as_string() == "abandoned");
+  CHECK(database.scalar("SELECT count(*) FROM points_ledger WHERE event_type = 'focus_complete'") == "1");
+
+  auto stats = json_of(call(port, a, "GET", "/api/v1/focus/stats"));
+  CHECK(stats.at("focus_sessions_completed").as_int64() == 1);
+  CHECK(stats.at("sessions_abandoned").as_int64() == 1);
+  CHECK(stats.at("xp_earned").as_int64() == 20);
+  auto feed = json_of(call(port, a, "GET", "/api/v1/activity")).at("items").as_array();
+  CHECK(feed.size() >= 4);
+}
+
+TEST_CASE("quests: progress is capped at the target and 20 concurrent completions pay once") {
+  TestDatabase database("domains_quests");
+  ServerProcess server(domain_env(database.url()));
+  const auto port = server.port();
+  const Login a = dev_login(port, "alice@example.com");
+  const std::string universal = database.scalar(
+      "INSERT INTO universal_quests (title, type, xp_reward, coin_reward, target) "
+      "VALUES ('Log three habits', 'daily', 30, 15, 3) RETURNING id");
+
+  auto progressed = call(port, a, "POST", "/api/v1/quests/" + universal + "/progress", R"({"amount":2})");
+  REQUIRE(progressed.status == 200);
+  CHECK(json_of(progressed).at("progress").as_int64() == 2);
+  CHECK(json_of(progressed).at("kind").as_string() == "universal");
+  auto capped = call(port, a, "POST", "/api/v1/quests/" + universal + "/progress", R"({"amount":5})");
+  CHECK(json_of(capped).at("progress").as_int64() == 3);
+  CHECK(call(port, a, "POST", "/api/v1/quests/" + universal + "/progress", R"({"amount":0})").status == 400);
+
+  std::vector<std::future<int>> racers;
+  for (int i = 0; i < 20; ++i) {
+    racers.push_back(std::async(
+        std::launch::async, [&] { return call(port, a, "POST", "/api/v1/quests/" + universal + "/complete").status; }));
+  }
+  int ok = 0;
+  int conflict = 0;
+  for (auto& r : racers) {
+    const int status = r.get();
+    ok += status == 200;
+    conflict += status == 409;
+  }
+  CHECK(ok == 1);
+  CHECK(conflict == 19);
+  CHECK(database.scalar("SELECT count(*) FROM points_ledger WHERE event_type = 'quest_complete'") == "1");
+  auto wallet = json_of(call(port, a, "GET", "/api/v1/wallet"));
+  CHECK(std::to_string(wallet.at("coins").as_int64()) == database.scalar("SELECT sum(coins) FROM points_ledger"));
+
+  // An own quest pays XP only, and also once.
+  const std::string own = create(port, a, "/api/v1/quests", R"({"title":"Clean the desk"})");
+  auto done = call(port, a, "POST", "/api/v1/quests/" + own + "/complete");
+  REQUIRE(done.status == 200);
+  CHECK(json_of(done).at("status").as_string() == "completed");
+  CHECK(json_of(done).at("coin_reward").as_int64() == 0);
+  CHECK(call(port, a, "POST", "/api/v1/quests/" + own + "/complete").status == 409);
+  auto all = json_of(call(port, a, "GET", "/api/v1/quests")).at("items").as_array();
+  CHECK(all.size() == 2);
+}
+
+TEST_CASE("habits: one log a day, streaks across a skipped day, today in the user's time zone") {
+  TestDatabase database("domains_habits");
+  ServerProcess server(domain_env(database.url()));
+  const auto port = server.port();
+  const Login a = dev_login(port, "alice@example.com");
+  // UTC+14: for most of the UTC day the user's calendar is already on the next date.
+  database.scalar("INSERT INTO user_settings (user_id, settings) VALUES ('" + a.user_id +
+                  "', '{\"timezone\":\"Pacific/Kiritimati\"}')");
+  const std::string today = database.scalar("SELECT (now() AT TIME ZONE 'Pacific/Kiritimati')::date::text");
+  auto day = [&](int offset) {
+    return database.scalar("SELECT ('" + today + "'::date + " + std::to_string(offset) + ")::text");
+  };
+  const std::string habit = create(port, a, "/api/v1/habits", R"({"name":"Meditate 🧘","reminder_time":"07:30"})");
+  const std::string logs = "/api/v1/habits/" + habit + "/log";
+
+  // Five days ago, four, three; skip two days ago; yesterday and today (no date = today).
+  for (int offset : {-5, -4, -3, -1}) {
+    REQUIRE(call(port, a, "POST", logs, R"({"date":")" + day(offset) + "\"}").status == 201);
+  }
+  auto logged = call(port, a, "POST", logs, "");
+  REQUIRE(logged.status == 201);
+  auto result = json_of(logged);
+  CHECK(result.at("log").at("log_date").as_string() == today);
+  CHECK(result.at("habit").at("current_streak").as_int64() == 2);
+  CHECK(result.at("habit").at("longest_streak").as_int64() == 3);
+  CHECK(result.at("habit").at("reminder_time").as_string() == "07:30");
+
+  CHECK(call(port, a, "POST", logs, "").status == 409);                               // today again
+  CHECK(call(port, a, "POST", logs, R"({"date":")" + day(1) + "\"}").status == 400);  // the future
+  CHECK(call(port, a, "POST", logs, R"({"date":"2026-02-30"})").status == 400);
+
+  // Filling the gap joins the runs; removing today shortens the current streak.
+  REQUIRE(call(port, a, "POST", logs, R"({"date":")" + day(-2) + "\"}").status == 201);
+  auto joined = json_of(call(port, a, "GET", "/api/v1/habits/" + habit));
+  CHECK(joined.at("current_streak").as_int64() == 6);
+  CHECK(joined.at("longest_streak").as_int64() == 6);
+  CHECK(call(port, a, "DELETE", logs + "/" + today).status == 204);
+  CHECK(call(port, a, "DELETE", logs + "/" + today).status == 404);
+  auto after = json_of(call(port, a, "GET", "/api/v1/habits/" + habit));
+  CHECK(after.at("current_streak").as_int64() == 5);  // yesterday still counts
+
+  auto range = json_of(call(port, a, "GET", "/api/v1/habits/" + habit + "/logs?from=" + day(-3) + "&to=" + day(-1)));
+  CHECK(range.at("items").as_array().size() == 3);
+  CHECK(range.at("items").as_array()[0].at("log_date").as_string() == day(-1));
+}
