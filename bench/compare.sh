@@ -4,8 +4,8 @@
 # Run the peers first in the same session: ../shared/bench/run.sh [--repeat 1 …]
 #   bench/compare.sh [extra run.sh options, e.g. --repeat 1 --duration 10s --conns-high 0]
 #   SERVER_ENV="SESSION_CACHE_TTL=0" bench/compare.sh …   (server settings, e.g. cache off)
-# Only W1 (GET /auth/session) is served so far; W2/W3 need the focus and ideas domains and
-# answer 404 (counted as non-2xx by the harness).
+# W1 GET /auth/session, W2 GET /api/v1/focus?limit=10, W3 POST /api/v1/ideas (with the
+# session's CSRF token in the tokens file).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD_DIR:-$root/build-release}
@@ -24,5 +24,6 @@ migrate_and_seed "$url" "$tokens"
 
 # shellcheck disable=SC2086  # SERVER_ENV is a list of VAR=VALUE words
 start_server $port "$url" ${SERVER_ENV:-}
+add_csrf_tokens $port "$tokens"
 "$harness" --target "http://127.0.0.1:$port" --tokens "$tokens" --name "ignition${SERVER_ENV:+ ($SERVER_ENV)}" "$@"
 stop_server

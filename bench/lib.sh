@@ -15,6 +15,23 @@ migrate_and_seed() {
   psql "$1" -XAt -c "SELECT token FROM bench_tokens" >"$2"
 }
 
+# add_csrf_tokens PORT FILE: rewrites the tokens file as "<token><TAB><csrf>" lines, with
+# the CSRF token the running server binds to each session (from GET /auth/session).
+add_csrf_tokens() {
+  python3 - "$1" "$2" <<'PY'
+import http.client, json, sys
+port, path = int(sys.argv[1]), sys.argv[2]
+tokens = open(path).read().split()
+conn = http.client.HTTPConnection("127.0.0.1", port)
+lines = []
+for token in tokens:
+    conn.request("GET", "/auth/session", headers={"Cookie": "session=" + token})
+    body = json.loads(conn.getresponse().read())
+    lines.append(token + "\t" + body["csrf_token"])
+open(path, "w").write("\n".join(lines) + "\n")
+PY
+}
+
 # start_server PORT DATABASE_URL [VAR=VALUE…]: ignition-api pinned to CPU 1 (with Postgres,
 # as the shared harness pins its peers), access log and rate limits off; waits for /ready.
 start_server() {

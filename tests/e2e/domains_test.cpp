@@ -166,6 +166,13 @@ TEST_CASE("user B gets 404 from every route that touches user A's object, and A'
     CHECK(r.status == 200);
     CHECK(json_of(r).at("items").as_array().empty());
   }
+  // Deleting A leaves no row of A's in any user-owned table (found from the schema).
+  database.scalar("DELETE FROM users WHERE id = '" + a.user_id + "'");
+  CHECK(database.scalar("SELECT sum((xpath('/row/n/text()', query_to_xml(format("
+                        "'SELECT count(*) AS n FROM %I WHERE user_id = %L', table_name, '" +
+                        a.user_id +
+                        "'), false, true, '')))[1]::text::integer) FROM information_schema.columns "
+                        "WHERE table_schema = 'public' AND column_name = 'user_id'") == "0");
 }
 
 TEST_CASE("every domain route needs a session (401) and every unsafe one a CSRF token (403)") {
@@ -424,4 +431,105 @@ TEST_CASE("habits: one log a day, streaks across a skipped day, today in the use
   auto range = json_of(call(port, a, "GET", "/api/v1/habits/" + habit + "/logs?from=" + day(-3) + "&to=" + day(-1)));
   CHECK(range.at("items").as_array().size() == 3);
   CHECK(range.at("items").as_array()[0].at("log_date").as_string() == day(-1));
+}
+
+TEST_CASE("goals: progress follows the milestones and completing them all completes the goal, paid once") {
+  TestDatabase database("domains_goals");
+  ServerProcess server(domain_env(database.url()));
+  const auto port = server.port();
+  const Login a = dev_login(port, "alice@example.com");
+  CHECK(call(port, a, "POST", "/api/v1/goals", R"({"title":"x","target_date":"2026-13-01"})").status == 400);
+  const std::string goal = create(port, a, "/api/v1/goals", R"({"title":"Learn piano","target_date":"2027-06-01"})");
+  const std::string milestones = "/api/v1/goals/" + goal + "/milestones";
+  const std::string first = create(port, a, milestones, R"({"title":"Scales"})");
+  const std::string second = create(port, a, milestones, R"({"title":"First piece"})");
+  create(port, a, milestones, R"({"title":"Recital"})");
+  auto progress = [&] { return json_of(call(port, a, "GET", "/api/v1/goals/" + goal)); };
+  CHECK(progress().at("progress").as_int64() == 0);
+
+  REQUIRE(call(port, a, "PATCH", milestones + "/" + first, R"({"is_completed":true})").status == 200);
+  CHECK(progress().at("progress").as_int64() == 33);
+  CHECK(progress().at("status").as_string() == "active");
+  // Complete the second and drop the third: all that is left is done.
+  REQUIRE(call(port, a, "PATCH", milestones + "/" + second, R"({"is_completed":true})").status == 200);
+  auto items = json_of(call(port, a, "GET", milestones)).at("items").as_array();
+  REQUIRE(items.size() == 3);
+  const std::string third(items[2].at("id").as_string());
+  REQUIRE(call(port, a, "DELETE", milestones + "/" + third).status == 204);
+  auto done = progress();
+  CHECK(done.at("progress").as_int64() == 100);
+  CHECK(done.at("status").as_string() == "completed");
+  CHECK(!done.at("completed_at").is_null());
+
+  // Reopening and completing again does not pay twice.
+  REQUIRE(call(port, a, "PATCH", milestones + "/" + second, R"({"is_completed":false})").status == 200);
+  CHECK(progress().at("status").as_string() == "active");
+  REQUIRE(call(port, a, "PATCH", milestones + "/" + second, R"({"is_completed":true})").status == 200);
+  CHECK(progress().at("status").as_string() == "completed");
+  CHECK(database.scalar("SELECT count(*) FROM points_ledger WHERE idempotency_key = 'goal:" + goal + "'") == "1");
+  CHECK(call(port, a, "DELETE", "/api/v1/goals/" + goal).status == 204);
+  CHECK(database.scalar("SELECT count(*) FROM goal_milestones") == "0");
+}
+
+TEST_CASE("calendar: ends_at is never before starts_at, and the list is an overlap query") {
+  TestDatabase database("domains_calendar");
+  ServerProcess server(domain_env(database.url()));
+  const auto port = server.port();
+  const Login a = dev_login(port, "alice@example.com");
+  auto backwards = call(port, a, "POST", "/api/v1/calendar/events",
+                        R"({"title":"x","starts_at":"2026-01-05T10:00:00Z","ends_at":"2026-01-05T09:00:00Z"})");
+  CHECK(backwards.status == 400);
+  CHECK(json_of(backwards).at("fields").as_object().contains("ends_at"));
+  const std::string morning =
+      create(port, a, "/api/v1/calendar/events",
+             R"({"title":"Standup","starts_at":"2026-01-05T09:00:00Z","ends_at":"2026-01-05T09:15:00Z"})");
+  create(port, a, "/api/v1/calendar/events",
+         R"({"title":"Holiday","starts_at":"2026-01-06T00:00:00Z","all_day":true,"recurrence_rule":"FREQ=YEARLY"})");
+  create(port, a, "/api/v1/calendar/events",
+         R"({"title":"Trip","starts_at":"2026-01-04T18:00:00Z","ends_at":"2026-01-07T12:00:00Z"})");
+
+  auto in = [&](const std::string& from, const std::string& to) {
+    auto r = call(port, a, "GET", "/api/v1/calendar/events?from=" + from + "&to=" + to);
+    REQUIRE(r.status == 200);
+    std::set<std::string> titles;
+    const auto body = json_of(r);
+    for (const auto& e : body.at("items").as_array()) titles.emplace(e.at("title").as_string());
+    return titles;
+  };
+  CHECK(in("2026-01-05T09:10:00Z", "2026-01-05T09:20:00Z") == std::set<std::string>{"Standup", "Trip"});
+  CHECK(in("2026-01-06T00:00:00Z", "2026-01-06T23:59:59Z") == std::set<std::string>{"Holiday", "Trip"});
+  CHECK(in("2026-01-08T00:00:00Z", "2026-01-09T00:00:00Z").empty());
+
+  // PATCH checks the pair as it will be stored.
+  auto moved = call(port, a, "PATCH", "/api/v1/calendar/events/" + morning, R"({"starts_at":"2026-01-05T10:00:00Z"})");
+  CHECK(moved.status == 400);
+  auto fixed = call(port, a, "PATCH", "/api/v1/calendar/events/" + morning, R"({"ends_at":null})");
+  REQUIRE(fixed.status == 200);
+  CHECK(json_of(fixed).at("ends_at").is_null());
+}
+
+TEST_CASE("daily plan: one per user and day, items kept in order") {
+  TestDatabase database("domains_plan");
+  ServerProcess server(domain_env(database.url()));
+  const auto port = server.port();
+  const Login a = dev_login(port, "alice@example.com");
+  const Login b = dev_login(port, "bob@example.com");
+  auto empty = call(port, a, "GET", "/api/v1/daily-plan/2026-03-01");
+  REQUIRE(empty.status == 200);
+  CHECK(json_of(empty).at("items").as_array().empty());
+  CHECK(call(port, a, "GET", "/api/v1/daily-plan/2026-02-30").status == 404);
+  CHECK(call(port, a, "PUT", "/api/v1/daily-plan/2026-03-01", R"({"items":[{"done":true}]})").status == 400);
+
+  const std::string plan =
+      R"({"items":[{"title":"Write"},{"title":"Gym","time":"18:00"},{"title":"Read","done":true}]})";
+  REQUIRE(call(port, a, "PUT", "/api/v1/daily-plan/2026-03-01", plan).status == 200);
+  REQUIRE(call(port, a, "PUT", "/api/v1/daily-plan/2026-03-01", plan).status == 200);  // same day again: replaced
+  CHECK(database.scalar("SELECT count(*) FROM daily_plans") == "1");
+  auto got = json_of(call(port, a, "GET", "/api/v1/daily-plan/2026-03-01")).at("items").as_array();
+  REQUIRE(got.size() == 3);
+  CHECK(got[0].at("title").as_string() == "Write");
+  CHECK(got[1].at("time").as_string() == "18:00");
+  CHECK(got[2].at("done").as_bool());
+  // Bob's day is his own.
+  CHECK(json_of(call(port, b, "GET", "/api/v1/daily-plan/2026-03-01")).at("items").as_array().empty());
 }
