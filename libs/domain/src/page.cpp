@@ -41,7 +41,7 @@ void add_page_params(db::Params& params, const PageRequest& page) {
 
 Page take_page(const db::Result& result, const PageRequest& page, std::string_view key_column) {
   Page out;
-  out.items = to_array(result, page.limit);
+  out.items = to_json_text(result, page.limit);
   if (result.rows() > page.limit) {
     const db::Row last = result[page.limit - 1];
     const int key = result.column(key_column);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <boost/json/parse.hpp>
+#include <vector>
 
 #include <ignition/common/error.hpp>
 #include <ignition/common/time.hpp>
@@ -23,6 +24,74 @@ enum Oid : unsigned {
   numeric_oid = 1700,
   jsonb_oid = 3802,
 };
+
+// Postgres prints timestamptz as "2026-01-07 12:00:00.123456+00" (every connection runs
+// with TimeZone=UTC); rewriting the text gives the RFC 3339 form with milliseconds without
+// parsing it. Anything else (five-digit years, BC, infinity) takes the slow path.
+bool append_rfc3339(std::string_view pg, std::string& out) {
+  if (pg.size() < 22 || pg[4] != '-' || pg[7] != '-' || pg[10] != ' ' || pg[13] != ':' || pg[16] != ':' ||
+      !pg.ends_with("+00"))
+    return false;
+  out.append(pg.substr(0, 10)).append(1, 'T').append(pg.substr(11, 8)).append(1, '.');
+  const std::string_view fraction = pg.substr(19, pg.size() - 22);  // "" or ".123456"
+  std::size_t digits = 0;
+  for (std::size_t i = 1; i < fraction.size() && digits < 3; ++i, ++digits) out += fraction[i];
+  out.append(3 - digits, '0').append(1, 'Z');
+  return true;
+}
+
+std::string rfc3339(const db::Row& row, int column) {
+  std::string out;
+  if (!append_rfc3339(row.text(column), out)) out = format_rfc3339(row.get<Timestamp>(column));
+  return out;
+}
+
+void append_json_string(std::string_view text, std::string& out) {
+  static constexpr char hex[] = "0123456789abcdef";
+  out += '"';
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '"' || c == '\\') {
+      out.append(1, '\\').append(1, ch);
+    } else if (c < 0x20) {
+      out.append("\\u00").append(1, hex[c >> 4]).append(1, hex[c & 0xf]);
+    } else {
+      out += ch;  // Postgres hands out valid UTF-8 only
+    }
+  }
+  out += '"';
+}
+
+// A float or numeric as a JSON number; NaN and the infinities have none.
+void append_number(std::string_view text, std::string& out) {
+  if (text == "NaN" || text.ends_with("Infinity"))
+    out += "null";
+  else
+    out += text;
+}
+
+void append_value(const db::Row& row, int column, unsigned type, std::string& out) {
+  if (row.is_null(column)) {
+    out += "null";
+    return;
+  }
+  const std::string_view text = row.text(column);
+  switch (type) {
+    case bool_oid: out += text == "t" ? "true" : "false"; return;
+    case int2_oid:
+    case int4_oid:
+    case int8_oid:
+    case json_oid:
+    case jsonb_oid:
+      out += text;  // already valid JSON
+      return;
+    case float4_oid:
+    case float8_oid:
+    case numeric_oid: append_number(text, out); return;
+    case timestamptz_oid: append_json_string(rfc3339(row, column), out); return;
+    default: append_json_string(text, out);
+  }
+}
 
 boost::json::value shape(const db::Row& row, int column, unsigned type) {
   if (row.is_null(column)) return nullptr;
@@ -62,6 +131,35 @@ boost::json::array to_array(const db::Result& result, int limit) {
   boost::json::array out;
   out.reserve(static_cast<std::size_t>(n));
   for (int i = 0; i < n; ++i) out.emplace_back(to_object(result, i));
+  return out;
+}
+
+std::string to_json_text(const db::Result& result, int limit) {
+  const int n = limit < 0 ? result.rows() : std::min(limit, result.rows());
+  const int columns = result.columns();
+  // Keys are written once per column, escaped, with their colon.
+  std::vector<std::string> keys(static_cast<std::size_t>(columns));
+  std::vector<unsigned> types(static_cast<std::size_t>(columns));
+  for (int c = 0; c < columns; ++c) {
+    append_json_string(result.column_name(c), keys[static_cast<std::size_t>(c)]);
+    keys[static_cast<std::size_t>(c)] += ':';
+    types[static_cast<std::size_t>(c)] = result.column_type(c);
+  }
+  std::string out;
+  out.reserve(static_cast<std::size_t>(n) * 64 * static_cast<std::size_t>(columns) + 2);
+  out += '[';
+  for (int i = 0; i < n; ++i) {
+    if (i > 0) out += ',';
+    out += '{';
+    const db::Row row = result[i];
+    for (int c = 0; c < columns; ++c) {
+      if (c > 0) out += ',';
+      out += keys[static_cast<std::size_t>(c)];
+      append_value(row, c, types[static_cast<std::size_t>(c)], out);
+    }
+    out += '}';
+  }
+  out += ']';
   return out;
 }
 

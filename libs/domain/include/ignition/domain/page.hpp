@@ -12,8 +12,6 @@
 #include <string>
 #include <string_view>
 
-#include <boost/json/array.hpp>
-
 #include <ignition/common/uuid.hpp>
 #include <ignition/db/params.hpp>
 #include <ignition/db/result.hpp>
@@ -38,7 +36,7 @@ struct PageRequest {
 };
 
 struct Page {
-  boost::json::array items;
+  std::string items;  // a JSON array, as text (domain::to_json_text)
   std::optional<std::string> next_cursor;
 };
 

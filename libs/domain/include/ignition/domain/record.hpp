@@ -18,6 +18,9 @@ boost::json::object to_object(const db::Result& result, int row);
 boost::json::object one_or_not_found(const db::Result& result, std::string_view what);
 /// The first `limit` rows (all when negative) as an array of objects.
 boost::json::array to_array(const db::Result& result, int limit = -1);
+/// The same array written straight to JSON text, without building values: the path for
+/// lists, which are the largest responses.
+std::string to_json_text(const db::Result& result, int limit = -1);
 
 /// SQL for the user's current calendar day, "today" in the `timezone` of their settings
 /// (UTC without one), for a statement whose $1 is the user id.
