@@ -63,10 +63,13 @@ const db::Statement active_statement{"focus_active",
                                      "SELECT " FOCUS_COLUMNS
                                      " FROM focus_sessions WHERE user_id = $1 AND status IN ('active', 'paused')"
                                      " AND expires_at > now()"};
+// History rows leave out the bookkeeping timestamps (paused_at, expires_at, created_at,
+// updated_at): GET /focus/{id} and /focus/active have them, and lists stay small.
 const db::Statement list_statement{
-    "focus_list", "SELECT " FOCUS_COLUMNS
-                  " FROM focus_sessions WHERE user_id = $1"
-                  " AND (started_at, id) < ($2::timestamptz, $3::uuid) ORDER BY started_at DESC, id DESC LIMIT $4"};
+    "focus_list",
+    "SELECT id, mode, duration_seconds, status, started_at, completed_at, abandoned_at, total_paused_seconds,"
+    " xp_awarded, coins_awarded FROM focus_sessions WHERE user_id = $1"
+    " AND (started_at, id) < ($2::timestamptz, $3::uuid) ORDER BY started_at DESC, id DESC LIMIT $4"};
 const db::Statement stats_statement{
     "focus_stats",
     "SELECT count(*) FILTER (WHERE status = 'completed' AND mode = 'focus') AS focus_sessions_completed,"

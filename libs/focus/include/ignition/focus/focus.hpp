@@ -35,7 +35,8 @@ boost::asio::awaitable<boost::json::object> apply(db::Pool& pool, Uuid user, Uui
 boost::asio::awaitable<boost::json::object> get(db::Pool& pool, Uuid user, Uuid id);
 /// The running session, or nullopt.
 boost::asio::awaitable<std::optional<boost::json::object>> active(db::Pool& pool, Uuid user);
-/// Sessions newest first by start time.
+/// Sessions newest first by start time, as history rows (without the bookkeeping
+/// timestamps paused_at, expires_at, created_at, updated_at).
 boost::asio::awaitable<domain::Page> list(db::Pool& pool, Uuid user, domain::PageRequest page);
 
 /// Totals over sessions started in [from, to).
