@@ -2,11 +2,13 @@
 
 #include <libpq-fe.h>
 
+#include <sys/socket.h>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <cerrno>
 #include <string>
 #include <unordered_map>
 #include <variant>
@@ -251,9 +253,14 @@ asio::awaitable<std::vector<Notification>> Connection::Impl::receive_notificatio
 bool Connection::check_alive() {
   Impl& c = *impl_;
   if (c.broken) return false;
-  // Reads whatever arrived while idle. After a server restart or a terminated
-  // backend that is a FATAL notice, then EOF; libpq sees the EOF only on the read
-  // after the one that returned the notice, hence two reads (each a cheap recv).
+  // Nothing waiting on the socket (the usual case) means nothing happened while idle:
+  // one non-blocking peek answers that.
+  char byte = 0;
+  if (::recv(PQsocket(c.conn), &byte, 1, MSG_PEEK | MSG_DONTWAIT) < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+    return true;
+  // Otherwise read whatever arrived. After a server restart or a terminated backend
+  // that is a FATAL notice, then EOF; libpq sees the EOF only on the read after the one
+  // that returned the notice, hence two reads.
   for (int i = 0; i < 2 && !c.broken; ++i) {
     if (!PQconsumeInput(c.conn) || PQstatus(c.conn) != CONNECTION_OK) c.broken = true;
   }

@@ -16,7 +16,8 @@ namespace asio = boost::asio;
 namespace {
 const db::Statement shapes{
     "test_domain_shapes",
-    "SELECT 42::int AS n, 9007199254740993::bigint AS big, true AS yes, ('say \"hi\"' || chr(10) || chr(9) || 'tab \\ ✓') AS words,"
+    "SELECT 42::int AS n, 9007199254740993::bigint AS big, true AS yes, ('say \"hi\"' || chr(10) || chr(9) || 'tab \\ "
+    "✓') AS words,"
     " '2026-01-07 12:00:00.98765+00'::timestamptz AS at, '2026-01-07 12:00:00+00'::timestamptz AS whole,"
     " '{\"k\": [1, null]}'::jsonb AS doc, NULL::text AS nothing, 'NaN'::float8 AS nan, 1.5::float8 AS half,"
     " '2026-02-28'::date AS day, '6f1c1d4e-3b0a-5c7e-9a51-1a2b3c4d5e6f'::uuid AS id"};
