@@ -12,17 +12,21 @@
 namespace ignition::gamification {
 
 namespace {
-// The ledger row and the wallet move in one statement: when the key was used before,
-// the INSERT yields no row and the wallet is left alone. A debit past zero fails the
-// wallet's CHECK (coins >= 0) under the row lock, so concurrent spending cannot overdraw.
+// The ledger row and the wallet move in one statement: when the key was used before, the
+// INSERT yields no row and the wallet is left alone. The wallet row exists beforehand
+// (ensure_wallet) so that this is a plain UPDATE: a debit past zero then fails the
+// wallet's CHECK (coins >= 0) under the row lock, and concurrent spending cannot overdraw.
+// (An INSERT … ON CONFLICT DO UPDATE would check the CHECK against the row it proposes to
+// insert, refusing every debit.)
+const db::Statement ensure_wallet_statement{
+    "gamification_ensure_wallet", "INSERT INTO user_wallet (user_id) VALUES ($1) ON CONFLICT (user_id) DO NOTHING"};
 const db::Statement post_statement{
     "gamification_post",
     "WITH entry AS ("
     " INSERT INTO points_ledger (user_id, event_type, event_id, coins, xp, idempotency_key, reason)"
     " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (idempotency_key) DO NOTHING RETURNING coins, xp)"
-    " INSERT INTO user_wallet AS w (user_id, coins, xp) SELECT $1, coins, xp FROM entry"
-    " ON CONFLICT (user_id) DO UPDATE SET coins = w.coins + excluded.coins, xp = w.xp + excluded.xp,"
-    " updated_at = now() RETURNING w.xp, w.level"};
+    " UPDATE user_wallet w SET coins = w.coins + entry.coins, xp = w.xp + entry.xp, updated_at = now()"
+    " FROM entry WHERE w.user_id = $1 RETURNING w.xp, w.level"};
 const db::Statement set_level_statement{"gamification_set_level",
                                         "UPDATE user_wallet SET level = $2, xp_to_next_level = $3 WHERE user_id = $1"};
 const db::Statement streak_statement{
@@ -74,6 +78,7 @@ std::int64_t xp_to_next_level(std::int64_t xp) noexcept {
 }
 
 boost::asio::awaitable<bool> post(db::Transaction& tx, Uuid user, const Entry& e) {
+  co_await tx.execute(ensure_wallet_statement, user);
   db::Result moved;
   try {
     moved =
