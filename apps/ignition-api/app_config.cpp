@@ -17,6 +17,7 @@ AppConfig AppConfig::from_env(const Env& env) {
   c.database = db::PoolConfig::from_env(env);
   c.auth = auth::AuthConfig::from_env(env, c.production());
   c.providers = oidc::providers_from_env(env);
+  c.min_age = static_cast<int>(env.integer("MIN_AGE", 13, 0, 120));
   return c;
 }
 

@@ -24,6 +24,7 @@ struct AppConfig {
   db::PoolConfig database;
   auth::AuthConfig auth;
   std::vector<oidc::ProviderConfig> providers;
+  int min_age = 13;  // MIN_AGE: /api/v1/me/verify-age
 
   bool production() const { return app_env == "production"; }
 

@@ -32,6 +32,7 @@
 #include "handlers/auth.hpp"
 #include "handlers/domains.hpp"
 #include "handlers/sign_in.hpp"
+#include "handlers/users.hpp"
 #include "operations.hpp"
 
 namespace asio = boost::asio;
@@ -91,6 +92,7 @@ int serve(const api::AppConfig& config) {
   api::add_goals_routes(router, domain_deps);
   api::add_calendar_routes(router, domain_deps);
   api::add_planner_routes(router, domain_deps);
+  api::add_users_routes(router, auth_deps, config.min_age);
 
   // Outermost first. CORS wraps error mapping so that errors carry CORS headers too;
   // the session is read before CSRF, and CSRF before the admin gate.

@@ -102,6 +102,14 @@ const std::vector<Route> collection_routes = {
     {"GET", "/api/v1/wallet/ledger", ""},
     {"GET", "/api/v1/achievements", ""},
     {"GET", "/api/v1/activity", ""},
+    {"GET", "/api/v1/me", ""},
+    {"PATCH", "/api/v1/me", R"({"name":"n"})"},
+    {"DELETE", "/api/v1/me", ""},
+    {"GET", "/api/v1/me/settings", ""},
+    {"PUT", "/api/v1/me/settings", R"({"theme":"dark"})"},
+    {"POST", "/api/v1/me/accept-tos", R"({"version":"2026-01"})"},
+    {"POST", "/api/v1/me/verify-age", R"({"birth_date":"1990-01-01"})"},
+    {"GET", "/api/v1/me/export", ""},
 };
 
 std::map<std::string, std::string> make_objects(std::uint16_t port, const Login& a) {
@@ -532,4 +540,97 @@ TEST_CASE("daily plan: one per user and day, items kept in order") {
   CHECK(got[2].at("done").as_bool());
   // Bob's day is his own.
   CHECK(json_of(call(port, b, "GET", "/api/v1/daily-plan/2026-03-01")).at("items").as_array().empty());
+}
+
+TEST_CASE("me: profile, settings with a real time zone, terms, age without keeping the birth date") {
+  TestDatabase database("users_me");
+  ServerProcess server(domain_env(database.url()));
+  const auto port = server.port();
+  const Login a = dev_login(port, "alice@example.com");
+
+  auto me = json_of(call(port, a, "GET", "/api/v1/me"));
+  CHECK(me.at("email").as_string() == "alice@example.com");
+  CHECK(!me.contains("user_id"));
+  auto renamed = call(port, a, "PATCH", "/api/v1/me", R"({"name":"Alice 🚀"})");
+  REQUIRE(renamed.status == 200);
+  CHECK(json_of(renamed).at("name").as_string() == "Alice 🚀");
+  CHECK(call(port, a, "PATCH", "/api/v1/me", R"({"email":"x@example.com"})").status == 400);
+
+  CHECK(json_of(call(port, a, "GET", "/api/v1/me/settings")).empty());
+  auto bad_zone = call(port, a, "PUT", "/api/v1/me/settings", R"({"timezone":"Mars/Olympus"})");
+  CHECK(bad_zone.status == 400);
+  CHECK(json_of(bad_zone).at("fields").as_object().contains("timezone"));
+  auto stored = call(port, a, "PUT", "/api/v1/me/settings", R"({"timezone":"Europe/Berlin","theme":"dark"})");
+  REQUIRE(stored.status == 200);
+  CHECK(json_of(call(port, a, "GET", "/api/v1/me/settings")).at("timezone").as_string() == "Europe/Berlin");
+  const std::string big = R"({"notes":")" + std::string(17 * 1024, 'x') + "\"}";
+  CHECK(call(port, a, "PUT", "/api/v1/me/settings", big).status == 413);
+  CHECK(call(port, a, "PUT", "/api/v1/me/settings", "[1,2]").status == 400);
+
+  auto tos = json_of(call(port, a, "POST", "/api/v1/me/accept-tos", R"({"version":"2026-01"})"));
+  CHECK(tos.at("tos_accepted_version").as_string() == "2026-01");
+  CHECK(!tos.at("tos_accepted_at").is_null());
+
+  const std::string today = database.scalar("SELECT current_date::text");
+  const std::string twelve = database.scalar("SELECT (current_date - interval '12 years')::date::text");
+  auto young = call(port, a, "POST", "/api/v1/me/verify-age", R"({"birth_date":")" + twelve + "\"}");
+  CHECK(young.status == 400);
+  CHECK(json_of(young).at("fields").as_object().contains("birth_date"));
+  CHECK(call(port, a, "POST", "/api/v1/me/verify-age", R"({"birth_date":")" + today + "\"}").status == 400);
+  auto adult = call(port, a, "POST", "/api/v1/me/verify-age", R"({"birth_date":"1990-05-17"})");
+  REQUIRE(adult.status == 200);
+  CHECK(json_of(adult).at("age_verified").as_bool());
+  // The birth date is nowhere in the database.
+  CHECK(database.scalar("SELECT count(*) FROM users u WHERE row_to_json(u)::text LIKE '%1990-05-17%'") == "0");
+}
+
+TEST_CASE("export has every row the user owns in every user-owned table; delete leaves none and ends the session") {
+  TestDatabase database("users_rights");
+  ServerProcess server(domain_env(database.url()));
+  const auto port = server.port();
+  const Login a = dev_login(port, "alice@example.com");
+  const Login b = dev_login(port, "bob@example.com");
+  make_objects(port, a);
+  make_objects(port, b);
+  REQUIRE(call(port, a, "PUT", "/api/v1/me/settings", R"({"theme":"dark"})").status == 200);
+  REQUIRE(call(port, a, "PUT", "/api/v1/daily-plan/2026-03-01", R"({"items":[{"title":"x"}]})").status == 200);
+
+  auto exported = call(port, a, "GET", "/api/v1/me/export");
+  REQUIRE(exported.status == 200);
+  CHECK(exported.header("content-disposition").find("attachment") != std::string::npos);
+  auto document = json_of(exported);
+  CHECK(document.at("user").at("email").as_string() == "alice@example.com");
+  const auto& tables = document.at("tables").as_object();
+  // Every table with a user_id column is in the export, with exactly the user's rows.
+  const std::string owned = database.scalar(
+      "SELECT string_agg(table_name, ',' ORDER BY table_name) FROM information_schema.columns "
+      "WHERE table_schema = 'public' AND column_name = 'user_id'");
+  std::string listed;
+  for (const auto& [name, rows] : tables) {
+    listed += (listed.empty() ? "" : ",") + std::string(name);
+    INFO(name);
+    CHECK(std::to_string(rows.as_array().size()) ==
+          database.scalar("SELECT count(*) FROM " + std::string(name) + " WHERE user_id = '" + a.user_id + "'"));
+    for (const auto& row : rows.as_array()) CHECK(row.at("user_id").as_string() == a.user_id);
+  }
+  CHECK(listed == owned);
+  CHECK(tables.at("focus_sessions").as_array().size() == 1);
+  CHECK(tables.at("ideas").as_array().size() == 1);
+  CHECK(tables.at("daily_plans").as_array().size() == 1);
+  CHECK(tables.at("sessions").as_array().size() == 1);
+  // Credentials stay out.
+  CHECK(exported.body.find("token_hash") == std::string::npos);
+  CHECK(exported.body.find(a.token) == std::string::npos);
+
+  CHECK(call(port, a, "DELETE", "/api/v1/me").status == 204);
+  CHECK(call(port, a, "GET", "/api/v1/me").status == 401);
+  CHECK(database.scalar("SELECT count(*) FROM users WHERE id = '" + a.user_id + "'") == "0");
+  CHECK(database.scalar("SELECT sum((xpath('/row/n/text()', query_to_xml(format("
+                        "'SELECT count(*) AS n FROM %I WHERE user_id = %L', table_name, '" +
+                        a.user_id +
+                        "'), false, true, '')))[1]::text::integer) FROM information_schema.columns "
+                        "WHERE table_schema = 'public' AND column_name = 'user_id'") == "0");
+  // Bob is untouched.
+  CHECK(call(port, b, "GET", "/api/v1/me").status == 200);
+  CHECK(json_of(call(port, b, "GET", "/api/v1/ideas")).at("items").as_array().size() == 1);
 }

@@ -57,12 +57,16 @@ Response session_response(const AuthDeps& d, const auth::User& user, const auth:
   return res;
 }
 
+}  // namespace
+
 void clear_cookies(const AuthDeps& d, Response& res) {
   res.insert(Field::set_cookie, auth::set_cookie(d.config.cookie, d.config.cookie.session_name, "",
                                                  std::chrono::seconds(0), auth::CookieAccess::http_only));
   res.insert(Field::set_cookie, auth::set_cookie(d.config.cookie, auth::csrf_cookie_name, "", std::chrono::seconds(0),
                                                  auth::CookieAccess::script_readable));
 }
+
+namespace {
 
 asio::awaitable<Response> get_session(AuthDeps d, Request& req) {
   const auto& p = auth::require_principal(req);

@@ -27,5 +27,7 @@ void add_auth_routes(http::Router& router, AuthDeps deps);
 /// CSRF cookie, both living as long as the session.
 std::string session_cookie(const AuthDeps& deps, const std::string& token, const auth::Session& session);
 std::string csrf_cookie(const AuthDeps& deps, const std::string& csrf_token, const auth::Session& session);
+/// Set-Cookie values that remove both cookies (logout, account deletion).
+void clear_cookies(const AuthDeps& deps, http::Response& res);
 
 }  // namespace ignition::api

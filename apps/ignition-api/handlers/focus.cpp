@@ -2,6 +2,7 @@
 #include <ignition/focus/focus.hpp>
 
 #include "bind.hpp"
+#include "crud.hpp"
 #include "domains.hpp"
 #include "json_body.hpp"
 #include "rest.hpp"
@@ -26,25 +27,11 @@ asio::awaitable<Response> start(DomainDeps d, Request& req) {
   co_return created(session);
 }
 
-asio::awaitable<Response> list(DomainDeps d, Request& req) {
-  const Uuid user = user_of(req);
-  const auto paging = page_request(req);
-  auto page = co_await focus::list(d.pool, user, paging);
-  co_return page_response(std::move(page));
-}
-
 asio::awaitable<Response> active(DomainDeps d, Request& req) {
   const Uuid user = user_of(req);
   auto session = co_await focus::active(d.pool, user);
   if (!session) throw Error(ErrorCode::not_found, "no focus session is running");
   co_return ok(*session);
-}
-
-asio::awaitable<Response> get(DomainDeps d, Request& req) {
-  const Uuid user = user_of(req);
-  const Uuid id = path_id(req);
-  auto session = co_await focus::get(d.pool, user, id);
-  co_return ok(session);
 }
 
 template <focus::Transition transition>
@@ -86,10 +73,10 @@ asio::awaitable<Response> stats(DomainDeps d, Request& req) {
 
 void add_focus_routes(http::Router& router, DomainDeps d) {
   router.add(Verb::post, "/api/v1/focus", with_deps(d, start));
-  router.add(Verb::get, "/api/v1/focus", with_deps(d, list));
+  router.add(Verb::get, "/api/v1/focus", with_deps(d, list_owned<focus::list>));
   router.add(Verb::get, "/api/v1/focus/active", with_deps(d, active));
   router.add(Verb::get, "/api/v1/focus/stats", with_deps(d, stats));
-  router.add(Verb::get, "/api/v1/focus/{id}", with_deps(d, get));
+  router.add(Verb::get, "/api/v1/focus/{id}", with_deps(d, get_owned<focus::get>));
   router.add(Verb::post, "/api/v1/focus/{id}/pause", with_deps(d, apply<focus::Transition::pause>));
   router.add(Verb::post, "/api/v1/focus/{id}/resume", with_deps(d, apply<focus::Transition::resume>));
   router.add(Verb::post, "/api/v1/focus/{id}/complete", with_deps(d, apply<focus::Transition::complete>));

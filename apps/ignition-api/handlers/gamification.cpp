@@ -2,6 +2,7 @@
 #include <ignition/gamification/gamification.hpp>
 
 #include "bind.hpp"
+#include "crud.hpp"
 #include "domains.hpp"
 #include "rest.hpp"
 
@@ -20,13 +21,6 @@ asio::awaitable<Response> wallet(DomainDeps d, Request& req) {
   co_return ok(body);
 }
 
-asio::awaitable<Response> ledger(DomainDeps d, Request& req) {
-  const Uuid user = user_of(req);
-  const auto paging = page_request(req);
-  auto page = co_await gamification::ledger(d.pool, user, paging);
-  co_return page_response(std::move(page));
-}
-
 asio::awaitable<Response> achievements(DomainDeps d, Request& req) {
   const Uuid user = user_of(req);
   auto items = co_await gamification::achievements(d.pool, user);
@@ -35,20 +29,13 @@ asio::awaitable<Response> achievements(DomainDeps d, Request& req) {
   co_return ok(body);
 }
 
-asio::awaitable<Response> feed(DomainDeps d, Request& req) {
-  const Uuid user = user_of(req);
-  const auto paging = page_request(req);
-  auto page = co_await activity::feed(d.pool, user, paging);
-  co_return page_response(std::move(page));
-}
-
 }  // namespace
 
 void add_gamification_routes(http::Router& router, DomainDeps d) {
   router.add(Verb::get, "/api/v1/wallet", with_deps(d, wallet));
-  router.add(Verb::get, "/api/v1/wallet/ledger", with_deps(d, ledger));
+  router.add(Verb::get, "/api/v1/wallet/ledger", with_deps(d, list_owned<gamification::ledger>));
   router.add(Verb::get, "/api/v1/achievements", with_deps(d, achievements));
-  router.add(Verb::get, "/api/v1/activity", with_deps(d, feed));
+  router.add(Verb::get, "/api/v1/activity", with_deps(d, list_owned<activity::feed>));
 }
 
 }  // namespace ignition::api

@@ -2,6 +2,7 @@
 #include <ignition/goals/goals.hpp>
 
 #include "bind.hpp"
+#include "crud.hpp"
 #include "domains.hpp"
 #include "json_body.hpp"
 #include "rest.hpp"
@@ -45,13 +46,6 @@ asio::awaitable<Response> list(DomainDeps d, Request& req) {
   co_return page_response(std::move(page));
 }
 
-asio::awaitable<Response> get(DomainDeps d, Request& req) {
-  const Uuid user = user_of(req);
-  const Uuid id = path_id(req);
-  auto goal = co_await goals::get(d.pool, user, id);
-  co_return ok(goal);
-}
-
 asio::awaitable<Response> update(DomainDeps d, Request& req) {
   const Uuid user = user_of(req);
   const Uuid id = path_id(req);
@@ -70,13 +64,6 @@ asio::awaitable<Response> update(DomainDeps d, Request& req) {
   reader.finish();
   auto goal = co_await goals::update(d.pool, user, id, std::move(changes));
   co_return ok(goal);
-}
-
-asio::awaitable<Response> remove(DomainDeps d, Request& req) {
-  const Uuid user = user_of(req);
-  const Uuid id = path_id(req);
-  co_await goals::remove(d.pool, user, id);
-  co_return no_content();
 }
 
 asio::awaitable<Response> list_milestones(DomainDeps d, Request& req) {
@@ -139,9 +126,9 @@ asio::awaitable<Response> remove_milestone(DomainDeps d, Request& req) {
 void add_goals_routes(http::Router& router, DomainDeps d) {
   router.add(Verb::post, "/api/v1/goals", with_deps(d, create));
   router.add(Verb::get, "/api/v1/goals", with_deps(d, list));
-  router.add(Verb::get, "/api/v1/goals/{id}", with_deps(d, get));
+  router.add(Verb::get, "/api/v1/goals/{id}", with_deps(d, get_owned<goals::get>));
   router.add(Verb::patch, "/api/v1/goals/{id}", with_deps(d, update));
-  router.add(Verb::delete_, "/api/v1/goals/{id}", with_deps(d, remove));
+  router.add(Verb::delete_, "/api/v1/goals/{id}", with_deps(d, remove_owned<goals::remove>));
   router.add(Verb::get, "/api/v1/goals/{id}/milestones", with_deps(d, list_milestones));
   router.add(Verb::post, "/api/v1/goals/{id}/milestones", with_deps(d, create_milestone));
   router.add(Verb::get, "/api/v1/goals/{id}/milestones/{milestone_id}", with_deps(d, get_milestone));

@@ -3,6 +3,7 @@
 #include <ignition/habits/habits.hpp>
 
 #include "bind.hpp"
+#include "crud.hpp"
 #include "domains.hpp"
 #include "json_body.hpp"
 #include "rest.hpp"
@@ -50,20 +51,6 @@ asio::awaitable<Response> create(DomainDeps d, Request& req) {
   co_return created(created_habit);
 }
 
-asio::awaitable<Response> list(DomainDeps d, Request& req) {
-  const Uuid user = user_of(req);
-  const auto paging = page_request(req);
-  auto page = co_await habits::list(d.pool, user, paging);
-  co_return page_response(std::move(page));
-}
-
-asio::awaitable<Response> get(DomainDeps d, Request& req) {
-  const Uuid user = user_of(req);
-  const Uuid id = path_id(req);
-  auto habit = co_await habits::get(d.pool, user, id);
-  co_return ok(habit);
-}
-
 asio::awaitable<Response> update(DomainDeps d, Request& req) {
   const Uuid user = user_of(req);
   const Uuid id = path_id(req);
@@ -81,13 +68,6 @@ asio::awaitable<Response> update(DomainDeps d, Request& req) {
   r.finish();
   auto habit = co_await habits::update(d.pool, user, id, std::move(c));
   co_return ok(habit);
-}
-
-asio::awaitable<Response> remove(DomainDeps d, Request& req) {
-  const Uuid user = user_of(req);
-  const Uuid id = path_id(req);
-  co_await habits::remove(d.pool, user, id);
-  co_return no_content();
 }
 
 asio::awaitable<Response> log(DomainDeps d, Request& req) {
@@ -134,10 +114,10 @@ asio::awaitable<Response> logs(DomainDeps d, Request& req) {
 
 void add_habits_routes(http::Router& router, DomainDeps d) {
   router.add(Verb::post, "/api/v1/habits", with_deps(d, create));
-  router.add(Verb::get, "/api/v1/habits", with_deps(d, list));
-  router.add(Verb::get, "/api/v1/habits/{id}", with_deps(d, get));
+  router.add(Verb::get, "/api/v1/habits", with_deps(d, list_owned<habits::list>));
+  router.add(Verb::get, "/api/v1/habits/{id}", with_deps(d, get_owned<habits::get>));
   router.add(Verb::patch, "/api/v1/habits/{id}", with_deps(d, update));
-  router.add(Verb::delete_, "/api/v1/habits/{id}", with_deps(d, remove));
+  router.add(Verb::delete_, "/api/v1/habits/{id}", with_deps(d, remove_owned<habits::remove>));
   router.add(Verb::post, "/api/v1/habits/{id}/log", with_deps(d, log));
   router.add(Verb::delete_, "/api/v1/habits/{id}/log/{date}", with_deps(d, unlog));
   router.add(Verb::get, "/api/v1/habits/{id}/logs", with_deps(d, logs));

@@ -2,6 +2,7 @@
 #include <ignition/ideas/ideas.hpp>
 
 #include "bind.hpp"
+#include "crud.hpp"
 #include "domains.hpp"
 #include "json_body.hpp"
 #include "rest.hpp"
@@ -49,13 +50,6 @@ asio::awaitable<Response> list(DomainDeps d, Request& req) {
   co_return page_response(std::move(page));
 }
 
-asio::awaitable<Response> get(DomainDeps d, Request& req) {
-  const Uuid user = user_of(req);
-  const Uuid id = path_id(req);
-  auto idea = co_await ideas::get(d.pool, user, id);
-  co_return ok(idea);
-}
-
 asio::awaitable<Response> update(DomainDeps d, Request& req) {
   const Uuid user = user_of(req);
   const Uuid id = path_id(req);
@@ -71,21 +65,14 @@ asio::awaitable<Response> update(DomainDeps d, Request& req) {
   co_return ok(idea);
 }
 
-asio::awaitable<Response> remove(DomainDeps d, Request& req) {
-  const Uuid user = user_of(req);
-  const Uuid id = path_id(req);
-  co_await ideas::remove(d.pool, user, id);
-  co_return no_content();
-}
-
 }  // namespace
 
 void add_ideas_routes(http::Router& router, DomainDeps d) {
   router.add(Verb::post, "/api/v1/ideas", with_deps(d, create));
   router.add(Verb::get, "/api/v1/ideas", with_deps(d, list));
-  router.add(Verb::get, "/api/v1/ideas/{id}", with_deps(d, get));
+  router.add(Verb::get, "/api/v1/ideas/{id}", with_deps(d, get_owned<ideas::get>));
   router.add(Verb::patch, "/api/v1/ideas/{id}", with_deps(d, update));
-  router.add(Verb::delete_, "/api/v1/ideas/{id}", with_deps(d, remove));
+  router.add(Verb::delete_, "/api/v1/ideas/{id}", with_deps(d, remove_owned<ideas::remove>));
 }
 
 }  // namespace ignition::api

@@ -1,6 +1,7 @@
 #include <ignition/quests/quests.hpp>
 
 #include "bind.hpp"
+#include "crud.hpp"
 #include "domains.hpp"
 #include "json_body.hpp"
 #include "rest.hpp"
@@ -13,13 +14,6 @@ using ignition::http::Verb;
 namespace ignition::api {
 
 namespace {
-
-asio::awaitable<Response> list(DomainDeps d, Request& req) {
-  const Uuid user = user_of(req);
-  const auto paging = page_request(req);
-  auto page = co_await quests::list(d.pool, user, paging);
-  co_return page_response(std::move(page));
-}
 
 asio::awaitable<Response> create(DomainDeps d, Request& req) {
   const Uuid user = user_of(req);
@@ -57,7 +51,7 @@ asio::awaitable<Response> complete(DomainDeps d, Request& req) {
 }  // namespace
 
 void add_quests_routes(http::Router& router, DomainDeps d) {
-  router.add(Verb::get, "/api/v1/quests", with_deps(d, list));
+  router.add(Verb::get, "/api/v1/quests", with_deps(d, list_owned<quests::list>));
   router.add(Verb::post, "/api/v1/quests", with_deps(d, create));
   router.add(Verb::post, "/api/v1/quests/{id}/progress", with_deps(d, progress));
   router.add(Verb::post, "/api/v1/quests/{id}/complete", with_deps(d, complete));

@@ -75,7 +75,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Called on the strand: close if idle between requests, else after the current one.
   void stop() {
     stopping_ = true;
-    if (phase_ == Phase::idle) socket_.cancel();
+    // The connection may have closed itself already (the client left): nothing to cancel.
+    boost::system::error_code ignored;
+    if (phase_ == Phase::idle) socket_.cancel(ignored);
   }
 
   asio::cancellation_signal& cancel_signal() { return cancel_; }

@@ -1,0 +1,113 @@
+#include "users.hpp"
+
+#include <ignition/common/error.hpp>
+#include <ignition/common/time.hpp>
+#include <ignition/users/users.hpp>
+
+#include "bind.hpp"
+#include "json_body.hpp"
+#include "rest.hpp"
+
+namespace asio = boost::asio;
+using ignition::http::Field;
+using ignition::http::Request;
+using ignition::http::Response;
+using ignition::http::Verb;
+
+namespace ignition::api {
+
+namespace {
+
+constexpr std::size_t max_settings_bytes = 16 * 1024;
+
+struct UsersDeps {
+  AuthDeps auth;
+  int min_age;
+};
+
+asio::awaitable<Response> me(UsersDeps d, Request& req) {
+  const Uuid user = user_of(req);
+  auto profile = co_await users::me(d.auth.pool, user);
+  co_return ok(profile);
+}
+
+asio::awaitable<Response> update(UsersDeps d, Request& req) {
+  const Uuid user = user_of(req);
+  auto body = json_object_body(req);
+  json::ObjectReader reader(body);
+  users::ProfileChanges changes;
+  changes.name = change(reader, "name", true, [&] { return reader.string("name", false, 1, 200); });
+  changes.image = change(reader, "image", true, [&] { return reader.string("image", false, 1, 2048); });
+  reader.finish();
+  auto profile = co_await users::update(d.auth.pool, user, std::move(changes));
+  co_return ok(profile);
+}
+
+asio::awaitable<Response> settings(UsersDeps d, Request& req) {
+  const Uuid user = user_of(req);
+  auto current = co_await users::settings(d.auth.pool, user);
+  co_return ok(current);
+}
+
+asio::awaitable<Response> replace_settings(UsersDeps d, Request& req) {
+  const Uuid user = user_of(req);
+  if (req.message.body().size() > max_settings_bytes)
+    throw Error(ErrorCode::payload_too_large, "settings are limited to 16 KiB");
+  auto body = json_object_body(req);
+  auto stored = co_await users::replace_settings(d.auth.pool, user, std::move(body));
+  co_return ok(stored);
+}
+
+asio::awaitable<Response> accept_tos(UsersDeps d, Request& req) {
+  const Uuid user = user_of(req);
+  auto body = json_object_body(req);
+  json::ObjectReader reader(body);
+  auto version = reader.string("version", true, 1, 32);
+  reader.finish();
+  auto profile = co_await users::accept_tos(d.auth.pool, user, std::move(*version));
+  co_return ok(profile);
+}
+
+asio::awaitable<Response> verify_age(UsersDeps d, Request& req) {
+  const Uuid user = user_of(req);
+  auto body = json_object_body(req);
+  json::ObjectReader reader(body);
+  auto birth_date = reader.date("birth_date", true);
+  reader.finish();
+  auto profile = co_await users::verify_age(d.auth.pool, user, std::move(*birth_date), d.min_age);
+  co_return ok(profile);
+}
+
+asio::awaitable<Response> export_data(UsersDeps d, Request& req) {
+  const Uuid user = user_of(req);
+  auto document = co_await users::export_json(d.auth.pool, user);
+  Response res(http::Status::ok, 11);
+  res.set(Field::content_type, "application/json; charset=utf-8");
+  res.set(Field::content_disposition, "attachment; filename=\"ignition-export.json\"");
+  res.body() = std::move(document);
+  co_return res;
+}
+
+asio::awaitable<Response> remove(UsersDeps d, Request& req) {
+  const Uuid user = user_of(req);
+  co_await users::remove(d.auth.pool, user);
+  Response res = no_content();
+  clear_cookies(d.auth, res);
+  co_return res;
+}
+
+}  // namespace
+
+void add_users_routes(http::Router& router, AuthDeps auth, int min_age) {
+  const UsersDeps d{auth, min_age};
+  router.add(Verb::get, "/api/v1/me", with_deps(d, me));
+  router.add(Verb::patch, "/api/v1/me", with_deps(d, update));
+  router.add(Verb::delete_, "/api/v1/me", with_deps(d, remove));
+  router.add(Verb::get, "/api/v1/me/settings", with_deps(d, settings));
+  router.add(Verb::put, "/api/v1/me/settings", with_deps(d, replace_settings));
+  router.add(Verb::post, "/api/v1/me/accept-tos", with_deps(d, accept_tos));
+  router.add(Verb::post, "/api/v1/me/verify-age", with_deps(d, verify_age));
+  router.add(Verb::get, "/api/v1/me/export", with_deps(d, export_data));
+}
+
+}  // namespace ignition::api

@@ -1,0 +1,10 @@
+#pragma once
+// /api/v1/me: the signed-in user's profile, settings, terms, age, export and deletion.
+
+#include "auth.hpp"
+
+namespace ignition::api {
+
+void add_users_routes(http::Router& router, AuthDeps deps, int min_age);
+
+}  // namespace ignition::api

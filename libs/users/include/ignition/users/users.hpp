@@ -1,0 +1,55 @@
+#pragma once
+/// The signed-in user's own account: profile, settings, terms and age, and the data
+/// rights — an export of everything they own, and deletion of all of it.
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/json/object.hpp>
+#include <string>
+#include <vector>
+
+#include <ignition/common/uuid.hpp>
+#include <ignition/domain/change.hpp>
+
+namespace ignition::db {
+class Pool;
+}
+
+namespace ignition::users {
+
+struct ProfileChanges {
+  domain::Change<std::string> name;
+  domain::Change<std::string> image;
+};
+
+boost::asio::awaitable<boost::json::object> me(db::Pool& pool, Uuid user);
+boost::asio::awaitable<boost::json::object> update(db::Pool& pool, Uuid user, ProfileChanges changes);
+
+/// The settings object ({} until first written).
+boost::asio::awaitable<boost::json::object> settings(db::Pool& pool, Uuid user);
+/// Replaces the settings. A `timezone` must be a name of the IANA database Postgres
+/// carries, else Error(validation_failed) on `timezone`.
+boost::asio::awaitable<boost::json::object> replace_settings(db::Pool& pool, Uuid user, boost::json::object settings);
+
+/// Records the accepted terms version and the time.
+boost::asio::awaitable<boost::json::object> accept_tos(db::Pool& pool, Uuid user, std::string version);
+/// Sets age_verified when `birth_date` (YYYY-MM-DD) is at least `min_age` years before
+/// today (UTC); Error(validation_failed) on `birth_date` otherwise. The date itself is not
+/// stored anywhere.
+boost::asio::awaitable<boost::json::object> verify_age(db::Pool& pool, Uuid user, std::string birth_date, int min_age);
+
+/// The tables whose rows belong to a user — those with a `user_id` column — read from
+/// the schema itself, so a table added later is exported and checked without a list to
+/// keep up to date.
+boost::asio::awaitable<std::vector<std::string>> owned_tables(db::Pool& pool);
+
+/// Every row the user owns, one JSON document:
+/// {"exported_at", "user": {...}, "tables": {"<table>": [rows…], …}}. Credentials (OAuth
+/// tokens, session token hashes) are left out.
+boost::asio::awaitable<std::string> export_json(db::Pool& pool, Uuid user);
+
+/// Deletes the account and every row it owns in one transaction (foreign keys cascade;
+/// feedback stays, without its author); its sessions are revoked on every instance.
+/// Error(not_found) when there is no such user.
+boost::asio::awaitable<void> remove(db::Pool& pool, Uuid user);
+
+}  // namespace ignition::users
