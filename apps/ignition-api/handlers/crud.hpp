@@ -1,13 +1,43 @@
 #pragma once
-// The handlers that are the same for every domain, parameterised by the domain call:
-// read one owned object, delete it, list a collection without filters.
+// The handlers that are the same for every domain, parameterised by the domain call
+// (and, for bodies, by the function that reads the domain's input from JSON): create,
+// read, update and delete one owned object, list a collection without filters.
 
 #include <boost/asio/awaitable.hpp>
 
+#include <ignition/common/json.hpp>
+
 #include "domains.hpp"
+#include "json_body.hpp"
 #include "rest.hpp"
 
 namespace ignition::api {
+
+/// POST a collection: `Read(reader)` turns the body into the domain's input (every
+/// problem is collected, then reported at once), `Create(pool, user, input)` → 201.
+template <auto Read, auto Create>
+boost::asio::awaitable<http::Response> create_owned(DomainDeps d, http::Request& req) {
+  const Uuid user = user_of(req);
+  auto body = json_object_body(req);
+  json::ObjectReader reader(body);
+  auto input = Read(reader);
+  reader.finish();
+  auto object = co_await Create(d.pool, user, std::move(input));
+  co_return created(object);
+}
+
+/// PATCH …/{id}: `Read(reader)` gives the changes, `Update(pool, user, id, changes)` → 200.
+template <auto Read, auto Update>
+boost::asio::awaitable<http::Response> update_owned(DomainDeps d, http::Request& req) {
+  const Uuid user = user_of(req);
+  const Uuid id = path_id(req);
+  auto body = json_object_body(req);
+  json::ObjectReader reader(body);
+  auto changes = Read(reader);
+  reader.finish();
+  auto object = co_await Update(d.pool, user, id, std::move(changes));
+  co_return ok(object);
+}
 
 /// GET …/{id}: `Get(pool, user, id)` → 200 with the object (404 when not the user's).
 template <auto Get>

@@ -42,29 +42,13 @@ asio::awaitable<Response> apply(DomainDeps d, Request& req) {
   co_return ok(session);
 }
 
-// `from`/`to` are dates (the whole day, UTC) or RFC 3339 timestamps; the default is the
-// last seven days.
-Timestamp bound(const Request& req, std::string_view name, Timestamp fallback, bool end_of_day,
-                std::map<std::string, std::string>& problems) {
-  auto text = query(req, name);
-  if (!text) return fallback;
-  if (auto t = parse_rfc3339(*text)) return *t;
-  if (auto day = parse_date(*text)) {
-    auto t = std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::sys_days(*day));
-    return end_of_day ? t + std::chrono::days(1) : t;
-  }
-  problems[std::string(name)] = "must be a date YYYY-MM-DD or an RFC 3339 timestamp";
-  return fallback;
-}
-
 asio::awaitable<Response> stats(DomainDeps d, Request& req) {
   const Uuid user = user_of(req);
-  const Timestamp to_now = now();
-  std::map<std::string, std::string> problems;
-  const Timestamp to = bound(req, "to", to_now, true, problems);
-  const Timestamp from = bound(req, "from", to - std::chrono::days(7), false, problems);
-  if (problems.empty() && from > to) problems["from"] = "must not be after to";
-  if (!problems.empty()) throw Error("invalid stats range", std::move(problems));
+  // Without bounds: the last seven days.
+  const auto range = time_range(req);
+  const Timestamp to = range.to.value_or(now());
+  const Timestamp from = range.from.value_or(to - std::chrono::days(7));
+  if (from > to) throw Error("invalid time range", {{"from", "must not be after to"}});
   auto totals = co_await focus::stats(d.pool, user, from, to);
   co_return ok(totals);
 }

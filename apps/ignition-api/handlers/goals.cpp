@@ -21,19 +21,13 @@ constexpr std::size_t max_description = 5000;
 constexpr std::size_t max_category = 64;
 constexpr std::int64_t max_sort_order = 1'000'000;
 
-asio::awaitable<Response> create(DomainDeps d, Request& req) {
-  const Uuid user = user_of(req);
-  auto body = json_object_body(req);
-  json::ObjectReader reader(body);
+goals::NewGoal read_new(json::ObjectReader& reader) {
   goals::NewGoal goal;
-  auto title = reader.string("title", true, 1, max_title);
+  goal.title = reader.string("title", true, 1, max_title).value_or("");
   goal.description = reader.string("description", false, 0, max_description);
   goal.category = reader.string("category", false, 0, max_category);
   goal.target_date = reader.date("target_date", false);
-  reader.finish();
-  goal.title = std::move(*title);
-  auto created_goal = co_await goals::create(d.pool, user, std::move(goal));
-  co_return created(created_goal);
+  return goal;
 }
 
 asio::awaitable<Response> list(DomainDeps d, Request& req) {
@@ -46,11 +40,7 @@ asio::awaitable<Response> list(DomainDeps d, Request& req) {
   co_return page_response(std::move(page));
 }
 
-asio::awaitable<Response> update(DomainDeps d, Request& req) {
-  const Uuid user = user_of(req);
-  const Uuid id = path_id(req);
-  auto body = json_object_body(req);
-  json::ObjectReader reader(body);
+goals::GoalChanges read_changes(json::ObjectReader& reader) {
   goals::GoalChanges changes;
   changes.title = change(reader, "title", false, [&] { return reader.string("title", false, 1, max_title); });
   changes.description =
@@ -61,9 +51,7 @@ asio::awaitable<Response> update(DomainDeps d, Request& req) {
   changes.status = change(reader, "status", false, [&] {
     return reader.one_of("status", false, {"active", "completed", "abandoned"});
   });
-  reader.finish();
-  auto goal = co_await goals::update(d.pool, user, id, std::move(changes));
-  co_return ok(goal);
+  return changes;
 }
 
 asio::awaitable<Response> list_milestones(DomainDeps d, Request& req) {
@@ -124,10 +112,10 @@ asio::awaitable<Response> remove_milestone(DomainDeps d, Request& req) {
 }  // namespace
 
 void add_goals_routes(http::Router& router, DomainDeps d) {
-  router.add(Verb::post, "/api/v1/goals", with_deps(d, create));
+  router.add(Verb::post, "/api/v1/goals", with_deps(d, create_owned<read_new, goals::create>));
   router.add(Verb::get, "/api/v1/goals", with_deps(d, list));
   router.add(Verb::get, "/api/v1/goals/{id}", with_deps(d, get_owned<goals::get>));
-  router.add(Verb::patch, "/api/v1/goals/{id}", with_deps(d, update));
+  router.add(Verb::patch, "/api/v1/goals/{id}", with_deps(d, update_owned<read_changes, goals::update>));
   router.add(Verb::delete_, "/api/v1/goals/{id}", with_deps(d, remove_owned<goals::remove>));
   router.add(Verb::get, "/api/v1/goals/{id}/milestones", with_deps(d, list_milestones));
   router.add(Verb::post, "/api/v1/goals/{id}/milestones", with_deps(d, create_milestone));

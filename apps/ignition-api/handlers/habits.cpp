@@ -33,29 +33,19 @@ std::optional<std::string> clock_time(json::ObjectReader& reader, std::string_vi
   return text;
 }
 
-asio::awaitable<Response> create(DomainDeps d, Request& req) {
-  const Uuid user = user_of(req);
-  auto body = json_object_body(req);
-  json::ObjectReader reader(body);
+habits::NewHabit read_new(json::ObjectReader& reader) {
   habits::NewHabit habit;
-  auto name = reader.string("name", true, 1, max_name);
+  habit.name = reader.string("name", true, 1, max_name).value_or("");
   habit.description = reader.string("description", false, 0, max_description);
   habit.frequency = reader.one_of("frequency", false, frequencies).value_or("daily");
   habit.target_count = static_cast<int>(reader.integer("target_count", false, 1, 100).value_or(1));
   habit.icon = reader.string("icon", false, 1, max_short);
   habit.color = reader.string("color", false, 1, max_short);
   habit.reminder_time = clock_time(reader, "reminder_time");
-  reader.finish();
-  habit.name = std::move(*name);
-  auto created_habit = co_await habits::create(d.pool, user, std::move(habit));
-  co_return created(created_habit);
+  return habit;
 }
 
-asio::awaitable<Response> update(DomainDeps d, Request& req) {
-  const Uuid user = user_of(req);
-  const Uuid id = path_id(req);
-  auto body = json_object_body(req);
-  json::ObjectReader r(body);
+habits::HabitChanges read_changes(json::ObjectReader& r) {
   habits::HabitChanges c;
   c.name = change(r, "name", false, [&] { return r.string("name", false, 1, max_name); });
   c.description = change(r, "description", true, [&] { return r.string("description", false, 0, max_description); });
@@ -65,9 +55,7 @@ asio::awaitable<Response> update(DomainDeps d, Request& req) {
   c.color = change(r, "color", true, [&] { return r.string("color", false, 1, max_short); });
   c.reminder_time = change(r, "reminder_time", true, [&] { return clock_time(r, "reminder_time"); });
   c.is_active = change(r, "is_active", false, [&] { return r.boolean("is_active", false); });
-  r.finish();
-  auto habit = co_await habits::update(d.pool, user, id, std::move(c));
-  co_return ok(habit);
+  return c;
 }
 
 asio::awaitable<Response> log(DomainDeps d, Request& req) {
@@ -113,10 +101,10 @@ asio::awaitable<Response> logs(DomainDeps d, Request& req) {
 }  // namespace
 
 void add_habits_routes(http::Router& router, DomainDeps d) {
-  router.add(Verb::post, "/api/v1/habits", with_deps(d, create));
+  router.add(Verb::post, "/api/v1/habits", with_deps(d, create_owned<read_new, habits::create>));
   router.add(Verb::get, "/api/v1/habits", with_deps(d, list_owned<habits::list>));
   router.add(Verb::get, "/api/v1/habits/{id}", with_deps(d, get_owned<habits::get>));
-  router.add(Verb::patch, "/api/v1/habits/{id}", with_deps(d, update));
+  router.add(Verb::patch, "/api/v1/habits/{id}", with_deps(d, update_owned<read_changes, habits::update>));
   router.add(Verb::delete_, "/api/v1/habits/{id}", with_deps(d, remove_owned<habits::remove>));
   router.add(Verb::post, "/api/v1/habits/{id}/log", with_deps(d, log));
   router.add(Verb::delete_, "/api/v1/habits/{id}/log/{date}", with_deps(d, unlog));

@@ -21,19 +21,13 @@ constexpr std::size_t max_body = 20'000;
 constexpr std::size_t max_tags = 10;
 constexpr std::size_t max_tag = 32;
 
-asio::awaitable<Response> create(DomainDeps d, Request& req) {
-  const Uuid user = user_of(req);
-  auto body = json_object_body(req);
-  json::ObjectReader reader(body);
+ideas::NewIdea read_new(json::ObjectReader& reader) {
   ideas::NewIdea idea;
-  auto title = reader.string("title", true, 1, max_title);
+  idea.title = reader.string("title", true, 1, max_title).value_or("");
   idea.body = reader.string("body", false, 0, max_body);
   idea.tags = reader.strings("tags", false, max_tags, max_tag).value_or(std::vector<std::string>{});
   idea.is_favorite = reader.boolean("is_favorite", false).value_or(false);
-  reader.finish();
-  idea.title = std::move(*title);
-  auto created_idea = co_await ideas::create(d.pool, user, std::move(idea));
-  co_return created(created_idea);
+  return idea;
 }
 
 asio::awaitable<Response> list(DomainDeps d, Request& req) {
@@ -50,28 +44,22 @@ asio::awaitable<Response> list(DomainDeps d, Request& req) {
   co_return page_response(std::move(page));
 }
 
-asio::awaitable<Response> update(DomainDeps d, Request& req) {
-  const Uuid user = user_of(req);
-  const Uuid id = path_id(req);
-  auto body = json_object_body(req);
-  json::ObjectReader reader(body);
+ideas::IdeaChanges read_changes(json::ObjectReader& reader) {
   ideas::IdeaChanges changes;
   changes.title = change(reader, "title", false, [&] { return reader.string("title", false, 1, max_title); });
   changes.body = change(reader, "body", true, [&] { return reader.string("body", false, 0, max_body); });
   changes.tags = change(reader, "tags", false, [&] { return reader.strings("tags", false, max_tags, max_tag); });
   changes.is_favorite = change(reader, "is_favorite", false, [&] { return reader.boolean("is_favorite", false); });
-  reader.finish();
-  auto idea = co_await ideas::update(d.pool, user, id, std::move(changes));
-  co_return ok(idea);
+  return changes;
 }
 
 }  // namespace
 
 void add_ideas_routes(http::Router& router, DomainDeps d) {
-  router.add(Verb::post, "/api/v1/ideas", with_deps(d, create));
+  router.add(Verb::post, "/api/v1/ideas", with_deps(d, create_owned<read_new, ideas::create>));
   router.add(Verb::get, "/api/v1/ideas", with_deps(d, list));
   router.add(Verb::get, "/api/v1/ideas/{id}", with_deps(d, get_owned<ideas::get>));
-  router.add(Verb::patch, "/api/v1/ideas/{id}", with_deps(d, update));
+  router.add(Verb::patch, "/api/v1/ideas/{id}", with_deps(d, update_owned<read_changes, ideas::update>));
   router.add(Verb::delete_, "/api/v1/ideas/{id}", with_deps(d, remove_owned<ideas::remove>));
 }
 

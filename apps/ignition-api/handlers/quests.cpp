@@ -15,19 +15,13 @@ namespace ignition::api {
 
 namespace {
 
-asio::awaitable<Response> create(DomainDeps d, Request& req) {
-  const Uuid user = user_of(req);
-  auto body = json_object_body(req);
-  json::ObjectReader reader(body);
+quests::NewQuest read_new(json::ObjectReader& reader) {
   quests::NewQuest quest;
-  auto title = reader.string("title", true, 1, 200);
+  quest.title = reader.string("title", true, 1, 200).value_or("");
   quest.description = reader.string("description", false, 0, 2'000);
   quest.category = reader.string("category", false, 1, 32).value_or("personal");
   quest.target = static_cast<int>(reader.integer("target", false, 1, 1'000).value_or(1));
-  reader.finish();
-  quest.title = std::move(*title);
-  auto created_quest = co_await quests::create(d.pool, user, std::move(quest));
-  co_return created(created_quest);
+  return quest;
 }
 
 asio::awaitable<Response> progress(DomainDeps d, Request& req) {
@@ -52,7 +46,7 @@ asio::awaitable<Response> complete(DomainDeps d, Request& req) {
 
 void add_quests_routes(http::Router& router, DomainDeps d) {
   router.add(Verb::get, "/api/v1/quests", with_deps(d, list_owned<quests::list>));
-  router.add(Verb::post, "/api/v1/quests", with_deps(d, create));
+  router.add(Verb::post, "/api/v1/quests", with_deps(d, create_owned<read_new, quests::create>));
   router.add(Verb::post, "/api/v1/quests/{id}/progress", with_deps(d, progress));
   router.add(Verb::post, "/api/v1/quests/{id}/complete", with_deps(d, complete));
 }

@@ -42,6 +42,29 @@ domain::PageRequest page_request(const http::Request& request) {
   return page;
 }
 
+namespace {
+std::optional<Timestamp> bound(const http::Request& request, std::string_view name, bool end_of_day,
+                               std::map<std::string, std::string>& problems) {
+  auto text = query(request, name);
+  if (!text) return std::nullopt;
+  if (auto t = parse_rfc3339(*text)) return *t;
+  if (auto day = parse_date(*text)) {
+    auto t = std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::sys_days(*day));
+    return end_of_day ? t + std::chrono::days(1) : t;
+  }
+  problems[std::string(name)] = "must be an RFC 3339 timestamp or a date YYYY-MM-DD";
+  return std::nullopt;
+}
+}  // namespace
+
+TimeRange time_range(const http::Request& request) {
+  std::map<std::string, std::string> problems;
+  TimeRange range{bound(request, "from", false, problems), bound(request, "to", true, problems)};
+  if (range.from && range.to && *range.from > *range.to) problems["from"] = "must not be after to";
+  if (!problems.empty()) throw Error("invalid time range", std::move(problems));
+  return range;
+}
+
 http::Response ok(const boost::json::object& body) { return http::json_response(http::Status::ok, body); }
 
 http::Response created(const boost::json::object& body) { return http::json_response(http::Status::created, body); }

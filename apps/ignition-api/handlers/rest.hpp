@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include <ignition/common/json.hpp>
+#include <ignition/common/time.hpp>
 #include <ignition/common/uuid.hpp>
 #include <ignition/domain/change.hpp>
 #include <ignition/domain/page.hpp>
@@ -26,6 +27,14 @@ domain::PageRequest page_request(const http::Request& request);
 
 /// A query parameter, percent-decoded.
 std::optional<std::string> query(const http::Request& request, std::string_view name);
+
+/// `?from=&to=`: RFC 3339 timestamps or dates (a date covers its whole day, UTC); an
+/// absent bound stays open. 400 `validation_failed` for anything else, or from after to.
+struct TimeRange {
+  std::optional<Timestamp> from;
+  std::optional<Timestamp> to;
+};
+TimeRange time_range(const http::Request& request);
 
 http::Response ok(const boost::json::object& body);
 http::Response created(const boost::json::object& body);

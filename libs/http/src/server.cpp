@@ -55,6 +55,8 @@ enum class Phase { idle, reading, handling, writing };
 // The first read of an idle connection takes up to this much; a request head is usually
 // all in it.
 constexpr std::size_t idle_read_size = 4096;
+// How soon an expired phase's cancellation is repeated while the connection has not moved on.
+constexpr auto cancel_retry = std::chrono::milliseconds(50);
 
 asio::ip::address peer_of(const tcp::socket& socket) {
   boost::system::error_code ec;
@@ -94,19 +96,31 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void watch() {
     watching_ = true;
     watchdog_.expires_at(deadline_);
+    wait_for_watchdog();
+  }
+  void wait_for_watchdog() {
     watchdog_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
       if (ec == asio::error::operation_aborted) return;  // re-armed or closed
       self->watching_ = false;
-      if (self->closed_) return;
-      if (std::chrono::steady_clock::now() < self->deadline_) return self->watch();
-      self->expired_ = true;
-      if (self->phase_ == Phase::handling) {
-        self->cancel_.emit(asio::cancellation_type::terminal);
-      } else {
-        boost::system::error_code ignored;
-        self->socket_.cancel(ignored);
-      }
+      self->on_deadline();
     });
+  }
+  void on_deadline() {
+    if (closed_) return;
+    if (std::chrono::steady_clock::now() < deadline_) return watch();
+    expired_ = true;
+    if (phase_ == Phase::handling) {
+      cancel_.emit(asio::cancellation_type::terminal);
+      return;
+    }
+    boost::system::error_code ignored;
+    socket_.cancel(ignored);
+    // A cancel that lands between two reads of a composed operation (Beast reads a
+    // header in many) finds nothing to cancel and is lost; so it is repeated until the
+    // connection moves on (arm() sets a new deadline) or closes.
+    watching_ = true;
+    watchdog_.expires_after(cancel_retry);
+    wait_for_watchdog();
   }
 
   asio::awaitable<Response> respond(Request& request);
