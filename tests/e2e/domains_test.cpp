@@ -78,6 +78,9 @@ const std::vector<Route> object_routes = {
     {"GET", "/api/v1/calendar/events/{event}", ""},
     {"PATCH", "/api/v1/calendar/events/{event}", R"({"title":"mine now"})"},
     {"DELETE", "/api/v1/calendar/events/{event}", ""},
+    {"GET", "/api/v1/infobase/{entry}", ""},
+    {"PATCH", "/api/v1/infobase/{entry}", R"({"title":"mine now"})"},
+    {"DELETE", "/api/v1/infobase/{entry}", ""},
 };
 
 // Routes on the user's own collections (no object id).
@@ -102,6 +105,10 @@ const std::vector<Route> collection_routes = {
     {"GET", "/api/v1/wallet/ledger", ""},
     {"GET", "/api/v1/achievements", ""},
     {"GET", "/api/v1/activity", ""},
+    {"GET", "/api/v1/infobase", ""},
+    {"GET", "/api/v1/infobase?q=note", ""},
+    {"POST", "/api/v1/infobase", R"({"title":"t","content":"c"})"},
+    {"POST", "/api/v1/feedback", R"({"kind":"idea","message":"m"})"},
     {"GET", "/api/v1/me", ""},
     {"PATCH", "/api/v1/me", R"({"name":"n"})"},
     {"DELETE", "/api/v1/me", ""},
@@ -121,6 +128,7 @@ std::map<std::string, std::string> make_objects(std::uint16_t port, const Login&
   ids["quest"] = create(port, a, "/api/v1/quests", R"({"title":"my quest","target":3})");
   ids["goal"] = create(port, a, "/api/v1/goals", R"({"title":"run a marathon"})");
   ids["milestone_id"] = create(port, a, "/api/v1/goals/" + ids["goal"] + "/milestones", R"({"title":"10k"})");
+  ids["entry"] = create(port, a, "/api/v1/infobase", R"({"title":"private note","content":"only mine"})");
   ids["event"] = create(port, a, "/api/v1/calendar/events",
                         R"({"title":"dentist","starts_at":"2026-01-05T09:00:00Z","ends_at":"2026-01-05T10:00:00Z"})");
   return ids;
@@ -633,4 +641,61 @@ TEST_CASE("export has every row the user owns in every user-owned table; delete 
   // Bob is untouched.
   CHECK(call(port, b, "GET", "/api/v1/me").status == 200);
   CHECK(json_of(call(port, b, "GET", "/api/v1/ideas")).at("items").as_array().size() == 1);
+}
+
+TEST_CASE("infobase: own and system entries, ranked full-text search, system entries are read-only") {
+  TestDatabase database("domains_infobase");
+  ServerProcess server(domain_env(database.url()));
+  const auto port = server.port();
+  const Login a = dev_login(port, "alice@example.com");
+  const Login b = dev_login(port, "bob@example.com");
+  const std::string system = database.scalar(
+      "INSERT INTO infobase_entries (title, content) VALUES ('Getting started', 'How focus sessions work') "
+      "RETURNING id");
+  const std::string in_title =
+      create(port, a, "/api/v1/infobase", R"({"title":"Compressor settings","content":"ratio and attack"})");
+  const std::string in_body =
+      create(port, a, "/api/v1/infobase", R"({"title":"Mixing notes","content":"a compressor on the bus"})");
+  create(port, a, "/api/v1/infobase", R"({"title":"Groceries","content":"milk, bread"})");
+  create(port, b, "/api/v1/infobase", R"({"title":"Bob's compressor","content":"compressor compressor"})");
+
+  auto found = json_of(call(port, a, "GET", "/api/v1/infobase?q=compressor")).at("items").as_array();
+  REQUIRE(found.size() == 2);                        // Bob's entry is not Alice's to find
+  CHECK(found[0].at("id").as_string() == in_title);  // a title match ranks first
+  CHECK(found[1].at("id").as_string() == in_body);
+  CHECK(json_of(call(port, a, "GET", "/api/v1/infobase?q=%22focus%20sessions%22")).at("items").as_array().size() == 1);
+  CHECK(json_of(call(port, a, "GET", "/api/v1/infobase?q=nothing-like-this")).at("items").as_array().empty());
+  CHECK(call(port, a, "GET", "/api/v1/infobase?q=").status == 400);
+
+  // Everyone reads the system entry; nobody changes it through the user API.
+  auto read = call(port, b, "GET", "/api/v1/infobase/" + system);
+  REQUIRE(read.status == 200);
+  CHECK(json_of(read).at("is_system").as_bool());
+  CHECK(call(port, b, "PATCH", "/api/v1/infobase/" + system, R"({"title":"defaced"})").status == 404);
+  CHECK(call(port, b, "DELETE", "/api/v1/infobase/" + system).status == 404);
+  CHECK(json_of(call(port, a, "GET", "/api/v1/infobase")).at("items").as_array().size() == 4);
+}
+
+TEST_CASE("feedback is recorded with its author and limited like the auth routes") {
+  TestDatabase database("domains_feedback");
+  auto env = domain_env(database.url());
+  env["RATE_LIMIT_AUTH"] = "10/min";
+  ServerProcess server(env);
+  const auto port = server.port();
+  const Login a = dev_login(port, "alice@example.com");
+  CHECK(call(port, a, "POST", "/api/v1/feedback", R"({"kind":"rant","message":"x"})").status == 400);
+  CHECK(call(port, a, "POST", "/api/v1/feedback", R"({"kind":"bug","message":""})").status == 400);
+  // Ten requests a minute, the two refused ones above included.
+  int accepted = 0;
+  int limited = 0;
+  for (int i = 0; i < 10; ++i) {
+    const int status = call(port, a, "POST", "/api/v1/feedback", R"({"kind":"idea","message":"more themes"})").status;
+    accepted += status == 201;
+    limited += status == 429;
+  }
+  CHECK(accepted == 8);
+  CHECK(limited == 2);
+  CHECK(database.scalar("SELECT count(*) FROM feedback WHERE user_id = '" + a.user_id + "'") == "8");
+  // Other /api/v1 routes are not held back by it.
+  CHECK(call(port, a, "GET", "/api/v1/ideas").status == 200);
 }

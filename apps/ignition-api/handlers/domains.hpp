@@ -21,5 +21,7 @@ void add_goals_routes(http::Router& router, DomainDeps deps);
 void add_quests_routes(http::Router& router, DomainDeps deps);
 void add_calendar_routes(http::Router& router, DomainDeps deps);
 void add_planner_routes(http::Router& router, DomainDeps deps);
+void add_infobase_routes(http::Router& router, DomainDeps deps);
+void add_feedback_routes(http::Router& router, DomainDeps deps);
 
 }  // namespace ignition::api

@@ -79,6 +79,10 @@ asio::awaitable<http::Response> RateLimit::handle(http::Request& request, http::
   if (path.starts_with("/auth/")) {
     rule = &config_.rate_auth;
     kind = "auth";
+  } else if (path == "/api/v1/feedback") {
+    // Anyone signed in can write to the team: limited like sign-in, in a bucket of its own.
+    rule = &config_.rate_auth;
+    kind = "feedback";
   } else if (is_admin_path(path)) {
     rule = &config_.rate_admin;
     kind = "admin";

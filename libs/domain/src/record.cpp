@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <vector>
 
 #include <ignition/common/error.hpp>
@@ -162,6 +163,13 @@ std::string to_json_text(const db::Result& result, int limit) {
   }
   out += ']';
   return out;
+}
+
+db::JsonText json_param(const std::vector<std::string>& strings) {
+  boost::json::array array;
+  array.reserve(strings.size());
+  for (const auto& s : strings) array.emplace_back(s);
+  return db::JsonText{boost::json::serialize(array)};
 }
 
 void throw_not_found(std::string_view what) { throw Error(ErrorCode::not_found, fmt::format("no such {}", what)); }

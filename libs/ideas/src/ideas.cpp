@@ -1,8 +1,5 @@
 #include <ignition/ideas/ideas.hpp>
 
-#include <boost/json/serialize.hpp>
-#include <boost/json/value_from.hpp>
-
 #include <ignition/db/pool.hpp>
 #include <ignition/domain/record.hpp>
 
@@ -30,14 +27,10 @@ const db::Statement delete_statement{"ideas_delete", "DELETE FROM ideas WHERE id
 
 #undef IDEA_COLUMNS
 
-db::JsonText tags_json(const std::vector<std::string>& tags) {
-  return db::JsonText{boost::json::serialize(boost::json::value_from(tags))};
-}
-
 }  // namespace
 
 boost::asio::awaitable<boost::json::object> create(db::Pool& pool, Uuid user, NewIdea idea) {
-  const db::JsonText tags = tags_json(idea.tags);
+  const db::JsonText tags = domain::json_param(idea.tags);
   auto rows = co_await pool.execute(insert_statement, user, idea.title, idea.body, tags, idea.is_favorite);
   co_return domain::to_object(rows, 0);
 }
@@ -59,7 +52,7 @@ boost::asio::awaitable<boost::json::object> update(db::Pool& pool, Uuid user, Uu
   domain::add_change(params, changes.title);
   domain::add_change(params, changes.body);
   domain::Change<db::JsonText> tags{changes.tags.set, std::nullopt};
-  if (changes.tags.value) tags.value = tags_json(*changes.tags.value);
+  if (changes.tags.value) tags.value = domain::json_param(*changes.tags.value);
   domain::add_change(params, tags);
   domain::add_change(params, changes.is_favorite);
   auto rows = co_await pool.execute(update_statement, std::move(params));

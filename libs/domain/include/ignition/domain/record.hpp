@@ -8,7 +8,10 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include <ignition/db/params.hpp>
 #include <ignition/db/result.hpp>
+#include <string>
+#include <vector>
 
 namespace ignition::domain {
 
@@ -26,6 +29,9 @@ std::string to_json_text(const db::Result& result, int limit = -1);
 /// (UTC without one), for a statement whose $1 is the user id.
 inline constexpr const char* user_today_sql =
     "(now() AT TIME ZONE coalesce((SELECT settings->>'timezone' FROM user_settings WHERE user_id = $1), 'UTC'))::date";
+
+/// A list of strings as a json/jsonb parameter (tags and the like).
+db::JsonText json_param(const std::vector<std::string>& strings);
 
 /// Error(not_found) in the contract's words: "no such <what>".
 [[noreturn]] void throw_not_found(std::string_view what);

@@ -1,0 +1,37 @@
+#include <ignition/feedback/feedback.hpp>
+
+#include "bind.hpp"
+#include "crud.hpp"
+
+namespace asio = boost::asio;
+using ignition::http::Field;
+using ignition::http::Request;
+using ignition::http::Response;
+using ignition::http::Verb;
+
+namespace ignition::api {
+
+namespace {
+
+asio::awaitable<Response> submit(DomainDeps d, Request& req) {
+  const Uuid user = user_of(req);
+  auto body = json_object_body(req);
+  json::ObjectReader reader(body);
+  feedback::NewFeedback input;
+  input.kind = reader.one_of("kind", true, {"bug", "idea", "other"}).value_or("");
+  input.message = reader.string("message", true, 1, 5'000).value_or("");
+  input.page_url = reader.string("page_url", false, 1, 2'048);
+  reader.finish();
+  const std::string_view agent = req.header(Field::user_agent);
+  if (!agent.empty()) input.user_agent = std::string(agent.substr(0, 1'024));
+  auto stored = co_await feedback::submit(d.pool, user, std::move(input));
+  co_return created(stored);
+}
+
+}  // namespace
+
+void add_feedback_routes(http::Router& router, DomainDeps d) {
+  router.add(Verb::post, "/api/v1/feedback", with_deps(d, submit));
+}
+
+}  // namespace ignition::api

@@ -1,0 +1,66 @@
+#include <ignition/common/error.hpp>
+#include <ignition/infobase/infobase.hpp>
+
+#include "bind.hpp"
+#include "crud.hpp"
+
+namespace asio = boost::asio;
+using ignition::http::Request;
+using ignition::http::Response;
+using ignition::http::Verb;
+
+namespace ignition::api {
+
+namespace {
+
+constexpr std::size_t max_title = 200;
+constexpr std::size_t max_content = 200'000;
+constexpr std::size_t max_category = 64;
+constexpr std::size_t max_tags = 10;
+constexpr std::size_t max_tag = 32;
+
+infobase::NewEntry read_new(json::ObjectReader& reader) {
+  infobase::NewEntry entry;
+  entry.title = reader.string("title", true, 1, max_title).value_or("");
+  entry.content = reader.string("content", false, 0, max_content).value_or("");
+  entry.category = reader.string("category", false, 1, max_category);
+  entry.tags = reader.strings("tags", false, max_tags, max_tag).value_or(std::vector<std::string>{});
+  return entry;
+}
+
+infobase::EntryChanges read_changes(json::ObjectReader& reader) {
+  infobase::EntryChanges changes;
+  changes.title = change(reader, "title", false, [&] { return reader.string("title", false, 1, max_title); });
+  changes.content = change(reader, "content", false, [&] { return reader.string("content", false, 0, max_content); });
+  changes.category =
+      change(reader, "category", true, [&] { return reader.string("category", false, 1, max_category); });
+  changes.tags = change(reader, "tags", false, [&] { return reader.strings("tags", false, max_tags, max_tag); });
+  return changes;
+}
+
+// `?q=` searches (ranked, one page); without it the entries are listed newest first.
+asio::awaitable<Response> list(DomainDeps d, Request& req) {
+  const Uuid user = user_of(req);
+  const auto paging = page_request(req);
+  auto q = query(req, "q");
+  if (q && (q->empty() || json::utf8_length(*q) > 200))
+    throw Error("invalid search", {{"q", "must be 1..200 characters"}});
+  domain::Page page;
+  if (q)
+    page = co_await infobase::search(d.pool, user, std::move(*q), paging.limit);
+  else
+    page = co_await infobase::list(d.pool, user, paging);
+  co_return page_response(std::move(page));
+}
+
+}  // namespace
+
+void add_infobase_routes(http::Router& router, DomainDeps d) {
+  router.add(Verb::post, "/api/v1/infobase", with_deps(d, create_owned<read_new, infobase::create>));
+  router.add(Verb::get, "/api/v1/infobase", with_deps(d, list));
+  router.add(Verb::get, "/api/v1/infobase/{id}", with_deps(d, get_owned<infobase::get>));
+  router.add(Verb::patch, "/api/v1/infobase/{id}", with_deps(d, update_owned<read_changes, infobase::update>));
+  router.add(Verb::delete_, "/api/v1/infobase/{id}", with_deps(d, remove_owned<infobase::remove>));
+}
+
+}  // namespace ignition::api

@@ -1,0 +1,20 @@
+#include <ignition/feedback/feedback.hpp>
+
+#include <ignition/db/pool.hpp>
+#include <ignition/domain/record.hpp>
+
+namespace ignition::feedback {
+
+namespace {
+const db::Statement insert_statement{
+    "feedback_insert",
+    "INSERT INTO feedback (user_id, kind, message, page_url, user_agent) VALUES ($1, $2, $3, $4, $5)"
+    " RETURNING id, kind, message, page_url, status, created_at"};
+}  // namespace
+
+boost::asio::awaitable<boost::json::object> submit(db::Pool& pool, Uuid user, NewFeedback f) {
+  auto rows = co_await pool.execute(insert_statement, user, f.kind, f.message, f.page_url, f.user_agent);
+  co_return domain::to_object(rows, 0);
+}
+
+}  // namespace ignition::feedback
