@@ -78,6 +78,8 @@ const std::vector<Route> object_routes = {
     {"GET", "/api/v1/calendar/events/{event}", ""},
     {"PATCH", "/api/v1/calendar/events/{event}", R"({"title":"mine now"})"},
     {"DELETE", "/api/v1/calendar/events/{event}", ""},
+    {"POST", "/api/v1/market/items/{private_item}/purchase", ""},
+    {"POST", "/api/v1/market/purchases/{purchase}/redeem", ""},
     {"GET", "/api/v1/infobase/{entry}", ""},
     {"PATCH", "/api/v1/infobase/{entry}", R"({"title":"mine now"})"},
     {"DELETE", "/api/v1/infobase/{entry}", ""},
@@ -105,6 +107,8 @@ const std::vector<Route> collection_routes = {
     {"GET", "/api/v1/wallet/ledger", ""},
     {"GET", "/api/v1/achievements", ""},
     {"GET", "/api/v1/activity", ""},
+    {"GET", "/api/v1/market/items", ""},
+    {"GET", "/api/v1/market/purchases", ""},
     {"GET", "/api/v1/infobase", ""},
     {"GET", "/api/v1/infobase?q=note", ""},
     {"POST", "/api/v1/infobase", R"({"title":"t","content":"c"})"},
@@ -119,8 +123,13 @@ const std::vector<Route> collection_routes = {
     {"GET", "/api/v1/me/export", ""},
 };
 
-std::map<std::string, std::string> make_objects(std::uint16_t port, const Login& a) {
+std::map<std::string, std::string> make_objects(TestDatabase& database, std::uint16_t port, const Login& a) {
   std::map<std::string, std::string> ids;
+  // A reward only A can see (a user's own market item), bought once.
+  ids["private_item"] = database.scalar(
+      "INSERT INTO market_items (key, name, category, cost_coins, is_global, created_by_user_id) VALUES ('own-" +
+      a.user_id + "', 'Movie night', 'custom', 0, false, '" + a.user_id + "') RETURNING id");
+  ids["purchase"] = create(port, a, "/api/v1/market/items/" + ids["private_item"] + "/purchase", "");
   ids["focus"] = create(port, a, "/api/v1/focus", R"({"mode":"focus","duration_seconds":1500})");
   ids["idea"] = create(port, a, "/api/v1/ideas", R"({"title":"secret plan","tags":["x"]})");
   ids["habit"] = create(port, a, "/api/v1/habits", R"({"name":"read"})");
@@ -148,7 +157,7 @@ TEST_CASE("user B gets 404 from every route that touches user A's object, and A'
   const auto port = server.port();
   const Login a = dev_login(port, "alice@example.com");
   const Login b = dev_login(port, "bob@example.com");
-  const auto ids = make_objects(port, a);
+  const auto ids = make_objects(database, port, a);
 
   for (const auto& route : object_routes) {
     const std::string target = fill(route.path, ids);
@@ -196,7 +205,7 @@ TEST_CASE("every domain route needs a session (401) and every unsafe one a CSRF 
   ServerProcess server(domain_env(database.url()));
   const auto port = server.port();
   const Login a = dev_login(port, "alice@example.com");
-  const auto ids = make_objects(port, a);
+  const auto ids = make_objects(database, port, a);
   std::vector<Route> routes = object_routes;
   routes.insert(routes.end(), collection_routes.begin(), collection_routes.end());
   for (const auto& route : routes) {
@@ -598,8 +607,8 @@ TEST_CASE("export has every row the user owns in every user-owned table; delete 
   const auto port = server.port();
   const Login a = dev_login(port, "alice@example.com");
   const Login b = dev_login(port, "bob@example.com");
-  make_objects(port, a);
-  make_objects(port, b);
+  make_objects(database, port, a);
+  make_objects(database, port, b);
   REQUIRE(call(port, a, "PUT", "/api/v1/me/settings", R"({"theme":"dark"})").status == 200);
   REQUIRE(call(port, a, "PUT", "/api/v1/daily-plan/2026-03-01", R"({"items":[{"title":"x"}]})").status == 200);
 
@@ -698,4 +707,58 @@ TEST_CASE("feedback is recorded with its author and limited like the auth routes
   CHECK(database.scalar("SELECT count(*) FROM feedback WHERE user_id = '" + a.user_id + "'") == "8");
   // Other /api/v1 routes are not held back by it.
   CHECK(call(port, a, "GET", "/api/v1/ideas").status == 200);
+}
+
+TEST_CASE("market: 50 concurrent purchases give exactly as many as the coins cover; redeem works once") {
+  TestDatabase database("domains_market");
+  ServerProcess server(domain_env(database.url()));
+  const auto port = server.port();
+  const Login a = dev_login(port, "alice@example.com");
+  const Login b = dev_login(port, "bob@example.com");
+  const std::string item = database.scalar(
+      "INSERT INTO market_items (key, name, category, cost_coins) VALUES ('coffee', 'Coffee break', 'treats', 10) "
+      "RETURNING id");
+  database.scalar("INSERT INTO points_ledger (user_id, event_type, coins, idempotency_key) VALUES ('" + a.user_id +
+                  "', 'test_grant', 75, 'test:grant')");
+  database.scalar("INSERT INTO user_wallet (user_id, coins) VALUES ('" + a.user_id + "', 75)");
+
+  std::vector<std::future<int>> buyers;
+  for (int i = 0; i < 50; ++i) {
+    buyers.push_back(std::async(std::launch::async, [&] {
+      return call(port, a, "POST", "/api/v1/market/items/" + item + "/purchase").status;
+    }));
+  }
+  int bought = 0;
+  int refused = 0;
+  for (auto& buyer : buyers) {
+    const int status = buyer.get();
+    bought += status == 201;
+    refused += status == 409;
+  }
+  // 75 coins buy 7 coffees at 10, and the third purchase unlocks "Big Spender" (+50 coins):
+  // 125 coins, 12 coffees, 5 coins left.
+  CHECK(bought == 12);
+  CHECK(refused == 38);
+  auto wallet = json_of(call(port, a, "GET", "/api/v1/wallet"));
+  CHECK(wallet.at("coins").as_int64() == 5);
+  CHECK(database.scalar("SELECT sum(coins) FROM points_ledger WHERE user_id = '" + a.user_id + "'") == "5");
+  CHECK(database.scalar("SELECT count(*) FROM user_purchases WHERE user_id = '" + a.user_id + "'") == "12");
+  CHECK(database.scalar("SELECT count(*) FROM user_achievements WHERE achievement_key = 'big_spender'") == "1");
+  auto poor = call(port, a, "POST", "/api/v1/market/items/" + item + "/purchase");
+  CHECK(poor.status == 409);
+  CHECK(json_of(poor).at("code").as_string() == "insufficient_funds");
+  CHECK(call(port, b, "POST", "/api/v1/market/items/" + item + "/purchase").status == 409);  // Bob has nothing
+
+  auto purchases = json_of(call(port, a, "GET", "/api/v1/market/purchases?limit=5"));
+  REQUIRE(purchases.at("items").as_array().size() == 5);
+  CHECK(!purchases.at("next_cursor").is_null());
+  const std::string purchase(purchases.at("items").as_array()[0].at("id").as_string());
+  const std::string redeem = "/api/v1/market/purchases/" + purchase + "/redeem";
+  auto redeemed = call(port, a, "POST", redeem);
+  REQUIRE(redeemed.status == 200);
+  CHECK(json_of(redeemed).at("status").as_string() == "redeemed");
+  CHECK(call(port, a, "POST", redeem).status == 409);
+  CHECK(call(port, b, "POST", redeem).status == 404);
+  auto catalogue = json_of(call(port, a, "GET", "/api/v1/market/items")).at("items").as_array();
+  CHECK(catalogue.size() == 1);
 }

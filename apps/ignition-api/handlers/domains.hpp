@@ -23,5 +23,6 @@ void add_calendar_routes(http::Router& router, DomainDeps deps);
 void add_planner_routes(http::Router& router, DomainDeps deps);
 void add_infobase_routes(http::Router& router, DomainDeps deps);
 void add_feedback_routes(http::Router& router, DomainDeps deps);
+void add_market_routes(http::Router& router, DomainDeps deps);
 
 }  // namespace ignition::api
