@@ -107,6 +107,7 @@ const std::vector<Route> collection_routes = {
     {"GET", "/api/v1/wallet/ledger", ""},
     {"GET", "/api/v1/achievements", ""},
     {"GET", "/api/v1/activity", ""},
+    {"GET", "/api/v1/today", ""},
     {"GET", "/api/v1/market/items", ""},
     {"GET", "/api/v1/market/purchases", ""},
     {"GET", "/api/v1/infobase", ""},
@@ -761,4 +762,46 @@ TEST_CASE("market: 50 concurrent purchases give exactly as many as the coins cov
   CHECK(call(port, b, "POST", redeem).status == 404);
   auto catalogue = json_of(call(port, a, "GET", "/api/v1/market/items")).at("items").as_array();
   CHECK(catalogue.size() == 1);
+}
+
+TEST_CASE("today: the dashboard in one call, with an ETag that turns an unchanged poll into a 304") {
+  TestDatabase database("domains_today");
+  ServerProcess server(domain_env(database.url()));
+  const auto port = server.port();
+  const Login a = dev_login(port, "alice@example.com");
+  const std::string today = database.scalar("SELECT current_date::text");
+  const std::string focus = create(port, a, "/api/v1/focus", R"({"mode":"focus","duration_seconds":1500})");
+  const std::string daily = create(port, a, "/api/v1/habits", R"({"name":"Stretch"})");
+  create(port, a, "/api/v1/habits", R"({"name":"Old habit"})");
+  const std::string archived = create(port, a, "/api/v1/habits", R"({"name":"Archived"})");
+  REQUIRE(call(port, a, "PATCH", "/api/v1/habits/" + archived, R"({"is_active":false})").status == 200);
+  REQUIRE(call(port, a, "PUT", "/api/v1/daily-plan/" + today, R"({"items":[{"title":"Ship it"}]})").status == 200);
+
+  auto first = call(port, a, "GET", "/api/v1/today");
+  REQUIRE(first.status == 200);
+  const std::string etag = first.header("etag");
+  CHECK(!etag.empty());
+  auto board = json_of(first);
+  CHECK(board.at("date").as_string() == today);
+  CHECK(board.at("focus").at("id").as_string() == focus);
+  CHECK(board.at("focus").at("started_at").as_string().ends_with("Z"));
+  CHECK(board.at("plan").at("items").as_array()[0].at("title").as_string() == "Ship it");
+  CHECK(board.at("habits").as_array().size() == 2);  // the archived one is not due
+  CHECK(board.at("wallet").at("level").as_int64() == 1);
+
+  auto again = http_request(port, "GET", "/api/v1/today", {{"Cookie", a.cookie()}, {"If-None-Match", etag}});
+  CHECK(again.status == 304);
+  CHECK(again.body.empty());
+  CHECK(again.header("etag") == etag);
+
+  REQUIRE(call(port, a, "POST", "/api/v1/habits/" + daily + "/log", "").status == 201);
+  auto changed = http_request(port, "GET", "/api/v1/today", {{"Cookie", a.cookie()}, {"If-None-Match", etag}});
+  REQUIRE(changed.status == 200);
+  CHECK(changed.header("etag") != etag);
+  bool done = false;
+  const auto changed_board = json_of(changed);
+  for (const auto& habit : changed_board.at("habits").as_array())
+    if (habit.at("id").as_string() == daily)
+      done = habit.at("done_today").as_bool() && habit.at("current_streak").as_int64() == 1;
+  CHECK(done);
 }

@@ -24,5 +24,6 @@ void add_planner_routes(http::Router& router, DomainDeps deps);
 void add_infobase_routes(http::Router& router, DomainDeps deps);
 void add_feedback_routes(http::Router& router, DomainDeps deps);
 void add_market_routes(http::Router& router, DomainDeps deps);
+void add_today_routes(http::Router& router, DomainDeps deps);
 
 }  // namespace ignition::api

@@ -21,7 +21,7 @@ namespace {
 // Streaks by gaps and islands: consecutive days share log_date − row_number. The current
 // streak is the run ending today or yesterday in the user's zone (a day not yet logged
 // does not break it). $1 is the user id.
-const std::string streaks_sql = fmt::format(
+const std::string streaks_sql_text = fmt::format(
     "SELECT coalesce(max(len) FILTER (WHERE last_day >= {0} - 1), 0) AS current_streak,"
     " coalesce(max(len), 0) AS longest_streak FROM ("
     " SELECT max(log_date) AS last_day, count(*) AS len FROM ("
@@ -29,7 +29,7 @@ const std::string streaks_sql = fmt::format(
     "  FROM habit_logs l WHERE l.habit_id = h.id) days GROUP BY island) runs",
     domain::user_today_sql);
 const std::string habit_select = fmt::format(
-    "SELECT {}, s.current_streak, s.longest_streak FROM habits h, LATERAL ({}) s", HABIT_COLUMNS, streaks_sql);
+    "SELECT {}, s.current_streak, s.longest_streak FROM habits h, LATERAL ({}) s", HABIT_COLUMNS, streaks_sql_text);
 
 const std::string get_sql = habit_select + " WHERE h.user_id = $1 AND h.id = $2";
 const std::string list_sql = habit_select +
@@ -81,6 +81,8 @@ boost::asio::awaitable<void> require_owned(db::Pool& pool, Uuid user, Uuid id) {
 }
 
 }  // namespace
+
+const std::string& streaks_sql() { return streaks_sql_text; }
 
 boost::asio::awaitable<boost::json::object> create(db::Pool& pool, Uuid user, NewHabit h) {
   auto tx = co_await db::Transaction::begin(pool);

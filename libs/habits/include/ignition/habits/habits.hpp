@@ -55,4 +55,8 @@ boost::asio::awaitable<void> unlog(db::Pool& pool, Uuid user, Uuid habit, std::s
 boost::asio::awaitable<domain::Page> logs(db::Pool& pool, Uuid user, Uuid habit, std::optional<std::string> from,
                                           std::optional<std::string> to, domain::PageRequest page);
 
+/// A subquery giving `current_streak` and `longest_streak` of the habit aliased `h`, in
+/// a statement whose $1 is the user (for views that compose habits, like the dashboard).
+const std::string& streaks_sql();
+
 }  // namespace ignition::habits
