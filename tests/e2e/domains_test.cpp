@@ -108,6 +108,10 @@ const std::vector<Route> collection_routes = {
     {"GET", "/api/v1/achievements", ""},
     {"GET", "/api/v1/activity", ""},
     {"GET", "/api/v1/today", ""},
+    {"GET", "/api/v1/learn/topics", ""},
+    {"GET", "/api/v1/learn/topics/00000000-0000-4000-8000-000000000000/lessons", ""},
+    {"GET", "/api/v1/learn/dashboard", ""},
+    {"POST", "/api/v1/learn/lessons/00000000-0000-4000-8000-000000000000/complete", ""},
     {"GET", "/api/v1/market/items", ""},
     {"GET", "/api/v1/market/purchases", ""},
     {"GET", "/api/v1/infobase", ""},
@@ -804,4 +808,47 @@ TEST_CASE("today: the dashboard in one call, with an ETag that turns an unchange
     if (habit.at("id").as_string() == daily)
       done = habit.at("done_today").as_bool() && habit.at("current_streak").as_int64() == 1;
   CHECK(done);
+}
+
+TEST_CASE("learn: topics and lessons with the user's progress; completing twice pays once") {
+  TestDatabase database("domains_learn");
+  ServerProcess server(domain_env(database.url()));
+  const auto port = server.port();
+  const Login a = dev_login(port, "alice@example.com");
+  const std::string topic = database.scalar(
+      "INSERT INTO learn_topics (key, name, category) VALUES ('mixing', 'Mixing', 'music') RETURNING id");
+  const std::string lesson =
+      database.scalar("INSERT INTO learn_lessons (topic_id, key, title, xp_reward, coin_reward, sort_order) VALUES ('" +
+                      topic + "', 'eq-basics', 'EQ basics', 20, 4, 1) RETURNING id");
+  database.scalar("INSERT INTO learn_lessons (topic_id, key, title, sort_order) VALUES ('" + topic +
+                  "', 'compression', 'Compression', 2)");
+
+  auto topics = json_of(call(port, a, "GET", "/api/v1/learn/topics")).at("items").as_array();
+  REQUIRE(topics.size() == 1);
+  CHECK(topics[0].at("lessons").as_int64() == 2);
+  CHECK(call(port, a, "GET", "/api/v1/learn/topics/00000000-0000-4000-8000-000000000000/lessons").status == 404);
+  CHECK(call(port, a, "POST", "/api/v1/learn/lessons/00000000-0000-4000-8000-000000000000/complete").status == 404);
+  CHECK(call(port, a, "POST", "/api/v1/learn/lessons/" + lesson + "/complete", R"({"quiz_score":101})").status == 400);
+
+  auto first = call(port, a, "POST", "/api/v1/learn/lessons/" + lesson + "/complete", R"({"quiz_score":80})");
+  REQUIRE(first.status == 200);
+  CHECK(json_of(first).at("rewarded").as_bool());
+  auto second = call(port, a, "POST", "/api/v1/learn/lessons/" + lesson + "/complete", "");
+  REQUIRE(second.status == 200);
+  CHECK(!json_of(second).at("rewarded").as_bool());
+  CHECK(json_of(second).at("attempts").as_int64() == 2);
+  CHECK(json_of(second).at("quiz_score").as_int64() == 80);
+  CHECK(database.scalar("SELECT count(*) FROM points_ledger WHERE event_type = 'lesson_complete'") == "1");
+
+  auto lessons = json_of(call(port, a, "GET", "/api/v1/learn/topics/" + topic + "/lessons")).at("items").as_array();
+  REQUIRE(lessons.size() == 2);
+  CHECK(lessons[0].at("status").as_string() == "completed");
+  CHECK(lessons[1].at("status").as_string() == "not_started");
+  auto board = json_of(call(port, a, "GET", "/api/v1/learn/dashboard"));
+  CHECK(board.at("lessons_completed").as_int64() == 1);
+  CHECK(board.at("xp_from_lessons").as_int64() == 20);
+  CHECK(board.at("next_lesson").at("title").as_string() == "Compression");
+  // The lesson and the "Student" achievement both paid, each once; the wallet equals the ledger.
+  auto wallet = json_of(call(port, a, "GET", "/api/v1/wallet"));
+  CHECK(std::to_string(wallet.at("coins").as_int64()) == database.scalar("SELECT sum(coins) FROM points_ledger"));
 }

@@ -25,5 +25,6 @@ void add_infobase_routes(http::Router& router, DomainDeps deps);
 void add_feedback_routes(http::Router& router, DomainDeps deps);
 void add_market_routes(http::Router& router, DomainDeps deps);
 void add_today_routes(http::Router& router, DomainDeps deps);
+void add_learn_routes(http::Router& router, DomainDeps deps);
 
 }  // namespace ignition::api

@@ -1,0 +1,64 @@
+#include <ignition/learn/learn.hpp>
+
+#include "bind.hpp"
+#include "crud.hpp"
+
+namespace asio = boost::asio;
+using ignition::http::Request;
+using ignition::http::Response;
+using ignition::http::Verb;
+
+namespace ignition::api {
+
+namespace {
+
+Response items(boost::json::array list) {
+  boost::json::object body;
+  body["items"] = std::move(list);
+  return ok(body);
+}
+
+asio::awaitable<Response> topics(DomainDeps d, Request& req) {
+  const Uuid user = user_of(req);
+  auto list = co_await learn::topics(d.pool, user);
+  co_return items(std::move(list));
+}
+
+asio::awaitable<Response> lessons(DomainDeps d, Request& req) {
+  const Uuid user = user_of(req);
+  const Uuid topic = path_id(req);
+  auto list = co_await learn::lessons(d.pool, user, topic);
+  co_return items(std::move(list));
+}
+
+asio::awaitable<Response> dashboard(DomainDeps d, Request& req) {
+  const Uuid user = user_of(req);
+  auto board = co_await learn::dashboard(d.pool, user);
+  co_return ok(board);
+}
+
+asio::awaitable<Response> complete(DomainDeps d, Request& req) {
+  const Uuid user = user_of(req);
+  const Uuid lesson = path_id(req);
+  std::optional<int> score;
+  // The body is optional: {"quiz_score": 0..100}.
+  if (!req.message.body().empty()) {
+    auto body = json_object_body(req);
+    json::ObjectReader reader(body);
+    if (auto s = reader.integer("quiz_score", false, 0, 100)) score = static_cast<int>(*s);
+    reader.finish();
+  }
+  auto progress = co_await learn::complete(d.pool, user, lesson, score);
+  co_return ok(progress);
+}
+
+}  // namespace
+
+void add_learn_routes(http::Router& router, DomainDeps d) {
+  router.add(Verb::get, "/api/v1/learn/topics", with_deps(d, topics));
+  router.add(Verb::get, "/api/v1/learn/topics/{id}/lessons", with_deps(d, lessons));
+  router.add(Verb::get, "/api/v1/learn/dashboard", with_deps(d, dashboard));
+  router.add(Verb::post, "/api/v1/learn/lessons/{id}/complete", with_deps(d, complete));
+}
+
+}  // namespace ignition::api
