@@ -108,6 +108,10 @@ const std::vector<Route> collection_routes = {
     {"GET", "/api/v1/achievements", ""},
     {"GET", "/api/v1/activity", ""},
     {"GET", "/api/v1/today", ""},
+    {"GET", "/api/v1/onboarding", ""},
+    {"POST", "/api/v1/onboarding/steps/00000000-0000-4000-8000-000000000000/complete", ""},
+    {"POST", "/api/v1/onboarding/skip", ""},
+    {"POST", "/api/v1/onboarding/reset", ""},
     {"GET", "/api/v1/learn/topics", ""},
     {"GET", "/api/v1/learn/topics/00000000-0000-4000-8000-000000000000/lessons", ""},
     {"GET", "/api/v1/learn/dashboard", ""},
@@ -851,4 +855,53 @@ TEST_CASE("learn: topics and lessons with the user's progress; completing twice 
   // The lesson and the "Student" achievement both paid, each once; the wallet equals the ledger.
   auto wallet = json_of(call(port, a, "GET", "/api/v1/wallet"));
   CHECK(std::to_string(wallet.at("coins").as_int64()) == database.scalar("SELECT sum(coins) FROM points_ledger"));
+}
+
+TEST_CASE("onboarding: steps in order, responses kept, skip and reset, state kept in the database") {
+  TestDatabase database("domains_onboarding");
+  ServerProcess server(domain_env(database.url()));
+  const auto port = server.port();
+  const Login a = dev_login(port, "alice@example.com");
+  CHECK(json_of(call(port, a, "GET", "/api/v1/onboarding")).at("status").as_string() == "none");
+  const std::string flow = database.scalar(
+      "INSERT INTO onboarding_flows (version, name, is_active, total_steps) VALUES (1, 'Welcome', true, 3) RETURNING "
+      "id");
+  std::vector<std::string> steps;
+  for (int i = 1; i <= 3; ++i) {
+    steps.push_back(database.scalar("INSERT INTO onboarding_steps (flow_id, step_order, step_type, title) VALUES ('" +
+                                    flow + "', " + std::to_string(i) + ", 'explain', 'Step " + std::to_string(i) +
+                                    "') RETURNING id"));
+  }
+  auto start = json_of(call(port, a, "GET", "/api/v1/onboarding"));
+  CHECK(start.at("status").as_string() == "not_started");
+  CHECK(start.at("current_step_id").as_string() == steps[0]);
+  CHECK(start.at("steps").as_array().size() == 3);
+
+  const auto step = [&](int i) {
+    return "/api/v1/onboarding/steps/" + steps[static_cast<std::size_t>(i)] + "/complete";
+  };
+  CHECK(call(port, a, "POST", step(1)).status == 409);  // out of order
+  auto first = call(port, a, "POST", step(0), R"({"response":{"goal":"focus"}})");
+  REQUIRE(first.status == 200);
+  CHECK(json_of(first).at("status").as_string() == "in_progress");
+  CHECK(json_of(first).at("current_step_id").as_string() == steps[1]);
+  CHECK(json_of(first).at("responses").at(steps[0]).at("goal").as_string() == "focus");
+  CHECK(call(port, a, "POST", step(0)).status == 409);  // done already
+
+  // A second server on the same database sees the same state.
+  ServerProcess other(domain_env(database.url()));
+  CHECK(json_of(call(other.port(), a, "GET", "/api/v1/onboarding")).at("current_step_id").as_string() == steps[1]);
+
+  REQUIRE(call(port, a, "POST", step(1)).status == 200);
+  auto done = json_of(call(port, a, "POST", step(2)));
+  CHECK(done.at("status").as_string() == "completed");
+  CHECK(done.at("current_step_id").is_null());
+  CHECK(call(port, a, "POST", "/api/v1/onboarding/steps/00000000-0000-4000-8000-000000000000/complete").status == 404);
+
+  auto again = json_of(call(port, a, "POST", "/api/v1/onboarding/reset"));
+  CHECK(again.at("status").as_string() == "not_started");
+  CHECK(again.at("current_step_id").as_string() == steps[0]);
+  CHECK(again.at("responses").as_object().empty());
+  CHECK(json_of(call(port, a, "POST", "/api/v1/onboarding/skip")).at("status").as_string() == "skipped");
+  CHECK(call(port, a, "POST", step(0)).status == 409);
 }
