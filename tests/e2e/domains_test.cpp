@@ -80,6 +80,10 @@ const std::vector<Route> object_routes = {
     {"DELETE", "/api/v1/calendar/events/{event}", ""},
     {"POST", "/api/v1/market/items/{private_item}/purchase", ""},
     {"POST", "/api/v1/market/purchases/{purchase}/redeem", ""},
+    {"GET", "/api/v1/books/{book}", ""},
+    {"PATCH", "/api/v1/books/{book}", R"({"rating":5})"},
+    {"DELETE", "/api/v1/books/{book}", ""},
+    {"POST", "/api/v1/books/{book}/sessions", R"({"pages":5})"},
     {"GET", "/api/v1/infobase/{entry}", ""},
     {"PATCH", "/api/v1/infobase/{entry}", R"({"title":"mine now"})"},
     {"DELETE", "/api/v1/infobase/{entry}", ""},
@@ -108,6 +112,8 @@ const std::vector<Route> collection_routes = {
     {"GET", "/api/v1/achievements", ""},
     {"GET", "/api/v1/activity", ""},
     {"GET", "/api/v1/today", ""},
+    {"GET", "/api/v1/books", ""},
+    {"POST", "/api/v1/books", R"({"title":"t"})"},
     {"GET", "/api/v1/onboarding", ""},
     {"POST", "/api/v1/onboarding/steps/00000000-0000-4000-8000-000000000000/complete", ""},
     {"POST", "/api/v1/onboarding/skip", ""},
@@ -146,6 +152,7 @@ std::map<std::string, std::string> make_objects(TestDatabase& database, std::uin
   ids["quest"] = create(port, a, "/api/v1/quests", R"({"title":"my quest","target":3})");
   ids["goal"] = create(port, a, "/api/v1/goals", R"({"title":"run a marathon"})");
   ids["milestone_id"] = create(port, a, "/api/v1/goals/" + ids["goal"] + "/milestones", R"({"title":"10k"})");
+  ids["book"] = create(port, a, "/api/v1/books", R"({"title":"Dune","total_pages":600})");
   ids["entry"] = create(port, a, "/api/v1/infobase", R"({"title":"private note","content":"only mine"})");
   ids["event"] = create(port, a, "/api/v1/calendar/events",
                         R"({"title":"dentist","starts_at":"2026-01-05T09:00:00Z","ends_at":"2026-01-05T10:00:00Z"})");
@@ -904,4 +911,32 @@ TEST_CASE("onboarding: steps in order, responses kept, skip and reset, state kep
   CHECK(again.at("responses").as_object().empty());
   CHECK(json_of(call(port, a, "POST", "/api/v1/onboarding/skip")).at("status").as_string() == "skipped");
   CHECK(call(port, a, "POST", step(0)).status == 409);
+}
+
+TEST_CASE("books: the current page never passes the total, and the last page finishes the book") {
+  TestDatabase database("domains_books");
+  ServerProcess server(domain_env(database.url()));
+  const auto port = server.port();
+  const Login a = dev_login(port, "alice@example.com");
+  const std::string book = create(port, a, "/api/v1/books", R"({"title":"Zoë's garden 🌱","total_pages":100})");
+  const std::string path = "/api/v1/books/" + book;
+  auto bad = call(port, a, "PATCH", path, R"({"current_page":101})");
+  CHECK(bad.status == 400);
+  CHECK(json_of(bad).at("fields").as_object().contains("current_page"));
+  REQUIRE(call(port, a, "PATCH", path, R"({"current_page":40})").status == 200);
+
+  auto read = call(port, a, "POST", path + "/sessions", R"({"pages":30,"minutes":25})");
+  REQUIRE(read.status == 201);
+  CHECK(json_of(read).at("book").at("current_page").as_int64() == 70);
+  CHECK(json_of(read).at("book").at("finished_at").is_null());
+  auto last = json_of(call(port, a, "POST", path + "/sessions", R"({"pages":50})"));
+  CHECK(last.at("book").at("current_page").as_int64() == 100);  // capped
+  CHECK(last.at("book").at("status").as_string() == "completed");
+  CHECK(!last.at("book").at("finished_at").is_null());
+  CHECK(last.at("session").at("pages_read").as_int64() == 50);
+  CHECK(database.scalar("SELECT count(*) FROM user_achievements WHERE achievement_key = 'bookworm'") == "1");
+  CHECK(database.scalar("SELECT count(*) FROM reading_sessions") == "2");
+  // Reopening clears finished_at; finishing by status stamps it again.
+  CHECK(json_of(call(port, a, "PATCH", path, R"({"status":"reading"})")).at("finished_at").is_null());
+  CHECK(!json_of(call(port, a, "PATCH", path, R"({"status":"completed"})")).at("finished_at").is_null());
 }
