@@ -433,10 +433,15 @@ TEST_CASE("habits: one log a day, streaks across a skipped day, today in the use
   ServerProcess server(domain_env(database.url()));
   const auto port = server.port();
   const Login a = dev_login(port, "alice@example.com");
-  // UTC+14: for most of the UTC day the user's calendar is already on the next date.
-  database.scalar("INSERT INTO user_settings (user_id, settings) VALUES ('" + a.user_id +
-                  "', '{\"timezone\":\"Pacific/Kiritimati\"}')");
-  const std::string today = database.scalar("SELECT (now() AT TIME ZONE 'Pacific/Kiritimati')::date::text");
+  // A zone whose calendar is on another date than UTC right now (UTC+14 from 11:00 UTC,
+  // UTC−11 before), so "today" is proven to be the user's day and not the server's.
+  const std::string zone = database.scalar(
+      "SELECT CASE WHEN extract(hour FROM now() AT TIME ZONE 'UTC') >= 11 THEN 'Pacific/Kiritimati' "
+      "ELSE 'Pacific/Pago_Pago' END");
+  database.scalar("INSERT INTO user_settings (user_id, settings) VALUES ('" + a.user_id + "', '{\"timezone\":\"" +
+                  zone + "\"}')");
+  const std::string today = database.scalar("SELECT (now() AT TIME ZONE '" + zone + "')::date::text");
+  REQUIRE(today != database.scalar("SELECT (now() AT TIME ZONE 'UTC')::date::text"));
   auto day = [&](int offset) {
     return database.scalar("SELECT ('" + today + "'::date + " + std::to_string(offset) + ")::text");
   };
