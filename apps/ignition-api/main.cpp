@@ -99,6 +99,7 @@ int serve(const api::AppConfig& config) {
   api::add_learn_routes(router, domain_deps);
   api::add_onboarding_routes(router, domain_deps);
   api::add_books_routes(router, domain_deps);
+  api::add_programs_routes(router, domain_deps);
   api::add_users_routes(router, auth_deps, config.min_age);
 
   // Outermost first. CORS wraps error mapping so that errors carry CORS headers too;

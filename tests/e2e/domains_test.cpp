@@ -84,6 +84,13 @@ const std::vector<Route> object_routes = {
     {"PATCH", "/api/v1/books/{book}", R"({"rating":5})"},
     {"DELETE", "/api/v1/books/{book}", ""},
     {"POST", "/api/v1/books/{book}/sessions", R"({"pages":5})"},
+    {"GET", "/api/v1/programs/{program}", ""},
+    {"PATCH", "/api/v1/programs/{program}", R"({"name":"mine now"})"},
+    {"DELETE", "/api/v1/programs/{program}", ""},
+    {"GET", "/api/v1/programs/{program}/weeks", ""},
+    {"POST", "/api/v1/programs/{program}/weeks", R"({"name":"extra"})"},
+    {"PATCH", "/api/v1/programs/{program}/weeks/{week}", R"({"is_deload":true})"},
+    {"DELETE", "/api/v1/programs/{program}/weeks/{week}", ""},
     {"GET", "/api/v1/infobase/{entry}", ""},
     {"PATCH", "/api/v1/infobase/{entry}", R"({"title":"mine now"})"},
     {"DELETE", "/api/v1/infobase/{entry}", ""},
@@ -112,6 +119,8 @@ const std::vector<Route> collection_routes = {
     {"GET", "/api/v1/achievements", ""},
     {"GET", "/api/v1/activity", ""},
     {"GET", "/api/v1/today", ""},
+    {"GET", "/api/v1/programs", ""},
+    {"POST", "/api/v1/programs", R"({"name":"p"})"},
     {"GET", "/api/v1/books", ""},
     {"POST", "/api/v1/books", R"({"title":"t"})"},
     {"GET", "/api/v1/onboarding", ""},
@@ -152,6 +161,8 @@ std::map<std::string, std::string> make_objects(TestDatabase& database, std::uin
   ids["quest"] = create(port, a, "/api/v1/quests", R"({"title":"my quest","target":3})");
   ids["goal"] = create(port, a, "/api/v1/goals", R"({"title":"run a marathon"})");
   ids["milestone_id"] = create(port, a, "/api/v1/goals/" + ids["goal"] + "/milestones", R"({"title":"10k"})");
+  ids["program"] = create(port, a, "/api/v1/programs", R"({"name":"Strength","duration_weeks":8})");
+  ids["week"] = create(port, a, "/api/v1/programs/" + ids["program"] + "/weeks", R"({"name":"Base"})");
   ids["book"] = create(port, a, "/api/v1/books", R"({"title":"Dune","total_pages":600})");
   ids["entry"] = create(port, a, "/api/v1/infobase", R"({"title":"private note","content":"only mine"})");
   ids["event"] = create(port, a, "/api/v1/calendar/events",
@@ -944,4 +955,29 @@ TEST_CASE("books: the current page never passes the total, and the last page fin
   // Reopening clears finished_at; finishing by status stamps it again.
   CHECK(json_of(call(port, a, "PATCH", path, R"({"status":"reading"})")).at("finished_at").is_null());
   CHECK(!json_of(call(port, a, "PATCH", path, R"({"status":"completed"})")).at("finished_at").is_null());
+}
+
+TEST_CASE("programs: weeks are numbered 1..n, appended at the end, renumbered on removal") {
+  TestDatabase database("domains_programs");
+  ServerProcess server(domain_env(database.url()));
+  const auto port = server.port();
+  const Login a = dev_login(port, "alice@example.com");
+  const std::string program = create(port, a, "/api/v1/programs", R"({"name":"5x5","difficulty":"beginner"})");
+  const std::string weeks = "/api/v1/programs/" + program + "/weeks";
+  std::vector<std::string> ids;
+  for (int i = 0; i < 4; ++i) ids.push_back(create(port, a, weeks, R"({"name":"w)" + std::to_string(i) + "\"}"));
+  CHECK(call(port, a, "POST", weeks, R"({"schedule":[1]})").status == 400);
+
+  REQUIRE(call(port, a, "DELETE", weeks + "/" + ids[1]).status == 204);
+  CHECK(call(port, a, "DELETE", weeks + "/" + ids[1]).status == 404);
+  auto list = json_of(call(port, a, "GET", weeks)).at("items").as_array();
+  REQUIRE(list.size() == 3);
+  for (std::size_t i = 0; i < list.size(); ++i)
+    CHECK(list[i].at("week_number").as_int64() == static_cast<std::int64_t>(i + 1));
+  CHECK(list[1].at("name").as_string() == "w2");
+  auto appended = json_of(call(port, a, "POST", weeks, R"({"is_deload":true,"schedule":{"mon":"squat"}})"));
+  CHECK(appended.at("week_number").as_int64() == 4);
+  CHECK(appended.at("schedule").at("mon").as_string() == "squat");
+  auto started = json_of(call(port, a, "PATCH", "/api/v1/programs/" + program, R"({"is_active":true})"));
+  CHECK(!started.at("started_at").is_null());
 }
