@@ -24,9 +24,8 @@ boost::asio::awaitable<void> record(db::Transaction& tx, Uuid user, std::string_
 
 boost::asio::awaitable<domain::Page> feed(db::Pool& pool, Uuid user, domain::PageRequest page) {
   auto params = db::Params::of(user);
-  domain::add_page_params(params, page);
-  auto rows = co_await pool.execute(feed_statement, std::move(params));
-  co_return domain::take_page(rows, page, "created_at");
+  auto result = co_await domain::fetch_page(pool, feed_statement, std::move(params), page, "created_at");
+  co_return result;
 }
 
 }  // namespace ignition::activity

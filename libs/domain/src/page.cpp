@@ -2,6 +2,7 @@
 
 #include <ignition/common/crypto.hpp>
 #include <ignition/common/time.hpp>
+#include <ignition/db/pool.hpp>
 #include <ignition/domain/record.hpp>
 
 namespace ignition::domain {
@@ -37,6 +38,13 @@ void add_page_params(db::Params& params, const PageRequest& page) {
     params.add(first_id);
   }
   params.add(page.limit + 1);
+}
+
+boost::asio::awaitable<Page> fetch_page(db::Pool& pool, const db::Statement& statement, db::Params params,
+                                        PageRequest page, std::string_view key_column) {
+  add_page_params(params, page);
+  auto rows = co_await pool.execute(statement, std::move(params));
+  co_return take_page(rows, page, key_column);
 }
 
 Page take_page(const db::Result& result, const PageRequest& page, std::string_view key_column) {

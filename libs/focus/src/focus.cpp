@@ -184,9 +184,8 @@ boost::asio::awaitable<std::optional<boost::json::object>> active(db::Pool& pool
 
 boost::asio::awaitable<domain::Page> list(db::Pool& pool, Uuid user, domain::PageRequest page) {
   auto params = db::Params::of(user);
-  domain::add_page_params(params, page);
-  auto rows = co_await pool.execute(list_statement, std::move(params));
-  co_return domain::take_page(rows, page, "started_at");
+  auto result = co_await domain::fetch_page(pool, list_statement, std::move(params), page, "started_at");
+  co_return result;
 }
 
 boost::asio::awaitable<boost::json::object> stats(db::Pool& pool, Uuid user, Timestamp from, Timestamp to) {

@@ -135,9 +135,8 @@ boost::asio::awaitable<boost::json::object> wallet(db::Pool& pool, Uuid user) {
 
 boost::asio::awaitable<domain::Page> ledger(db::Pool& pool, Uuid user, domain::PageRequest page) {
   auto params = db::Params::of(user);
-  domain::add_page_params(params, page);
-  auto rows = co_await pool.execute(ledger_statement, std::move(params));
-  co_return domain::take_page(rows, page, "created_at");
+  auto result = co_await domain::fetch_page(pool, ledger_statement, std::move(params), page, "created_at");
+  co_return result;
 }
 
 boost::asio::awaitable<boost::json::array> achievements(db::Pool& pool, Uuid user) {

@@ -101,9 +101,8 @@ boost::asio::awaitable<boost::json::object> get(db::Pool& pool, Uuid user, Uuid 
 
 boost::asio::awaitable<domain::Page> list(db::Pool& pool, Uuid user, domain::PageRequest page) {
   auto params = db::Params::of(user);
-  domain::add_page_params(params, page);
-  auto rows = co_await pool.execute(list_statement, std::move(params));
-  co_return domain::take_page(rows, page, "created_at");
+  auto result = co_await domain::fetch_page(pool, list_statement, std::move(params), page, "created_at");
+  co_return result;
 }
 
 boost::asio::awaitable<boost::json::object> update(db::Pool& pool, Uuid user, Uuid id, HabitChanges c) {
@@ -167,9 +166,8 @@ boost::asio::awaitable<domain::Page> logs(db::Pool& pool, Uuid user, Uuid habit,
                                           std::optional<std::string> to, domain::PageRequest page) {
   co_await require_owned(pool, user, habit);
   auto params = db::Params::of(user, habit, from, to);
-  domain::add_page_params(params, page);
-  auto rows = co_await pool.execute(logs_statement, std::move(params));
-  co_return domain::take_page(rows, page, "log_date");
+  auto result = co_await domain::fetch_page(pool, logs_statement, std::move(params), page, "log_date");
+  co_return result;
 }
 
 }  // namespace ignition::habits

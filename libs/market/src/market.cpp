@@ -74,9 +74,8 @@ boost::asio::awaitable<boost::json::object> purchase(db::Pool& pool, Uuid user, 
 
 boost::asio::awaitable<domain::Page> purchases(db::Pool& pool, Uuid user, domain::PageRequest page) {
   auto params = db::Params::of(user);
-  domain::add_page_params(params, page);
-  auto rows = co_await pool.execute(purchases_statement, std::move(params));
-  co_return domain::take_page(rows, page, "purchased_at");
+  auto result = co_await domain::fetch_page(pool, purchases_statement, std::move(params), page, "purchased_at");
+  co_return result;
 }
 
 boost::asio::awaitable<boost::json::object> redeem(db::Pool& pool, Uuid user, Uuid purchase) {

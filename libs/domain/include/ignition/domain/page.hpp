@@ -12,9 +12,16 @@
 #include <string>
 #include <string_view>
 
+#include <boost/asio/awaitable.hpp>
+
 #include <ignition/common/uuid.hpp>
+#include <ignition/db/connection.hpp>
 #include <ignition/db/params.hpp>
 #include <ignition/db/result.hpp>
+
+namespace ignition::db {
+class Pool;
+}
 
 namespace ignition::domain {
 
@@ -39,6 +46,11 @@ struct Page {
   std::string items;  // a JSON array, as text (domain::to_json_text)
   std::optional<std::string> next_cursor;
 };
+
+/// Runs a list statement: binds the paging parameters after `params`, fetches limit + 1
+/// rows and returns the page (`key_column` names the sort key).
+boost::asio::awaitable<Page> fetch_page(db::Pool& pool, const db::Statement& statement, db::Params params,
+                                        PageRequest page, std::string_view key_column);
 
 /// Binds the three paging parameters (key, id, limit + 1).
 void add_page_params(db::Params& params, const PageRequest& page);
