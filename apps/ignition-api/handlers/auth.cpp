@@ -82,9 +82,7 @@ asio::awaitable<Response> list_sessions(AuthDeps d, Request& req) {
     o["current"] = s.id == p.session.id;
     items.push_back(std::move(o));
   }
-  boost::json::object body;
-  body["items"] = std::move(items);
-  co_return http::json_response(Status::ok, body);
+  co_return items_response(std::move(items));
 }
 
 asio::awaitable<Response> revoke_session(AuthDeps d, Request& req) {

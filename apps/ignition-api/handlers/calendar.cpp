@@ -27,16 +27,6 @@ std::optional<std::string> event_type(json::ObjectReader& reader) {
   return reader.one_of("event_type", false, {"general", "focus", "workout", "reminder"});
 }
 
-std::optional<boost::json::object> metadata(json::ObjectReader& reader) {
-  const auto* value = reader.any("metadata", false);
-  if (value == nullptr) return std::nullopt;
-  if (!value->is_object()) {
-    reader.fail("metadata", "must be an object");
-    return std::nullopt;
-  }
-  return value->get_object();
-}
-
 calendar::NewEvent read_new(json::ObjectReader& reader) {
   calendar::NewEvent event;
   event.title = reader.string("title", true, 1, max_title).value_or("");
@@ -50,7 +40,7 @@ calendar::NewEvent read_new(json::ObjectReader& reader) {
   event.recurrence_end = reader.timestamp("recurrence_end", false);
   event.color = reader.string("color", false, 0, max_color);
   event.reminder_minutes = reader.integer("reminder_minutes", false, 0, max_reminder_minutes);
-  event.metadata = metadata(reader);
+  event.metadata = reader.object("metadata", false);
   return event;
 }
 
@@ -82,7 +72,7 @@ calendar::EventChanges read_changes(json::ObjectReader& reader) {
   changes.color = change(reader, "color", true, [&] { return reader.string("color", false, 0, max_color); });
   changes.reminder_minutes = change(reader, "reminder_minutes", true,
                                     [&] { return reader.integer("reminder_minutes", false, 0, max_reminder_minutes); });
-  changes.metadata = change(reader, "metadata", true, [&] { return metadata(reader); });
+  changes.metadata = change(reader, "metadata", true, [&] { return reader.object("metadata", false); });
   return changes;
 }
 

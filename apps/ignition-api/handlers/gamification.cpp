@@ -24,9 +24,7 @@ asio::awaitable<Response> wallet(DomainDeps d, Request& req) {
 asio::awaitable<Response> achievements(DomainDeps d, Request& req) {
   const Uuid user = user_of(req);
   auto items = co_await gamification::achievements(d.pool, user);
-  boost::json::object body;
-  body["items"] = std::move(items);
-  co_return ok(body);
+  co_return items_response(std::move(items));
 }
 
 }  // namespace

@@ -58,9 +58,7 @@ asio::awaitable<Response> list_milestones(DomainDeps d, Request& req) {
   const Uuid user = user_of(req);
   const Uuid goal = path_id(req);
   auto items = co_await goals::milestones(d.pool, user, goal);
-  boost::json::object body;
-  body["items"] = std::move(items);
-  co_return ok(body);
+  co_return items_response(std::move(items));
 }
 
 asio::awaitable<Response> create_milestone(DomainDeps d, Request& req) {

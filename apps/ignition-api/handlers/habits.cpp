@@ -61,14 +61,11 @@ habits::HabitChanges read_changes(json::ObjectReader& r) {
 asio::awaitable<Response> log(DomainDeps d, Request& req) {
   const Uuid user = user_of(req);
   const Uuid id = path_id(req);
-  std::optional<std::string> date;
-  // The body is optional: no body logs today.
-  if (!req.message.body().empty()) {
-    auto body = json_object_body(req);
-    json::ObjectReader reader(body);
-    date = reader.date("date", false);
-    reader.finish();
-  }
+  // No body (or no date) logs today.
+  auto body = optional_json_object_body(req);
+  json::ObjectReader reader(body);
+  auto date = reader.date("date", false);
+  reader.finish();
   auto logged = co_await habits::log(d.pool, user, id, std::move(date));
   co_return created(logged);
 }

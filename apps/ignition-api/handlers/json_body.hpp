@@ -19,4 +19,10 @@ inline boost::json::object json_object_body(const http::Request& request) {
   return json::parse_object(request.message.body());
 }
 
+/// For routes whose body may be left out: no body reads as `{}`, any body as above.
+inline boost::json::object optional_json_object_body(const http::Request& request) {
+  if (request.message.body().empty()) return {};
+  return json_object_body(request);
+}
+
 }  // namespace ignition::api

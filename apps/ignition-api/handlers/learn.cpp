@@ -12,23 +12,17 @@ namespace ignition::api {
 
 namespace {
 
-Response items(boost::json::array list) {
-  boost::json::object body;
-  body["items"] = std::move(list);
-  return ok(body);
-}
-
 asio::awaitable<Response> topics(DomainDeps d, Request& req) {
   const Uuid user = user_of(req);
   auto list = co_await learn::topics(d.pool, user);
-  co_return items(std::move(list));
+  co_return items_response(std::move(list));
 }
 
 asio::awaitable<Response> lessons(DomainDeps d, Request& req) {
   const Uuid user = user_of(req);
   const Uuid topic = path_id(req);
   auto list = co_await learn::lessons(d.pool, user, topic);
-  co_return items(std::move(list));
+  co_return items_response(std::move(list));
 }
 
 asio::awaitable<Response> dashboard(DomainDeps d, Request& req) {
@@ -40,14 +34,12 @@ asio::awaitable<Response> dashboard(DomainDeps d, Request& req) {
 asio::awaitable<Response> complete(DomainDeps d, Request& req) {
   const Uuid user = user_of(req);
   const Uuid lesson = path_id(req);
-  std::optional<int> score;
   // The body is optional: {"quiz_score": 0..100}.
-  if (!req.message.body().empty()) {
-    auto body = json_object_body(req);
-    json::ObjectReader reader(body);
-    if (auto s = reader.integer("quiz_score", false, 0, 100)) score = static_cast<int>(*s);
-    reader.finish();
-  }
+  auto body = optional_json_object_body(req);
+  json::ObjectReader reader(body);
+  std::optional<int> score;
+  if (auto s = reader.integer("quiz_score", false, 0, 100)) score = static_cast<int>(*s);
+  reader.finish();
   auto progress = co_await learn::complete(d.pool, user, lesson, score);
   co_return ok(progress);
 }

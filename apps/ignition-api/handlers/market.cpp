@@ -15,9 +15,7 @@ namespace {
 asio::awaitable<Response> items(DomainDeps d, Request& req) {
   const Uuid user = user_of(req);
   auto list = co_await market::items(d.pool, user);
-  boost::json::object body;
-  body["items"] = std::move(list);
-  co_return ok(body);
+  co_return items_response(std::move(list));
 }
 
 asio::awaitable<Response> purchase(DomainDeps d, Request& req) {

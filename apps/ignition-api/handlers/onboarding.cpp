@@ -21,14 +21,12 @@ asio::awaitable<Response> state(DomainDeps d, Request& req) {
 asio::awaitable<Response> complete(DomainDeps d, Request& req) {
   const Uuid user = user_of(req);
   const Uuid step = path_id(req);
-  std::optional<boost::json::value> response;
   // The body is optional: {"response": <any JSON>} is kept with the step.
-  if (!req.message.body().empty()) {
-    auto body = json_object_body(req);
-    json::ObjectReader reader(body);
-    if (const auto* value = reader.any("response", false)) response = *value;
-    reader.finish();
-  }
+  auto body = optional_json_object_body(req);
+  json::ObjectReader reader(body);
+  std::optional<boost::json::value> response;
+  if (const auto* value = reader.any("response", false)) response = *value;
+  reader.finish();
   auto current = co_await onboarding::complete_step(d.pool, user, step, std::move(response));
   co_return ok(current);
 }

@@ -16,16 +16,6 @@ constexpr std::size_t max_name = 200;
 constexpr std::size_t max_text = 5'000;
 const std::initializer_list<std::string_view> difficulties{"beginner", "intermediate", "advanced"};
 
-std::optional<boost::json::object> object_field(json::ObjectReader& reader, std::string_view key) {
-  const auto* value = reader.any(key, false);
-  if (value == nullptr) return std::nullopt;
-  if (!value->is_object()) {
-    reader.fail(key, "must be an object");
-    return std::nullopt;
-  }
-  return value->get_object();
-}
-
 programs::NewProgram read_new(json::ObjectReader& reader) {
   programs::NewProgram p;
   p.name = reader.string("name", true, 1, max_name).value_or("");
@@ -51,9 +41,7 @@ asio::awaitable<Response> weeks(DomainDeps d, Request& req) {
   const Uuid user = user_of(req);
   const Uuid program = path_id(req);
   auto list = co_await programs::weeks(d.pool, user, program);
-  boost::json::object body;
-  body["items"] = std::move(list);
-  co_return ok(body);
+  co_return items_response(std::move(list));
 }
 
 asio::awaitable<Response> add_week(DomainDeps d, Request& req) {
@@ -65,7 +53,7 @@ asio::awaitable<Response> add_week(DomainDeps d, Request& req) {
   week.name = reader.string("name", false, 1, max_name);
   week.is_deload = reader.boolean("is_deload", false).value_or(false);
   week.notes = reader.string("notes", false, 0, max_text);
-  week.schedule = object_field(reader, "schedule");
+  week.schedule = reader.object("schedule", false);
   reader.finish();
   auto added = co_await programs::add_week(d.pool, user, program, std::move(week));
   co_return created(added);
@@ -81,7 +69,7 @@ asio::awaitable<Response> update_week(DomainDeps d, Request& req) {
   c.name = change(r, "name", true, [&] { return r.string("name", false, 1, max_name); });
   c.is_deload = change(r, "is_deload", false, [&] { return r.boolean("is_deload", false); });
   c.notes = change(r, "notes", true, [&] { return r.string("notes", false, 0, max_text); });
-  c.schedule = change(r, "schedule", true, [&] { return object_field(r, "schedule"); });
+  c.schedule = change(r, "schedule", true, [&] { return r.object("schedule", false); });
   r.finish();
   auto updated = co_await programs::update_week(d.pool, user, program, week, std::move(c));
   co_return ok(updated);

@@ -71,6 +71,12 @@ http::Response created(const boost::json::object& body) { return http::json_resp
 
 http::Response no_content() { return http::Response(http::Status::no_content, 11); }
 
+http::Response items_response(boost::json::array items) {
+  boost::json::object body;
+  body["items"] = std::move(items);
+  return ok(body);
+}
+
 http::Response page_response(domain::Page page) {
   // Written as text: the items already are (domain::to_json_text), and the cursor is base64url.
   http::Response res(http::Status::ok, 11);

@@ -39,6 +39,8 @@ TimeRange time_range(const http::Request& request);
 http::Response ok(const boost::json::object& body);
 http::Response created(const boost::json::object& body);
 http::Response no_content();
+/// {"items": [...]} for collections returned whole (catalogues, a goal's milestones).
+http::Response items_response(boost::json::array items);
 /// {"items": [...], "next_cursor": "..."|null}
 http::Response page_response(domain::Page page);
 

@@ -1,7 +1,5 @@
 #include <ignition/calendar/calendar.hpp>
 
-#include <boost/json/serialize.hpp>
-
 #include <ignition/common/error.hpp>
 #include <ignition/db/pool.hpp>
 #include <ignition/domain/record.hpp>
@@ -48,18 +46,13 @@ const db::Statement delete_statement{"calendar_delete", "DELETE FROM calendar_ev
   throw Error("invalid event", {{"ends_at", "must not be before starts_at"}});
 }
 
-std::optional<db::JsonText> metadata_json(const std::optional<boost::json::object>& metadata) {
-  if (!metadata) return std::nullopt;
-  return db::JsonText{boost::json::serialize(*metadata)};
-}
-
 }  // namespace
 
 boost::asio::awaitable<boost::json::object> create(db::Pool& pool, Uuid user, NewEvent event) {
   if (event.ends_at && *event.ends_at < event.starts_at) throw_ends_before_start();
   auto params = db::Params::of(user, event.title, event.description, event.event_type, event.starts_at, event.ends_at,
                                event.all_day, event.location, event.recurrence_rule, event.recurrence_end, event.color,
-                               event.reminder_minutes, metadata_json(event.metadata));
+                               event.reminder_minutes, domain::json_param(event.metadata));
   auto rows = co_await pool.execute(insert_statement, std::move(params));
   co_return domain::to_object(rows, 0);
 }
@@ -88,7 +81,7 @@ boost::asio::awaitable<boost::json::object> update(db::Pool& pool, Uuid user, Uu
   domain::add_change(params, changes.recurrence_end);
   domain::add_change(params, changes.color);
   domain::add_change(params, changes.reminder_minutes);
-  const domain::Change<db::JsonText> metadata{changes.metadata.set, metadata_json(changes.metadata.value)};
+  const domain::Change<db::JsonText> metadata{changes.metadata.set, domain::json_param(changes.metadata.value)};
   domain::add_change(params, metadata);
   auto rows = co_await pool.execute(update_statement, std::move(params));
   if (!rows.empty()) co_return domain::to_object(rows, 0);

@@ -155,6 +155,16 @@ std::optional<Timestamp> ObjectReader::timestamp(std::string_view key, bool requ
   return t;
 }
 
+std::optional<boost::json::object> ObjectReader::object(std::string_view key, bool required) {
+  const auto* value = lookup(key, required);
+  if (value == nullptr) return std::nullopt;
+  if (!value->is_object()) {
+    fail(key, "must be an object");
+    return std::nullopt;
+  }
+  return value->get_object();
+}
+
 std::optional<std::vector<std::string>> ObjectReader::strings(std::string_view key, bool required,
                                                               std::size_t max_items, std::size_t max_len) {
   const auto* value = lookup(key, required);

@@ -172,6 +172,18 @@ db::JsonText json_param(const std::vector<std::string>& strings) {
   return db::JsonText{boost::json::serialize(array)};
 }
 
+std::optional<db::JsonText> json_param(const std::optional<std::vector<std::string>>& strings) {
+  if (!strings) return std::nullopt;
+  return json_param(*strings);
+}
+
+db::JsonText json_param(const boost::json::value& document) { return db::JsonText{boost::json::serialize(document)}; }
+
+std::optional<db::JsonText> json_param(const std::optional<boost::json::object>& document) {
+  if (!document) return std::nullopt;
+  return json_param(boost::json::value(*document));
+}
+
 void throw_not_found(std::string_view what) { throw Error(ErrorCode::not_found, fmt::format("no such {}", what)); }
 
 }  // namespace ignition::domain

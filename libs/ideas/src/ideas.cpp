@@ -50,8 +50,7 @@ boost::asio::awaitable<boost::json::object> update(db::Pool& pool, Uuid user, Uu
   auto params = db::Params::of(id, user);
   domain::add_change(params, changes.title);
   domain::add_change(params, changes.body);
-  domain::Change<db::JsonText> tags{changes.tags.set, std::nullopt};
-  if (changes.tags.value) tags.value = domain::json_param(*changes.tags.value);
+  const domain::Change<db::JsonText> tags{changes.tags.set, domain::json_param(changes.tags.value)};
   domain::add_change(params, tags);
   domain::add_change(params, changes.is_favorite);
   auto rows = co_await pool.execute(update_statement, std::move(params));

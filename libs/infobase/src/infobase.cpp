@@ -62,8 +62,7 @@ boost::asio::awaitable<boost::json::object> update(db::Pool& pool, Uuid user, Uu
   domain::add_change(params, changes.title);
   domain::add_change(params, changes.content);
   domain::add_change(params, changes.category);
-  domain::Change<db::JsonText> tags{changes.tags.set, std::nullopt};
-  if (changes.tags.value) tags.value = domain::json_param(*changes.tags.value);
+  const domain::Change<db::JsonText> tags{changes.tags.set, domain::json_param(changes.tags.value)};
   domain::add_change(params, tags);
   auto rows = co_await pool.execute(update_statement, std::move(params));
   co_return domain::one_or_not_found(rows, "entry");

@@ -1,7 +1,5 @@
 #include <ignition/onboarding/onboarding.hpp>
 
-#include <boost/json/serialize.hpp>
-
 #include <ignition/common/error.hpp>
 #include <ignition/db/pool.hpp>
 #include <ignition/db/transaction.hpp>
@@ -88,7 +86,7 @@ boost::asio::awaitable<boost::json::object> complete_step(db::Pool& pool, Uuid u
   auto tx = co_await db::Transaction::begin(pool);
   co_await tx.execute(ensure_statement, user);
   std::optional<db::JsonText> answer;
-  if (response) answer = db::JsonText{boost::json::serialize(*response)};
+  if (response) answer = domain::json_param(*response);
   auto moved = co_await tx.execute(complete_statement, user, step, answer);
   if (moved.empty()) {
     auto in_flow = co_await tx.execute(in_flow_statement, user, step);

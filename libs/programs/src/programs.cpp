@@ -1,7 +1,5 @@
 #include <ignition/programs/programs.hpp>
 
-#include <boost/json/serialize.hpp>
-
 #include <ignition/db/pool.hpp>
 #include <ignition/db/transaction.hpp>
 #include <ignition/domain/record.hpp>
@@ -59,11 +57,6 @@ const db::Statement renumber_statement{"programs_renumber",
 #undef PROGRAM_COLUMNS
 #undef WEEK_COLUMNS
 
-std::optional<db::JsonText> json_of(const std::optional<boost::json::object>& object) {
-  if (!object) return std::nullopt;
-  return db::JsonText{boost::json::serialize(*object)};
-}
-
 boost::asio::awaitable<void> lock(db::Transaction& tx, Uuid user, Uuid program) {
   auto rows = co_await tx.execute(lock_statement, program, user);
   if (rows.empty()) domain::throw_not_found("program");
@@ -116,7 +109,7 @@ boost::asio::awaitable<boost::json::array> weeks(db::Pool& pool, Uuid user, Uuid
 boost::asio::awaitable<boost::json::object> add_week(db::Pool& pool, Uuid user, Uuid program, Week w) {
   auto tx = co_await db::Transaction::begin(pool);
   co_await lock(tx, user, program);
-  const auto schedule = json_of(w.schedule);
+  const auto schedule = domain::json_param(w.schedule);
   auto rows = co_await tx.execute(add_week_statement, program, user, w.name, w.is_deload, w.notes, schedule);
   co_await tx.commit();
   co_return domain::to_object(rows, 0);
@@ -128,7 +121,7 @@ boost::asio::awaitable<boost::json::object> update_week(db::Pool& pool, Uuid use
   domain::add_change(params, c.name);
   domain::add_change(params, c.is_deload);
   domain::add_change(params, c.notes);
-  const domain::Change<db::JsonText> schedule{c.schedule.set, json_of(c.schedule.value)};
+  const domain::Change<db::JsonText> schedule{c.schedule.set, domain::json_param(c.schedule.value)};
   domain::add_change(params, schedule);
   auto rows = co_await pool.execute(update_week_statement, std::move(params));
   co_return domain::one_or_not_found(rows, "week");

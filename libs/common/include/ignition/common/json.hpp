@@ -39,6 +39,8 @@ class ObjectReader {
   std::optional<std::string> date(std::string_view key, bool required);
   /// An RFC 3339 timestamp with a zone.
   std::optional<Timestamp> timestamp(std::string_view key, bool required);
+  /// A JSON object.
+  std::optional<boost::json::object> object(std::string_view key, bool required);
   /// An array of at most `max_items` strings of 1..max_len code points each.
   std::optional<std::vector<std::string>> strings(std::string_view key, bool required, std::size_t max_items,
                                                   std::size_t max_len);

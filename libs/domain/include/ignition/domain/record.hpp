@@ -7,9 +7,11 @@
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
 
 #include <ignition/db/params.hpp>
 #include <ignition/db/result.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +34,10 @@ inline constexpr const char* user_today_sql =
 
 /// A list of strings as a json/jsonb parameter (tags and the like).
 db::JsonText json_param(const std::vector<std::string>& strings);
+std::optional<db::JsonText> json_param(const std::optional<std::vector<std::string>>& strings);
+/// A JSON document as a json/jsonb parameter; an absent one binds NULL.
+db::JsonText json_param(const boost::json::value& document);
+std::optional<db::JsonText> json_param(const std::optional<boost::json::object>& document);
 
 /// Error(not_found) in the contract's words: "no such <what>".
 [[noreturn]] void throw_not_found(std::string_view what);
