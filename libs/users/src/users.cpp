@@ -101,13 +101,6 @@ boost::asio::awaitable<boost::json::object> verify_age(db::Pool& pool, Uuid user
   co_return domain::to_object(rows, 0);
 }
 
-boost::asio::awaitable<std::vector<std::string>> owned_tables(db::Pool& pool) {
-  auto rows = co_await pool.execute(owned_tables_statement);
-  std::vector<std::string> out;
-  for (const auto row : rows) out.emplace_back(row.text(0));
-  co_return out;
-}
-
 boost::asio::awaitable<std::string> export_json(db::Pool& pool, Uuid user) {
   auto tables = co_await pool.execute(owned_tables_statement);
   auto profile = co_await me(pool, user);

@@ -5,7 +5,6 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
 #include <string>
-#include <vector>
 
 #include <ignition/common/uuid.hpp>
 #include <ignition/domain/change.hpp>
@@ -37,12 +36,9 @@ boost::asio::awaitable<boost::json::object> accept_tos(db::Pool& pool, Uuid user
 /// stored anywhere.
 boost::asio::awaitable<boost::json::object> verify_age(db::Pool& pool, Uuid user, std::string birth_date, int min_age);
 
-/// The tables whose rows belong to a user — those with a `user_id` column — read from
-/// the schema itself, so a table added later is exported and checked without a list to
-/// keep up to date.
-boost::asio::awaitable<std::vector<std::string>> owned_tables(db::Pool& pool);
-
-/// Every row the user owns, one JSON document:
+/// Every row the user owns, one JSON document. The tables are those with a `user_id`
+/// column, read from the schema itself, so a table added later is exported without a list
+/// to keep up to date:
 /// {"exported_at", "user": {...}, "tables": {"<table>": [rows…], …}}. Credentials (OAuth
 /// tokens, session token hashes) are left out.
 boost::asio::awaitable<std::string> export_json(db::Pool& pool, Uuid user);
