@@ -90,7 +90,7 @@ asio::awaitable<Response> export_data(UsersDeps d, Request& req) {
 
 asio::awaitable<Response> remove(UsersDeps d, Request& req) {
   const Uuid user = user_of(req);
-  co_await users::remove(d.auth.pool, user);
+  co_await users::remove(d.auth.pool, d.auth.sessions, user);
   Response res = no_content();
   clear_cookies(d.auth, res);
   co_return res;

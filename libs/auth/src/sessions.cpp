@@ -92,17 +92,20 @@ struct SessionStore::Cache {
   std::atomic<bool> usable{false};                 // listening, so revocations arrive
   std::atomic<std::uint64_t> hits{0}, misses{0}, revocations{0};
 
+  // A revocation notice: "u:<user id>" or "s:<session id>".
   void forget(std::string_view notice) {
     ++revocations;
     auto id = Uuid::parse(notice.size() > 2 ? notice.substr(2) : std::string_view{});
-    std::lock_guard lock(mutex);
     if (!id) {
-      entries.clear();  // unreadable notice: be safe
+      clear();  // unreadable notice: be safe
       return;
     }
-    bool by_user = notice.starts_with("u:");
+    forget(notice.starts_with("u:"), *id);
+  }
+  void forget(bool by_user, const Uuid& id) {
+    std::lock_guard lock(mutex);
     std::erase_if(entries, [&](const auto& e) {
-      return by_user ? e.second.principal.user.id == *id : e.second.principal.session.id == *id;
+      return by_user ? e.second.principal.user.id == id : e.second.principal.session.id == id;
     });
   }
   void clear() {
@@ -207,16 +210,24 @@ asio::awaitable<std::optional<Principal>> SessionStore::validate(std::string_vie
 asio::awaitable<bool> SessionStore::end(std::string_view token) {
   db::Bytes hash{token_hash(token)};
   auto rows = co_await pool_.execute(end_statement, hash);
+  // This instance stops accepting the token before the response goes out; the others
+  // learn of it by NOTIFY.
+  {
+    std::lock_guard lock(cache_->mutex);
+    cache_->entries.erase(hash.data);
+  }
   co_return !rows.empty();
 }
 
 asio::awaitable<bool> SessionStore::revoke(const Uuid& user_id, const Uuid& session_id) {
   auto rows = co_await pool_.execute(revoke_statement, user_id, session_id);
+  cache_->forget(false, session_id);
   co_return !rows.empty();
 }
 
 asio::awaitable<std::int64_t> SessionStore::revoke_others(const Uuid& user_id, const Uuid& keep) {
   auto rows = co_await pool_.execute(revoke_others_statement, user_id, keep);
+  forget_user(user_id);  // the kept session is simply loaded again
   co_return rows.rows();
 }
 
@@ -224,6 +235,8 @@ asio::awaitable<std::int64_t> SessionStore::revoke_all(db::Transaction& tx, cons
   auto rows = co_await tx.execute(revoke_all_statement, user_id);
   co_return rows.one().get<std::int64_t>(0);
 }
+
+void SessionStore::forget_user(const Uuid& user_id) { cache_->forget(true, user_id); }
 
 asio::awaitable<std::vector<Session>> SessionStore::list(const User& user) {
   auto idle = seconds(policy(user).idle);
@@ -236,6 +249,12 @@ asio::awaitable<std::vector<Session>> SessionStore::list(const User& user) {
 asio::awaitable<std::int64_t> SessionStore::delete_expired() {
   auto idle = seconds(config_.user_sessions.idle);
   auto rows = co_await pool_.execute(delete_expired_statement, idle);
+  co_return rows.one().get<std::int64_t>(0);
+}
+
+asio::awaitable<std::int64_t> SessionStore::delete_expired(db::Transaction& tx) {
+  auto idle = seconds(config_.user_sessions.idle);
+  auto rows = co_await tx.execute(delete_expired_statement, idle);
   co_return rows.one().get<std::int64_t>(0);
 }
 

@@ -128,12 +128,17 @@ boost::asio::awaitable<std::string> export_json(db::Pool& pool, Uuid user) {
   co_return out;
 }
 
-boost::asio::awaitable<void> remove(db::Pool& pool, Uuid user) {
+boost::asio::awaitable<void> remove(db::Pool& pool, auth::SessionStore& sessions, Uuid user) {
   auto tx = co_await db::Transaction::begin(pool);
+  co_await remove(tx, user);
+  co_await tx.commit();
+  sessions.forget_user(user);
+}
+
+boost::asio::awaitable<void> remove(db::Transaction& tx, Uuid user) {
   co_await auth::SessionStore::revoke_all(tx, user);
   auto deleted = co_await tx.execute(delete_statement, user);
   if (deleted.affected() == 0) domain::throw_not_found("user");
-  co_await tx.commit();
 }
 
 }  // namespace ignition::users

@@ -74,13 +74,19 @@ class SessionStore {
   /// Revokes all of the user's sessions except `keep`; returns how many.
   boost::asio::awaitable<std::int64_t> revoke_others(const Uuid& user_id, const Uuid& keep);
   /// Revokes every session of a user inside the caller's transaction (role change,
-  /// deletion, admin action); the notice goes out when the transaction commits.
+  /// deletion, admin action); the notice goes out when the transaction commits. Call
+  /// forget_user after the commit so that this instance refuses them at once.
   static boost::asio::awaitable<std::int64_t> revoke_all(db::Transaction& tx, const Uuid& user_id);
+  /// Drops the user's sessions from this instance's cache now (other instances wait for
+  /// the notice, which arrives within moments).
+  void forget_user(const Uuid& user_id);
 
   /// The user's live sessions, newest first.
   boost::asio::awaitable<std::vector<Session>> list(const User& user);
   /// Deletes expired and long-revoked sessions and expired OAuth states.
   boost::asio::awaitable<std::int64_t> delete_expired();
+  /// The same inside the caller's transaction (an admin cleanup and its audit row).
+  boost::asio::awaitable<std::int64_t> delete_expired(db::Transaction& tx);
   boost::asio::awaitable<std::int64_t> count_active();
 
   /// Subscribes the cache to revocation notices. Call before `listener.start()`. Until

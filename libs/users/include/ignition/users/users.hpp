@@ -11,6 +11,11 @@
 
 namespace ignition::db {
 class Pool;
+class Transaction;
+}  // namespace ignition::db
+
+namespace ignition::auth {
+class SessionStore;
 }
 
 namespace ignition::users {
@@ -46,6 +51,9 @@ boost::asio::awaitable<std::string> export_json(db::Pool& pool, Uuid user);
 /// Deletes the account and every row it owns in one transaction (foreign keys cascade;
 /// feedback stays, without its author); its sessions are revoked on every instance.
 /// Error(not_found) when there is no such user.
-boost::asio::awaitable<void> remove(db::Pool& pool, Uuid user);
+boost::asio::awaitable<void> remove(db::Pool& pool, auth::SessionStore& sessions, Uuid user);
+/// The same inside the caller's transaction (an admin deletion and its audit row); the
+/// caller then tells its SessionStore to forget the user.
+boost::asio::awaitable<void> remove(db::Transaction& tx, Uuid user);
 
 }  // namespace ignition::users
