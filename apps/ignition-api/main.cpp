@@ -29,6 +29,7 @@
 #include <ignition/migrations/embedded.hpp>
 
 #include "app_config.hpp"
+#include "handlers/admin.hpp"
 #include "handlers/auth.hpp"
 #include "handlers/domains.hpp"
 #include "handlers/sign_in.hpp"
@@ -99,8 +100,10 @@ int serve(const api::AppConfig& config) {
   api::add_learn_routes(router, domain_deps);
   api::add_onboarding_routes(router, domain_deps);
   api::add_books_routes(router, domain_deps);
+  api::add_exercise_routes(router, domain_deps);
   api::add_programs_routes(router, domain_deps);
   api::add_users_routes(router, auth_deps, config.min_age);
+  api::add_admin_routes(router, auth_deps);
 
   // Outermost first. CORS wraps error mapping so that errors carry CORS headers too;
   // the session is read before CSRF, and CSRF before the admin gate.

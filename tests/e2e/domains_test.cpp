@@ -8,6 +8,7 @@
 #include <future>
 #include <set>
 
+#include <ignition/common/uuid.hpp>
 #include <ignition/testing/postgres.hpp>
 #include <ignition/testing/server_process.hpp>
 
@@ -91,6 +92,13 @@ const std::vector<Route> object_routes = {
     {"POST", "/api/v1/programs/{program}/weeks", R"({"name":"extra"})"},
     {"PATCH", "/api/v1/programs/{program}/weeks/{week}", R"({"is_deload":true})"},
     {"DELETE", "/api/v1/programs/{program}/weeks/{week}", ""},
+    {"GET", "/api/v1/exercises/{exercise}", ""},
+    {"PATCH", "/api/v1/exercises/{exercise}", R"({"name":"mine now"})"},
+    {"DELETE", "/api/v1/exercises/{exercise}", ""},
+    {"GET", "/api/v1/workouts/{workout}", ""},
+    {"PATCH", "/api/v1/workouts/{workout}", R"({"name":"mine now"})"},
+    {"DELETE", "/api/v1/workouts/{workout}", ""},
+    {"POST", "/api/v1/workouts/{workout}/sessions", R"({"sets":[]})"},
     {"GET", "/api/v1/infobase/{entry}", ""},
     {"PATCH", "/api/v1/infobase/{entry}", R"({"title":"mine now"})"},
     {"DELETE", "/api/v1/infobase/{entry}", ""},
@@ -123,6 +131,11 @@ const std::vector<Route> collection_routes = {
     {"POST", "/api/v1/programs", R"({"name":"p"})"},
     {"GET", "/api/v1/books", ""},
     {"POST", "/api/v1/books", R"({"title":"t"})"},
+    {"GET", "/api/v1/exercises", ""},
+    {"POST", "/api/v1/exercises", R"({"name":"n","category":"strength"})"},
+    {"GET", "/api/v1/workouts", ""},
+    {"POST", "/api/v1/workouts", R"({"name":"n"})"},
+    {"GET", "/api/v1/exercise/records", ""},
     {"GET", "/api/v1/onboarding", ""},
     {"POST", "/api/v1/onboarding/steps/00000000-0000-4000-8000-000000000000/complete", ""},
     {"POST", "/api/v1/onboarding/skip", ""},
@@ -164,6 +177,11 @@ std::map<std::string, std::string> make_objects(TestDatabase& database, std::uin
   ids["program"] = create(port, a, "/api/v1/programs", R"({"name":"Strength","duration_weeks":8})");
   ids["week"] = create(port, a, "/api/v1/programs/" + ids["program"] + "/weeks", R"({"name":"Base"})");
   ids["book"] = create(port, a, "/api/v1/books", R"({"title":"Dune","total_pages":600})");
+  ids["exercise"] = create(port, a, "/api/v1/exercises", R"({"name":"Zercher squat","category":"strength"})");
+  ids["workout"] = create(port, a, "/api/v1/workouts", R"({"name":"Leg day"})");
+  REQUIRE(call(port, a, "POST", "/api/v1/workouts/" + ids["workout"] + "/sessions",
+               R"({"sets":[{"exercise_id":")" + ids["exercise"] + R"(","reps":5,"weight_kg":80}]})")
+              .status == 201);
   ids["entry"] = create(port, a, "/api/v1/infobase", R"({"title":"private note","content":"only mine"})");
   ids["event"] = create(port, a, "/api/v1/calendar/events",
                         R"({"title":"dentist","starts_at":"2026-01-05T09:00:00Z","ends_at":"2026-01-05T10:00:00Z"})");
@@ -396,6 +414,7 @@ TEST_CASE("focus: one running session, legal transitions, an accurate paused tot
 TEST_CASE("quests: progress is capped at the target and 20 concurrent completions pay once") {
   TestDatabase database("domains_quests");
   ServerProcess server(domain_env(database.url()));
+  database.scalar("DELETE FROM universal_quests");  // this test brings its own catalogue
   const auto port = server.port();
   const Login a = dev_login(port, "alice@example.com");
   const std::string universal = database.scalar(
@@ -744,6 +763,7 @@ TEST_CASE("feedback is recorded with its author and limited like the auth routes
 TEST_CASE("market: 50 concurrent purchases give exactly as many as the coins cover; redeem works once") {
   TestDatabase database("domains_market");
   ServerProcess server(domain_env(database.url()));
+  database.scalar("DELETE FROM market_items");  // this test brings its own catalogue
   const auto port = server.port();
   const Login a = dev_login(port, "alice@example.com");
   const Login b = dev_login(port, "bob@example.com");
@@ -840,6 +860,7 @@ TEST_CASE("today: the dashboard in one call, with an ETag that turns an unchange
 TEST_CASE("learn: topics and lessons with the user's progress; completing twice pays once") {
   TestDatabase database("domains_learn");
   ServerProcess server(domain_env(database.url()));
+  database.scalar("DELETE FROM learn_topics");  // this test brings its own catalogue
   const auto port = server.port();
   const Login a = dev_login(port, "alice@example.com");
   const std::string topic = database.scalar(
@@ -883,6 +904,7 @@ TEST_CASE("learn: topics and lessons with the user's progress; completing twice 
 TEST_CASE("onboarding: steps in order, responses kept, skip and reset, state kept in the database") {
   TestDatabase database("domains_onboarding");
   ServerProcess server(domain_env(database.url()));
+  database.scalar("DELETE FROM onboarding_flows");  // this test brings its own flow
   const auto port = server.port();
   const Login a = dev_login(port, "alice@example.com");
   CHECK(json_of(call(port, a, "GET", "/api/v1/onboarding")).at("status").as_string() == "none");
@@ -980,4 +1002,144 @@ TEST_CASE("programs: weeks are numbered 1..n, appended at the end, renumbered on
   CHECK(appended.at("schedule").at("mon").as_string() == "squat");
   auto started = json_of(call(port, a, "PATCH", "/api/v1/programs/" + program, R"({"is_active":true})"));
   CHECK(!started.at("started_at").is_null());
+}
+
+TEST_CASE(
+    "exercise: each logged workout adds the records it beats, built-ins are read-only, sets name visible exercises") {
+  TestDatabase database("domains_exercise");
+  ServerProcess server(domain_env(database.url()));
+  const auto port = server.port();
+  const Login a = dev_login(port, "alice@example.com");
+  const Login b = dev_login(port, "bob@example.com");
+
+  const std::string bench =
+      create(port, a, "/api/v1/exercises", R"({"name":"Bench press","category":"strength","muscle_groups":["chest"]})");
+  const std::string workout = create(port, a, "/api/v1/workouts", R"({"name":"Push","is_template":true})");
+  const std::string log_path = "/api/v1/workouts/" + workout + "/sessions";
+  const auto set = [&](int reps, double kg) {
+    return R"({"exercise_id":")" + bench + R"(","reps":)" + std::to_string(reps) + R"(,"weight_kg":)" +
+           std::to_string(kg) + "}";
+  };
+  // record_type → {value, previous_value or -1}
+  const auto records_of = [](const boost::json::object& logged) {
+    std::map<std::string, std::pair<double, double>> out;
+    for (const auto& r : logged.at("new_records").as_array()) {
+      const auto& previous = r.at("previous_value");
+      out[std::string(r.at("record_type").as_string())] = {r.at("value").to_number<double>(),
+                                                           previous.is_null() ? -1 : previous.to_number<double>()};
+    }
+    return out;
+  };
+
+  auto first = call(port, a, "POST", log_path, R"({"sets":[)" + set(5, 100) + "," + set(3, 110) + "]}");
+  REQUIRE(first.status == 201);
+  auto records = records_of(json_of(first));
+  REQUIRE(records.size() == 3);
+  CHECK(records["max_weight"].first == Approx(110));
+  CHECK(records["1rm"].first == Approx(121));  // Epley: 110 × (1 + 3/30) beats 100 × (1 + 5/30)
+  CHECK(records["max_reps"].first == Approx(5));
+  CHECK(records["max_weight"].second == -1);
+  CHECK(json_of(first).at("session").at("sets").as_array().size() == 2);
+
+  // Lighter but longer: a new estimated max and rep record, the weight record stands.
+  auto second = call(port, a, "POST", log_path, R"({"sets":[)" + set(8, 100) + "]}");
+  REQUIRE(second.status == 201);
+  records = records_of(json_of(second));
+  CHECK(records.size() == 2);
+  CHECK(records["1rm"].first == Approx(100 * (1 + 8 / 30.0)));
+  CHECK(records["1rm"].second == Approx(121));
+  CHECK(records["max_reps"].first == Approx(8));
+  CHECK(records["max_reps"].second == Approx(5));
+  // Nothing beaten, nothing added.
+  auto third = call(port, a, "POST", log_path, R"({"sets":[)" + set(2, 50) + "]}");
+  REQUIRE(third.status == 201);
+  CHECK(json_of(third).at("new_records").as_array().empty());
+
+  auto current = json_of(call(port, a, "GET", "/api/v1/exercise/records")).at("items").as_array();
+  std::map<std::string, double> best;
+  for (const auto& r : current) {
+    CHECK(r.at("exercise_name").as_string() == "Bench press");
+    best[std::string(r.at("record_type").as_string())] = r.at("value").to_number<double>();
+  }
+  CHECK(best.size() == 3);
+  CHECK(best["max_weight"] == Approx(110));
+  CHECK(best["1rm"] == Approx(100 * (1 + 8 / 30.0)));
+  CHECK(best["max_reps"] == Approx(8));
+  CHECK(json_of(call(port, b, "GET", "/api/v1/exercise/records")).at("items").as_array().empty());
+
+  // The first logged workout earns its achievement.
+  bool unlocked = false;
+  const auto achievements = json_of(call(port, a, "GET", "/api/v1/achievements"));
+  for (const auto& ach : achievements.at("items").as_array())
+    if (ach.at("key").as_string() == "first_workout") unlocked = !ach.at("unlocked_at").is_null();
+  CHECK(unlocked);
+
+  // A set must name an exercise its user can see; times must be in order.
+  const std::string b_workout = create(port, b, "/api/v1/workouts", R"({"name":"Pull"})");
+  auto foreign =
+      call(port, b, "POST", "/api/v1/workouts/" + b_workout + "/sessions", R"({"sets":[)" + set(1, 1) + "]}");
+  CHECK(foreign.status == 400);
+  CHECK(json_of(foreign).at("fields").as_object().contains("sets"));
+  auto bad = call(port, a, "POST", log_path, R"({"sets":[{"exercise_id":"x","reps":-1}],"rating":9})");
+  CHECK(bad.status == 400);
+  const auto fields = json_of(bad).at("fields").as_object();
+  CHECK(fields.contains("sets[0].exercise_id"));
+  CHECK(fields.contains("sets[0].reps"));
+  CHECK(fields.contains("rating"));
+  CHECK(call(port, a, "POST", log_path,
+             R"({"sets":[],"started_at":"2026-01-02T10:00:00Z","completed_at":"2026-01-02T09:00:00Z"})")
+            .status == 400);
+  CHECK(database.scalar("SELECT count(*) FROM workout_sessions") == "3");
+
+  // Built-in exercises are listed for everyone and changed by no one.
+  const std::string builtin = database.scalar("SELECT id FROM exercises WHERE is_builtin LIMIT 1");
+  REQUIRE(!builtin.empty());
+  CHECK(call(port, b, "GET", "/api/v1/exercises/" + builtin).status == 200);
+  CHECK(call(port, b, "PATCH", "/api/v1/exercises/" + builtin, R"({"name":"mine"})").status == 404);
+  CHECK(call(port, b, "DELETE", "/api/v1/exercises/" + builtin).status == 404);
+  bool listed = false;
+  std::string cursor;
+  do {
+    auto page =
+        json_of(call(port, b, "GET", "/api/v1/exercises?limit=100" + (cursor.empty() ? "" : "&cursor=" + cursor)));
+    for (const auto& e : page.at("items").as_array()) {
+      listed = listed || e.at("id").as_string() == builtin;
+      CHECK(e.at("id").as_string() != bench);
+    }
+    cursor = page.at("next_cursor").is_null() ? "" : std::string(page.at("next_cursor").as_string());
+  } while (!cursor.empty());
+  CHECK(listed);
+
+  // Deleting the plan keeps what was performed.
+  CHECK(call(port, a, "DELETE", "/api/v1/workouts/" + workout).status == 204);
+  CHECK(database.scalar("SELECT count(*) FROM workout_sessions WHERE workout_id IS NULL") == "3");
+}
+
+TEST_CASE("a fresh install starts with a usable catalogue") {
+  TestDatabase database("domains_catalogue");
+  ServerProcess server(domain_env(database.url()));
+  const auto port = server.port();
+  const Login a = dev_login(port, "alice@example.com");
+  const auto items = [&](const std::string& path) {
+    auto r = call(port, a, "GET", path);
+    REQUIRE(r.status == 200);
+    return json_of(r).at("items").as_array();
+  };
+  CHECK(items("/api/v1/quests").size() == 8);
+  CHECK(items("/api/v1/market/items").size() == 8);
+  const auto topics = items("/api/v1/learn/topics");
+  REQUIRE(topics.size() == 6);
+  std::int64_t lessons = 0;
+  for (const auto& topic : topics) lessons += topic.at("lessons").as_int64();
+  CHECK(lessons == 25);
+  CHECK(items("/api/v1/achievements").size() == 12);
+  CHECK(items("/api/v1/exercises?limit=100").size() == 20);
+  auto onboarding = json_of(call(port, a, "GET", "/api/v1/onboarding"));
+  CHECK(onboarding.at("status").as_string() == "not_started");
+  CHECK(onboarding.at("steps").as_array().size() == 6);
+  // Every seeded row carries the id the D1 import gives its legacy row (QUIRKS R3), so an
+  // imported database and a fresh one agree.
+  CHECK(database.scalar("SELECT id FROM exercises WHERE legacy_id = 'ex_squat'") ==
+        ignition::Uuid::v5(*ignition::Uuid::parse("6f1c1d4e-3b0a-5c7e-9a51-1a2b3c4d5e6f"), "exercises:ex_squat")
+            .to_string());
 }

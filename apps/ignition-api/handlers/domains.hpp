@@ -29,5 +29,6 @@ void add_learn_routes(http::Router& router, DomainDeps deps);
 void add_onboarding_routes(http::Router& router, DomainDeps deps);
 void add_books_routes(http::Router& router, DomainDeps deps);
 void add_programs_routes(http::Router& router, DomainDeps deps);
+void add_exercise_routes(http::Router& router, DomainDeps deps);
 
 }  // namespace ignition::api

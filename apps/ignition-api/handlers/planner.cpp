@@ -34,43 +34,18 @@ bool valid_time(std::string_view t) {
   return (t[0] - '0') * 10 + (t[1] - '0') < 24 && t[3] <= '5';
 }
 
-// Each item is read like a body of its own; its problems are reported as "items[i].<field>".
-std::vector<planner::Item> read_items(json::ObjectReader& reader) {
-  std::vector<planner::Item> out;
-  const auto* value = reader.any("items", true);
-  if (value == nullptr) return out;
-  if (!value->is_array() || value->get_array().size() > planner::max_items) {
-    reader.fail("items", "must be an array of at most 100 items");
-    return out;
+planner::Item read_item(json::ObjectReader& reader) {
+  planner::Item item;
+  item.title = reader.string("title", true, 1, max_title).value_or("");
+  item.done = reader.boolean("done", false).value_or(false);
+  item.kind = reader.string("kind", false, 0, max_kind);
+  if (const auto* time = reader.any("time", false)) {
+    if (time->is_string() && valid_time(time->get_string()))
+      item.time = std::string(time->get_string());
+    else
+      reader.fail("time", "must be a time HH:MM");
   }
-  const auto& array = value->get_array();
-  for (std::size_t i = 0; i < array.size(); ++i) {
-    const std::string key = "items[" + std::to_string(i) + "]";
-    if (!array[i].is_object()) {
-      reader.fail(key, "must be an object");
-      continue;
-    }
-    json::ObjectReader item_reader(array[i].get_object());
-    planner::Item item;
-    auto title = item_reader.string("title", true, 1, max_title);
-    item.done = item_reader.boolean("done", false).value_or(false);
-    item.kind = item_reader.string("kind", false, 0, max_kind);
-    if (const auto* time = item_reader.any("time", false)) {
-      if (time->is_string() && valid_time(time->get_string()))
-        item.time = std::string(time->get_string());
-      else
-        item_reader.fail("time", "must be a time HH:MM");
-    }
-    try {
-      item_reader.finish();
-    } catch (const Error& e) {
-      for (const auto& [field, problem] : e.fields()) reader.fail(key + "." + field, problem);
-      continue;
-    }
-    item.title = std::move(*title);
-    out.push_back(std::move(item));
-  }
-  return out;
+  return item;
 }
 
 // A day without a saved plan answers 200 with an empty plan ({"date", "items": [],
@@ -87,7 +62,7 @@ asio::awaitable<Response> put(DomainDeps d, Request& req) {
   auto date = path_date(req);
   auto body = json_object_body(req);
   json::ObjectReader reader(body);
-  auto items = read_items(reader);
+  auto items = reader.objects("items", true, planner::max_items, read_item).value_or(std::vector<planner::Item>{});
   auto notes = reader.string("notes", false, 0, max_notes);
   reader.finish();
   auto plan = co_await planner::put(d.pool, user, std::move(date), std::move(items), std::move(notes));

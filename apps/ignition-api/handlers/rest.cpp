@@ -21,19 +21,22 @@ std::optional<std::string> query(const http::Request& request, std::string_view 
   return query_param(request.query, name);
 }
 
+int page_limit(const http::Request& request, std::map<std::string, std::string>& problems) {
+  auto limit = query(request, "limit");
+  if (!limit) return domain::PageRequest::default_limit;
+  int value = 0;
+  auto [end, ec] = std::from_chars(limit->data(), limit->data() + limit->size(), value);
+  if (ec != std::errc{} || end != limit->data() + limit->size() || value < 1 ||
+      value > domain::PageRequest::max_limit) {
+    problems["limit"] = "must be an integer 1..100";
+  }
+  return value;
+}
+
 domain::PageRequest page_request(const http::Request& request) {
   domain::PageRequest page;
   std::map<std::string, std::string> problems;
-  if (auto limit = query(request, "limit")) {
-    int value = 0;
-    auto [end, ec] = std::from_chars(limit->data(), limit->data() + limit->size(), value);
-    if (ec != std::errc{} || end != limit->data() + limit->size() || value < 1 ||
-        value > domain::PageRequest::max_limit) {
-      problems["limit"] = "must be an integer 1..100";
-    } else {
-      page.limit = value;
-    }
-  }
+  page.limit = page_limit(request, problems);
   if (auto cursor = query(request, "cursor")) {
     page.after = domain::Cursor::decode(*cursor);
     if (!page.after) problems["cursor"] = "is not a cursor from a previous page";

@@ -3,6 +3,7 @@
 // the query, the shapes of success responses, and PATCH fields.
 
 #include <boost/json/object.hpp>
+#include <map>
 #include <optional>
 #include <string_view>
 
@@ -22,7 +23,9 @@ Uuid user_of(const http::Request& request);
 /// A UUID path parameter; a malformed one is a 404, as if no such row existed.
 Uuid path_id(const http::Request& request, std::string_view name = "id");
 
-/// `?limit=` (1..100, default 50) and `?cursor=`; 400 `validation_failed` otherwise.
+/// `?limit=` (1..100, default 50); a bad one is added to `problems`.
+int page_limit(const http::Request& request, std::map<std::string, std::string>& problems);
+/// `?limit=` and `?cursor=`; 400 `validation_failed` otherwise.
 domain::PageRequest page_request(const http::Request& request);
 
 /// A query parameter, percent-decoded.

@@ -111,6 +111,29 @@ std::optional<std::int64_t> ObjectReader::integer(std::string_view key, bool req
   return number;
 }
 
+std::optional<double> ObjectReader::number(std::string_view key, bool required, double min, double max) {
+  const auto* value = lookup(key, required);
+  if (value == nullptr) return std::nullopt;
+  if (!value->is_number()) {
+    fail(key, "must be a number");
+    return std::nullopt;
+  }
+  const double number = value->to_number<double>();
+  if (!(number >= min && number <= max)) {
+    fail(key, fmt::format("must be between {} and {}", min, max));
+    return std::nullopt;
+  }
+  return number;
+}
+
+bool ObjectReader::adopt(const std::string& prefix, ObjectReader& item) {
+  for (const auto& entry : item.object_) {
+    if (!item.seen_.contains(entry.key())) item.fail(entry.key(), "unknown field");
+  }
+  for (auto& [field, problem] : item.problems_) problems_.emplace(prefix + "." + field, std::move(problem));
+  return item.problems_.empty();
+}
+
 std::optional<bool> ObjectReader::boolean(std::string_view key, bool required) {
   const auto* value = lookup(key, required);
   if (value == nullptr) return std::nullopt;

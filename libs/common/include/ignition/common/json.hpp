@@ -11,6 +11,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <ignition/common/time.hpp>
@@ -31,6 +32,8 @@ class ObjectReader {
   /// String of [min_len, max_len] Unicode code points.
   std::optional<std::string> string(std::string_view key, bool required, std::size_t min_len, std::size_t max_len);
   std::optional<std::int64_t> integer(std::string_view key, bool required, std::int64_t min, std::int64_t max);
+  /// Any JSON number in [min, max].
+  std::optional<double> number(std::string_view key, bool required, double min, double max);
   std::optional<bool> boolean(std::string_view key, bool required);
   /// One of a fixed set of strings.
   std::optional<std::string> one_of(std::string_view key, bool required,
@@ -44,6 +47,11 @@ class ObjectReader {
   /// An array of at most `max_items` strings of 1..max_len code points each.
   std::optional<std::vector<std::string>> strings(std::string_view key, bool required, std::size_t max_items,
                                                   std::size_t max_len);
+  /// An array of at most `max_items` objects, each read like a body of its own by
+  /// `read(ObjectReader&)`; an item's problems are reported as "key[i].field".
+  template <typename Read>
+  auto objects(std::string_view key, bool required, std::size_t max_items, Read read)
+      -> std::optional<std::vector<decltype(read(std::declval<ObjectReader&>()))>>;
   /// Any JSON value (objects, arrays…), checked by the caller.
   const boost::json::value* any(std::string_view key, bool required);
   /// Whether the key is present at all (including as null) — for PATCH semantics.
@@ -56,11 +64,37 @@ class ObjectReader {
 
  private:
   const boost::json::value* lookup(std::string_view key, bool required);
+  /// Moves an item reader's problems under "key[index].".
+  bool adopt(const std::string& prefix, ObjectReader& item);
 
   const boost::json::object& object_;
   std::set<std::string, std::less<>> seen_;
   std::map<std::string, std::string> problems_;
 };
+
+template <typename Read>
+auto ObjectReader::objects(std::string_view key, bool required, std::size_t max_items, Read read)
+    -> std::optional<std::vector<decltype(read(std::declval<ObjectReader&>()))>> {
+  const auto* value = lookup(key, required);
+  if (value == nullptr) return std::nullopt;
+  if (!value->is_array() || value->get_array().size() > max_items) {
+    fail(key, "must be an array of at most " + std::to_string(max_items) + " objects");
+    return std::nullopt;
+  }
+  std::vector<decltype(read(std::declval<ObjectReader&>()))> items;
+  const auto& array = value->get_array();
+  for (std::size_t i = 0; i < array.size(); ++i) {
+    const std::string prefix = std::string(key) + "[" + std::to_string(i) + "]";
+    if (!array[i].is_object()) {
+      fail(prefix, "must be an object");
+      continue;
+    }
+    ObjectReader item_reader(array[i].get_object());
+    auto item = read(item_reader);
+    if (adopt(prefix, item_reader)) items.push_back(std::move(item));
+  }
+  return items;
+}
 
 /// Number of Unicode code points in valid UTF-8 text.
 std::size_t utf8_length(std::string_view text) noexcept;

@@ -1,0 +1,120 @@
+#include <ignition/exercise/exercise.hpp>
+
+#include "bind.hpp"
+#include "crud.hpp"
+
+namespace asio = boost::asio;
+using ignition::http::Request;
+using ignition::http::Response;
+using ignition::http::Verb;
+
+namespace ignition::api {
+
+namespace {
+
+constexpr std::size_t max_name = 200;
+constexpr std::size_t max_text = 5'000;
+constexpr std::size_t max_label = 64;
+constexpr std::size_t max_muscle_groups = 10;
+constexpr std::size_t max_sets = 200;
+
+exercise::NewExercise read_new_exercise(json::ObjectReader& r) {
+  exercise::NewExercise e;
+  e.name = r.string("name", true, 1, max_name).value_or("");
+  e.description = r.string("description", false, 0, max_text);
+  e.category = r.string("category", true, 1, max_label).value_or("");
+  e.muscle_groups =
+      r.strings("muscle_groups", false, max_muscle_groups, max_label).value_or(std::vector<std::string>{});
+  e.equipment = r.string("equipment", false, 1, max_label);
+  return e;
+}
+
+exercise::ExerciseChanges read_exercise_changes(json::ObjectReader& r) {
+  exercise::ExerciseChanges c;
+  c.name = change(r, "name", false, [&] { return r.string("name", false, 1, max_name); });
+  c.description = change(r, "description", true, [&] { return r.string("description", false, 0, max_text); });
+  c.category = change(r, "category", false, [&] { return r.string("category", false, 1, max_label); });
+  c.muscle_groups = change(r, "muscle_groups", false,
+                           [&] { return r.strings("muscle_groups", false, max_muscle_groups, max_label); });
+  c.equipment = change(r, "equipment", true, [&] { return r.string("equipment", false, 1, max_label); });
+  return c;
+}
+
+exercise::NewWorkout read_new_workout(json::ObjectReader& r) {
+  exercise::NewWorkout w;
+  w.name = r.string("name", true, 1, max_name).value_or("");
+  w.description = r.string("description", false, 0, max_text);
+  w.estimated_duration_minutes = r.integer("estimated_duration_minutes", false, 1, 1'440);
+  w.is_template = r.boolean("is_template", false).value_or(false);
+  w.structure = r.object("structure", false);
+  return w;
+}
+
+exercise::WorkoutChanges read_workout_changes(json::ObjectReader& r) {
+  exercise::WorkoutChanges c;
+  c.name = change(r, "name", false, [&] { return r.string("name", false, 1, max_name); });
+  c.description = change(r, "description", true, [&] { return r.string("description", false, 0, max_text); });
+  c.estimated_duration_minutes = change(r, "estimated_duration_minutes", true,
+                                        [&] { return r.integer("estimated_duration_minutes", false, 1, 1'440); });
+  c.is_template = change(r, "is_template", false, [&] { return r.boolean("is_template", false); });
+  c.structure = change(r, "structure", true, [&] { return r.object("structure", false); });
+  return c;
+}
+
+exercise::Set read_set(json::ObjectReader& r) {
+  exercise::Set set;
+  if (auto id = r.string("exercise_id", true, 1, 64)) {
+    if (auto parsed = Uuid::parse(*id))
+      set.exercise_id = *parsed;
+    else
+      r.fail("exercise_id", "must be a UUID");
+  }
+  set.reps = r.integer("reps", true, 0, 10'000).value_or(0);
+  set.weight_kg = r.number("weight_kg", false, 0, 2'000).value_or(0);
+  return set;
+}
+
+asio::awaitable<Response> log_workout(DomainDeps d, Request& req) {
+  const Uuid user = user_of(req);
+  const Uuid workout = path_id(req);
+  auto body = json_object_body(req);
+  json::ObjectReader reader(body);
+  exercise::WorkoutLog log;
+  log.started_at = reader.timestamp("started_at", false);
+  log.completed_at = reader.timestamp("completed_at", false);
+  log.duration_seconds = reader.integer("duration_seconds", false, 0, 86'400);
+  log.sets = reader.objects("sets", true, max_sets, read_set).value_or(std::vector<exercise::Set>{});
+  log.notes = reader.string("notes", false, 0, max_text);
+  log.rating = reader.integer("rating", false, 1, 5);
+  log.perceived_effort = reader.number("perceived_effort", false, 0, 10);
+  reader.finish();
+  auto logged = co_await exercise::log_workout(d.pool, user, workout, std::move(log));
+  co_return created(logged);
+}
+
+asio::awaitable<Response> records(DomainDeps d, Request& req) {
+  const Uuid user = user_of(req);
+  auto items = co_await exercise::records(d.pool, user);
+  co_return items_response(std::move(items));
+}
+
+}  // namespace
+
+void add_exercise_routes(http::Router& router, DomainDeps d) {
+  router.add(Verb::post, "/api/v1/exercises", with_deps(d, create_owned<read_new_exercise, exercise::create_exercise>));
+  router.add(Verb::get, "/api/v1/exercises", with_deps(d, list_owned<exercise::list_exercises>));
+  router.add(Verb::get, "/api/v1/exercises/{id}", with_deps(d, get_owned<exercise::get_exercise>));
+  router.add(Verb::patch, "/api/v1/exercises/{id}",
+             with_deps(d, update_owned<read_exercise_changes, exercise::update_exercise>));
+  router.add(Verb::delete_, "/api/v1/exercises/{id}", with_deps(d, remove_owned<exercise::remove_exercise>));
+  router.add(Verb::post, "/api/v1/workouts", with_deps(d, create_owned<read_new_workout, exercise::create_workout>));
+  router.add(Verb::get, "/api/v1/workouts", with_deps(d, list_owned<exercise::list_workouts>));
+  router.add(Verb::get, "/api/v1/workouts/{id}", with_deps(d, get_owned<exercise::get_workout>));
+  router.add(Verb::patch, "/api/v1/workouts/{id}",
+             with_deps(d, update_owned<read_workout_changes, exercise::update_workout>));
+  router.add(Verb::delete_, "/api/v1/workouts/{id}", with_deps(d, remove_owned<exercise::remove_workout>));
+  router.add(Verb::post, "/api/v1/workouts/{id}/sessions", with_deps(d, log_workout));
+  router.add(Verb::get, "/api/v1/exercise/records", with_deps(d, records));
+}
+
+}  // namespace ignition::api
