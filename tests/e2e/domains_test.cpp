@@ -662,10 +662,14 @@ TEST_CASE("export has every row the user owns in every user-owned table; delete 
   make_objects(database, port, b);
   REQUIRE(call(port, a, "PUT", "/api/v1/me/settings", R"({"theme":"dark"})").status == 200);
   REQUIRE(call(port, a, "PUT", "/api/v1/daily-plan/2026-03-01", R"({"items":[{"title":"x"}]})").status == 200);
+  // More rows than one fetch of the streamed export (500) carries.
+  database.scalar("INSERT INTO ideas (user_id, title) SELECT '" + a.user_id +
+                  "', 'idea ' || i FROM generate_series(1, 1200) i");
 
   auto exported = call(port, a, "GET", "/api/v1/me/export");
   REQUIRE(exported.status == 200);
   CHECK(exported.header("content-disposition").find("attachment") != std::string::npos);
+  CHECK(exported.header("transfer-encoding") == "chunked");  // streamed, never whole in memory
   auto document = json_of(exported);
   CHECK(document.at("user").at("email").as_string() == "alice@example.com");
   const auto& tables = document.at("tables").as_object();
@@ -683,7 +687,7 @@ TEST_CASE("export has every row the user owns in every user-owned table; delete 
   }
   CHECK(listed == owned);
   CHECK(tables.at("focus_sessions").as_array().size() == 1);
-  CHECK(tables.at("ideas").as_array().size() == 1);
+  CHECK(tables.at("ideas").as_array().size() == 1201);
   CHECK(tables.at("daily_plans").as_array().size() == 1);
   CHECK(tables.at("sessions").as_array().size() == 1);
   // Credentials stay out.

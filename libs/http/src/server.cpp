@@ -13,10 +13,13 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/chunk_encode.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
+#include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/write.hpp>
 #include <mutex>
 #include <thread>
@@ -126,6 +129,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   asio::awaitable<Response> respond(Request& request);
   asio::awaitable<Response> reject(Request& request, ErrorCode code, std::string_view message);
   asio::awaitable<bool> write(Response& response, bool keep_alive, bool head = false);
+  asio::awaitable<bool> write_streamed(Response& response, const BodyStream& stream, bool keep_alive);
   asio::awaitable<void> linger();
 
   tcp::socket socket_;
@@ -186,6 +190,33 @@ asio::awaitable<bool> Connection::write(Response& response, bool keep_alive, boo
     response.content_length(length);
   }
   auto [ec, n] = co_await beast_http::async_write(socket_, response, asio::as_tuple(asio::use_awaitable));
+  co_return !ec && keep_alive;
+}
+
+asio::awaitable<bool> Connection::write_streamed(Response& response, const BodyStream& stream, bool keep_alive) {
+  phase_ = Phase::writing;
+  arm(config_.read_timeout);
+  response.keep_alive(keep_alive);
+  response.chunked(true);
+  beast_http::response_serializer<beast_http::string_body> serializer(response);
+  auto [ec, n] = co_await beast_http::async_write_header(socket_, serializer, asio::as_tuple(asio::use_awaitable));
+  if (ec) co_return false;
+  // Each piece gets the write timeout afresh: a slow reader is cut off, a long body is not.
+  const BodyWrite write_piece = [this](std::string_view piece) -> asio::awaitable<void> {
+    if (piece.empty()) co_return;
+    arm(config_.read_timeout);
+    co_await asio::async_write(socket_, beast_http::make_chunk(asio::buffer(piece.data(), piece.size())),
+                               asio::use_awaitable);
+  };
+  try {
+    co_await stream(write_piece);
+  } catch (const std::exception& e) {
+    log::error("streamed response failed", {{"error", e.what()}});
+    co_return false;
+  }
+  arm(config_.read_timeout);
+  std::tie(ec, n) =
+      co_await asio::async_write(socket_, beast_http::make_chunk_last(), asio::as_tuple(asio::use_awaitable));
   co_return !ec && keep_alive;
 }
 
@@ -262,7 +293,10 @@ asio::awaitable<void> Connection::run() {
     // A deadline cancellation is answered (503) above; reset it to write the reply.
     co_await asio::this_coro::reset_cancellation_state();
     bool keep_alive = request.message.keep_alive() && !stopping_ && !expired_;
-    if (!co_await write(response, keep_alive, request.method() == Verb::head)) break;
+    const bool streamed = request.body_stream && response.result() == Status::ok && request.method() != Verb::head;
+    const bool open = streamed ? co_await write_streamed(response, request.body_stream, keep_alive)
+                               : co_await write(response, keep_alive, request.method() == Verb::head);
+    if (!open) break;
   }
   boost::system::error_code ignored;
   socket_.shutdown(tcp::socket::shutdown_send, ignored);

@@ -101,31 +101,46 @@ boost::asio::awaitable<boost::json::object> verify_age(db::Pool& pool, Uuid user
   co_return domain::to_object(rows, 0);
 }
 
-boost::asio::awaitable<std::string> export_json(db::Pool& pool, Uuid user) {
+boost::asio::awaitable<void> export_json(db::Pool& pool, Uuid user, const Write& write) {
+  constexpr int batch = 500;
   auto tables = co_await pool.execute(owned_tables_statement);
   auto profile = co_await me(pool, user);
-  std::string out = "{\"exported_at\":\"" + format_rfc3339(now()) + "\",\"user\":" + boost::json::serialize(profile) +
-                    ",\"tables\":{";
+  const std::string head = "{\"exported_at\":\"" + format_rfc3339(now()) +
+                           "\",\"user\":" + boost::json::serialize(profile) + ",\"tables\":{";
+  co_await write(head);
   // One connection for the whole document, so it reads one consistent snapshot.
   auto connection = co_await pool.acquire();
   co_await connection->query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-  bool first = true;
+  bool first_table = true;
   for (const auto row : tables) {
     const std::string name(row.text(0));
+    const std::string key = (first_table ? "\"" : ",\"") + name + "\":[";
+    co_await write(key);
+    first_table = false;
     // Table and column names come from the catalog (quote_ident), never from a request.
-    const std::string sql =
-        "SELECT " + std::string(row.text(1)) + " FROM public.\"" + name + "\" WHERE user_id = $1 ORDER BY 1";
+    const std::string sql = "DECLARE export_rows NO SCROLL CURSOR FOR SELECT " + std::string(row.text(1)) +
+                            " FROM public.\"" + name + "\" WHERE user_id = $1 ORDER BY 1";
     auto params = db::Params::of(user);
-    auto owned = co_await connection->query(sql, std::move(params));
-    out += first ? "\"" : ",\"";
-    out += name;
-    out += "\":";
-    out += domain::to_json_text(owned);
-    first = false;
+    co_await connection->query(sql, std::move(params));
+    bool first_row = true;
+    for (;;) {
+      const std::string fetch = "FETCH " + std::to_string(batch) + " FROM export_rows";
+      auto rows = co_await connection->query(fetch);
+      if (rows.empty()) break;
+      // The batch's array text without its brackets, after a comma from the second on.
+      std::string items = domain::to_json_text(rows);
+      items.pop_back();
+      items.front() = ',';
+      const std::string_view piece = first_row ? std::string_view(items).substr(1) : std::string_view(items);
+      co_await write(piece);
+      first_row = false;
+      if (rows.rows() < batch) break;
+    }
+    co_await connection->query("CLOSE export_rows");
+    co_await write("]");
   }
   co_await connection->query("COMMIT");
-  out += "}}";
-  co_return out;
+  co_await write("}}");
 }
 
 boost::asio::awaitable<void> remove(db::Pool& pool, auth::SessionStore& sessions, Uuid user) {

@@ -21,6 +21,11 @@ using Status = beast_http::status;
 using Field = beast_http::field;
 using Response = beast_http::response<beast_http::string_body>;
 
+/// Writes one piece of a streamed response body (sent as an HTTP/1.1 chunk).
+using BodyWrite = std::function<boost::asio::awaitable<void>(std::string_view piece)>;
+/// Produces a response body piece by piece, after the headers have gone out.
+using BodyStream = std::function<boost::asio::awaitable<void>(const BodyWrite& write)>;
+
 struct Request {
   beast_http::request<beast_http::string_body> message;
   std::string_view path;   ///< target before '?', not decoded
@@ -33,6 +38,11 @@ struct Request {
   std::string user_id;            ///< the signed-in user, for logs (set by the session layer)
   std::any principal;             ///< who is signed in (set by the session layer)
   std::chrono::steady_clock::time_point received_at;
+  /// Set by a handler whose body is too large to build in memory: the server sends the
+  /// response's headers, then runs this to send the body chunked (the response's own body
+  /// stays empty). A failure half-way closes the connection, so the client sees a cut
+  /// body, never a short one that looks complete.
+  BodyStream body_stream;
 
   Verb method() const { return message.method(); }
   /// A path parameter by name; "" when absent.

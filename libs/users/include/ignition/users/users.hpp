@@ -4,6 +4,7 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
+#include <functional>
 #include <string>
 
 #include <ignition/common/uuid.hpp>
@@ -45,8 +46,11 @@ boost::asio::awaitable<boost::json::object> verify_age(db::Pool& pool, Uuid user
 /// column, read from the schema itself, so a table added later is exported without a list
 /// to keep up to date:
 /// {"exported_at", "user": {...}, "tables": {"<table>": [rows…], …}}. Credentials (OAuth
-/// tokens, session token hashes) are left out.
-boost::asio::awaitable<std::string> export_json(db::Pool& pool, Uuid user);
+/// tokens, session token hashes) are left out. The document goes to `write` piece by piece
+/// (rows fetched through a cursor, 500 at a time), so it is never whole in memory; it is one
+/// consistent snapshot.
+using Write = std::function<boost::asio::awaitable<void>(std::string_view piece)>;
+boost::asio::awaitable<void> export_json(db::Pool& pool, Uuid user, const Write& write);
 
 /// Deletes the account and every row it owns in one transaction (foreign keys cascade;
 /// feedback stays, without its author); its sessions are revoked on every instance.
