@@ -27,6 +27,11 @@ const db::Statement user_statement{
     "SELECT " USER_COLUMNS
     ", (SELECT count(*) FROM sessions s WHERE s.user_id = u.id AND s.revoked_at IS NULL AND s.expires_at > now())"
     " AS active_sessions FROM users u WHERE id = $1"};
+const db::Statement by_email_statement{"admin_user_by_email", "SELECT id FROM users WHERE email = lower($1)"};
+const db::Statement sessions_statement{
+    "admin_user_sessions",
+    "SELECT id, created_at, last_active_at, expires_at, host(ip) AS ip, user_agent FROM sessions"
+    " WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > now() ORDER BY created_at DESC"};
 // The user's row, locked for the change being made to it.
 const db::Statement lock_user_statement{"admin_user_lock",
                                         "SELECT " USER_COLUMNS " FROM users WHERE id = $1 FOR UPDATE"};
@@ -104,6 +109,17 @@ boost::asio::awaitable<domain::Page> search_users(db::Pool& pool, std::optional<
   auto params = db::Params::of(pattern);
   auto result = co_await domain::fetch_page(pool, search_statement, std::move(params), page, "created_at");
   co_return result;
+}
+
+boost::asio::awaitable<Uuid> user_by_email(db::Pool& pool, std::string email) {
+  auto rows = co_await pool.execute(by_email_statement, email);
+  if (rows.empty()) throw Error(ErrorCode::not_found, "no user with the email " + email);
+  co_return rows.one().get<Uuid>(0);
+}
+
+boost::asio::awaitable<boost::json::array> sessions_of(db::Pool& pool, Uuid id) {
+  auto rows = co_await pool.execute(sessions_statement, id);
+  co_return domain::to_array(rows);
 }
 
 boost::asio::awaitable<boost::json::object> user(db::Pool& pool, Uuid id) {

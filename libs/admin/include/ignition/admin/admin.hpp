@@ -4,6 +4,7 @@
 /// committed together or not at all.
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <optional>
 #include <string>
@@ -41,6 +42,10 @@ boost::asio::awaitable<void> audit(db::Transaction& tx, const Actor& actor, std:
 /// Users whose email or name contains `query` (all users without one), newest first.
 boost::asio::awaitable<domain::Page> search_users(db::Pool& pool, std::optional<std::string> query,
                                                   domain::PageRequest page);
+/// The id of the user with this email (any letter case); Error(not_found) when none.
+boost::asio::awaitable<Uuid> user_by_email(db::Pool& pool, std::string email);
+/// The user's live sessions, newest first (no token material).
+boost::asio::awaitable<boost::json::array> sessions_of(db::Pool& pool, Uuid id);
 /// A user with their wallet and active session count.
 boost::asio::awaitable<boost::json::object> user(db::Pool& pool, Uuid id);
 /// Sets the role ("user" | "admin") and revokes the user's sessions, so the new role

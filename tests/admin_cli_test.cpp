@@ -1,0 +1,154 @@
+// ignition-admin against a real database: every command, --json output parsed back,
+// confirmation of destructive commands, and one-line error exits.
+
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+#include <boost/json/parse.hpp>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include <ignition/testing/postgres.hpp>
+
+using namespace ignition::testing;
+
+namespace {
+
+struct Run {
+  int exit = -1;
+  std::string out;
+  std::string err;
+  boost::json::value json() const { return boost::json::parse(out); }
+};
+
+std::string slurp(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Runs ignition-admin with only DATABASE_URL (and PATH) set, stdin not a terminal.
+Run admin_cli(const std::string& database_url, const std::string& args) {
+  const auto dir = binary_dir() / "test-logs";
+  std::filesystem::create_directories(dir);
+  const auto out = dir / ("admin-cli-" + std::to_string(getpid()) + ".out");
+  const auto err = dir / ("admin-cli-" + std::to_string(getpid()) + ".err");
+  const auto binary = binary_dir() / "apps" / "ignition-admin" / "ignition-admin";
+  const std::string command = "cd '" + dir.string() + "' && env -i PATH=/usr/bin:/bin DATABASE_URL='" + database_url +
+                              "' '" + binary.string() + "' " + args + " > '" + out.string() + "' 2> '" + err.string() +
+                              "' < /dev/null";
+  const int status = std::system(command.c_str());
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
+}
+
+std::size_t lines(const std::string& text) {
+  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+}  // namespace
+
+TEST_CASE("ignition-admin: users, sessions, audit, export and stats, as tables and as JSON") {
+  TestDatabase database("admin_cli");
+  const std::string alice =
+      database.scalar("INSERT INTO users (email, name) VALUES ('alice@example.com', 'Alice Zoë') RETURNING id");
+  database.scalar("INSERT INTO users (email) VALUES ('bob@example.com')");
+  database.scalar("INSERT INTO sessions (user_id, token_hash, expires_at, ip) VALUES ('" + alice +
+                  "', sha256('a'), now() + interval '1 day', '10.0.0.7')");
+  const auto& url = database.url();
+
+  auto listed = admin_cli(url, "users list --json");
+  REQUIRE(listed.exit == 0);
+  CHECK(listed.json().as_array().size() == 2);
+  auto found = admin_cli(url, "users list --query Zoë --json");  // by name
+  REQUIRE(found.json().as_array().size() == 1);
+  CHECK(found.json().as_array()[0].at("email").as_string() == "alice@example.com");
+  CHECK(admin_cli(url, "users list --query BOB --json").json().as_array().size() == 1);  // email, any case
+  auto table = admin_cli(url, "users list");
+  CHECK(table.exit == 0);
+  CHECK(table.out.starts_with("email"));
+  CHECK(lines(table.out) == 3);  // header and two users
+  CHECK(table.err.empty());
+
+  auto shown = admin_cli(url, "users show Alice@Example.com --json");
+  REQUIRE(shown.exit == 0);
+  CHECK(shown.json().at("active_sessions").as_int64() == 1);
+  CHECK(shown.json().at("wallet").at("coins").as_int64() == 0);
+
+  auto promoted = admin_cli(url, "users promote alice@example.com --json");
+  REQUIRE(promoted.exit == 0);
+  CHECK(promoted.json().at("role").as_string() == "admin");
+  CHECK(database.scalar("SELECT role FROM users WHERE id = '" + alice + "'") == "admin");
+  CHECK(database.scalar("SELECT count(*) FROM sessions WHERE revoked_at IS NULL") == "0");  // role change signs out
+  CHECK(database.scalar("SELECT actor LIKE 'cli:%' FROM admin_audit_log WHERE action = 'user.role_changed'") == "t");
+
+  // Destructive commands ask; with no terminal to ask on, only --yes goes ahead.
+  auto refused = admin_cli(url, "users demote alice@example.com");
+  CHECK(refused.exit == 1);
+  CHECK(lines(refused.err) == 1);
+  CHECK(database.scalar("SELECT role FROM users WHERE id = '" + alice + "'") == "admin");
+  CHECK(admin_cli(url, "users demote alice@example.com --yes").exit == 0);
+  CHECK(database.scalar("SELECT role FROM users WHERE id = '" + alice + "'") == "user");
+
+  database.scalar("INSERT INTO sessions (user_id, token_hash, expires_at) VALUES ('" + alice +
+                  "', sha256('b'), now() + interval '1 day')");
+  auto sessions = admin_cli(url, "sessions list alice@example.com --json");
+  REQUIRE(sessions.exit == 0);
+  CHECK(sessions.json().as_array().size() == 1);
+  CHECK(sessions.out.find("token") == std::string::npos);
+  CHECK(admin_cli(url, "sessions revoke alice@example.com").exit == 1);
+  auto revoked = admin_cli(url, "sessions revoke alice@example.com --yes --json");
+  REQUIRE(revoked.exit == 0);
+  CHECK(revoked.json().at("revoked").as_int64() == 1);
+  database.scalar("INSERT INTO sessions (user_id, token_hash, created_at, last_active_at, expires_at) VALUES ('" +
+                  alice +
+                  "', sha256('c'), now() - interval '2 days', now() - interval '2 days', now() - interval '1 day')");
+  auto cleaned = admin_cli(url, "sessions cleanup --json");
+  REQUIRE(cleaned.exit == 0);
+  CHECK(cleaned.json().at("deleted").as_int64() == 1);
+
+  auto exported = admin_cli(url, "export-user alice@example.com");
+  REQUIRE(exported.exit == 0);
+  CHECK(exported.json().at("user").at("email").as_string() == "alice@example.com");
+  CHECK(exported.json().at("tables").at("sessions").as_array().size() == 2);  // revoked ones too, without hashes
+
+  auto stats = admin_cli(url, "stats --json");
+  REQUIRE(stats.exit == 0);
+  CHECK(stats.json().at("users").as_int64() == 2);
+
+  auto tail = admin_cli(url, "audit tail --limit 2 --json");
+  REQUIRE(tail.exit == 0);
+  REQUIRE(tail.json().as_array().size() == 2);
+  CHECK(tail.json().as_array()[0].at("action").as_string() == "sessions.cleanup");  // newest first
+
+  CHECK(admin_cli(url, "users delete alice@example.com").exit == 1);
+  CHECK(admin_cli(url, "users delete alice@example.com --yes").exit == 0);
+  CHECK(database.scalar("SELECT count(*) FROM users WHERE id = '" + alice + "'") == "0");
+  CHECK(database.scalar("SELECT count(*) FROM admin_audit_log WHERE action = 'user.deleted'") == "1");
+}
+
+TEST_CASE("ignition-admin: errors exit non-zero with one line that says why") {
+  TestDatabase database("admin_cli_errors");
+  const auto& url = database.url();
+
+  auto bad_email = admin_cli(url, "users show not-an-email");
+  CHECK(bad_email.exit == 2);
+  CHECK(lines(bad_email.err) == 1);
+  CHECK(bad_email.err.find("not an email") != std::string::npos);
+
+  auto unknown = admin_cli(url, "users show nobody@example.com");
+  CHECK(unknown.exit == 1);
+  CHECK(lines(unknown.err) == 1);
+  CHECK(unknown.err.find("nobody@example.com") != std::string::npos);
+  CHECK(unknown.out.empty());
+
+  auto down = admin_cli("host=127.0.0.1 port=1 dbname=nothing user=nobody connect_timeout=2", "stats");
+  CHECK(down.exit == 1);
+  CHECK(lines(down.err) == 1);
+  CHECK(down.err.find("database") != std::string::npos);
+
+  CHECK(admin_cli(url, "users explode").exit == 2);
+  CHECK(admin_cli(url, "").exit == 2);
+  CHECK(admin_cli(url, "users list --limit 0").exit == 2);
+}
