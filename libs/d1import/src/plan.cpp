@@ -19,7 +19,24 @@ std::string_view text_of(const Value& v, std::string& scratch) {
 
 bool absent(const Value& v) { return v.is_null() || v.is_empty_text(); }
 
+// Whether another table (or the table itself) refers to rows of `table`.
+bool is_referenced(std::string_view table) {
+  for (const auto& spec : inventory()) {
+    for (const auto& ref : spec.references) {
+      if (ref.parent == table) return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
+
+void TablePlan::release_ids() {
+  UuidSet().swap(all_ids);
+  UuidSet().swap(kept_ids);
+  std::unordered_set<std::string>().swap(all_keys);
+  std::unordered_set<std::string>().swap(kept_keys);
+}
 
 std::size_t UuidHash::operator()(const Uuid& u) const noexcept {
   std::size_t h = 0;
@@ -71,6 +88,9 @@ Plan Plan::build(RowSource& source, Report& report, Progress& progress) {
       plan.plan_table(index, source, report, progress);
     }
     report.tables[index].expected_rows = plan.tables[index].kept;
+    // Memory: a table nothing references (most big tables: logs, ledgers, events) needs its
+    // id sets only during its own pass; the second pass reads only the keep bits.
+    if (!is_referenced(spec.name)) plan.tables[index].release_ids();
   }
   return plan;
 }

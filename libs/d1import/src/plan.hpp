@@ -31,6 +31,9 @@ struct TablePlan {
   std::unordered_set<std::string> all_keys, kept_keys;  ///< the `key` column, where referenced by key
   UuidMap<Uuid> owner;  ///< row id -> its user, for parents whose children take the user
   std::int64_t kept = 0;
+
+  /// Frees the id and key sets once no other table's pass needs them.
+  void release_ids();
 };
 
 struct WalletTotals {
