@@ -159,8 +159,13 @@ TEST_CASE("verify reports a changed value, a missing row and an extra row") {
   db.scalar("UPDATE feedback SET message = message || '!' WHERE id = '652bdf45-b3fd-4967-b01a-9cd7b566ef83'");
   CHECK(verify(db, dataset / "d1.sqlite", output) >= 1);
   CHECK(output.find("MISMATCH feedback 652bdf45-b3fd-4967-b01a-9cd7b566ef83 message") != std::string::npos);
-  db.scalar("DELETE FROM infobase_entries WHERE id = (SELECT id FROM infobase_entries ORDER BY id LIMIT 1)");
+  // Credentials are named, never printed.
+  db.scalar("UPDATE accounts SET access_token = 'changed-secret-value' WHERE access_token IS NOT NULL");
   CHECK(verify(db, dataset / "d1.sqlite", output) >= 2);
+  CHECK(output.find("access_token: differs (value not shown)") != std::string::npos);
+  CHECK(output.find("changed-secret-value") == std::string::npos);
+  db.scalar("DELETE FROM infobase_entries WHERE id = (SELECT id FROM infobase_entries ORDER BY id LIMIT 1)");
+  CHECK(verify(db, dataset / "d1.sqlite", output) >= 3);
   CHECK(output.find("MISMATCH infobase_entries: 35 rows, the rules give 36") != std::string::npos);
 }
 
