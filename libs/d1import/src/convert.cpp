@@ -158,6 +158,14 @@ std::optional<Timestamp> parse_datetime(const Value& value, bool epoch_seconds) 
   return std::nullopt;
 }
 
+std::optional<year_month_day> parse_calendar_date(const Value& value) {
+  const auto t = parse_datetime(value);
+  if (!t) return std::nullopt;
+  const auto* text = value.text();
+  if (text && !digit_string(*text)) return parse_date(text->substr(0, 10));
+  return year_month_day{floor<days>(*t)};
+}
+
 std::optional<bool> parse_boolean(const Value& value, bool& from_text) {
   from_text = false;
   if (const auto* i = std::get_if<std::int64_t>(&value.data)) {

@@ -6,6 +6,7 @@
 #include <ignition/d1import/import.hpp>
 
 #include "pg.hpp"
+#include "sql_text.hpp"
 #include "target.hpp"
 
 namespace ignition::d1import {
@@ -45,19 +46,15 @@ class TableWriter {
     flush();
     db_.copy_end();
     const auto target = quote_ident(table_);
-    std::string list;
-    std::string compared_stage;
-    std::string compared_target;
-    std::string all_stage;
-    std::string all_target;
+    const auto list = column_list(columns_);
+    std::vector<std::string> compared;
     for (const auto& c : columns_) {
-      list += (list.empty() ? "" : ", ") + quote_ident(c);
-      all_stage += (all_stage.empty() ? "" : ", ") + ("s." + quote_ident(c));
-      all_target += (all_target.empty() ? "" : ", ") + ("t." + quote_ident(c));
-      if (ignore_when_comparing(table_, c)) continue;
-      compared_stage += (compared_stage.empty() ? "" : ", ") + ("s." + quote_ident(c));
-      compared_target += (compared_target.empty() ? "" : ", ") + ("t." + quote_ident(c));
+      if (!ignore_when_comparing(table_, c)) compared.push_back(c);
     }
+    const auto compared_stage = column_list(compared, "s.");
+    const auto compared_target = column_list(compared, "t.");
+    const auto all_stage = column_list(columns_, "s.");
+    const auto all_target = column_list(columns_, "t.");
     // A row present with other values is not ours to overwrite: the import stops.
     auto differing = db_.exec(fmt::format(
         "SELECT s.id::text FROM {} s JOIN {} t ON t.id = s.id WHERE ROW({}) IS DISTINCT FROM ROW({}) LIMIT 5", stage_,
@@ -90,8 +87,7 @@ class TableWriter {
  private:
   void begin(const TargetRow& row) {
     for (const auto& [name, value] : row) columns_.emplace_back(name);
-    std::string list;
-    for (const auto& c : columns_) list += (list.empty() ? "" : ", ") + quote_ident(c);
+    const auto list = column_list(columns_);
     db_.exec(
         fmt::format("CREATE TEMP TABLE {} (LIKE {} INCLUDING DEFAULTS) ON COMMIT DROP", stage_, quote_ident(table_)));
     db_.copy_begin(fmt::format("COPY {} ({}) FROM STDIN", stage_, list));

@@ -640,6 +640,13 @@ std::size_t TableSpec::primary_key() const {
   throw std::logic_error("d1import: " + std::string(name) + " has no primary key");
 }
 
+const Reference& TableSpec::reference(std::string_view column) const {
+  for (const auto& ref : references) {
+    if (ref.column == column) return ref;
+  }
+  throw std::out_of_range("d1import: " + std::string(name) + "." + std::string(column) + " is not a reference");
+}
+
 const std::vector<TableSpec>& inventory() {
   static const std::vector<TableSpec> tables = make_inventory();
   return tables;

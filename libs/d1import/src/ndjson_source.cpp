@@ -69,11 +69,6 @@ class NdjsonCursor : public RowCursor {
   json::parser parser_;
 };
 
-class EmptyCursor : public RowCursor {
- public:
-  bool next(Row&) override { return false; }
-};
-
 class NdjsonSource : public RowSource {
  public:
   explicit NdjsonSource(std::filesystem::path directory) : directory_(std::move(directory)) {}

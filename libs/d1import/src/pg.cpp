@@ -6,15 +6,6 @@
 
 namespace ignition::d1import::detail {
 
-std::string quote_ident(std::string_view name) {
-  std::string out = "\"";
-  for (char c : name) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 PgResult::~PgResult() { PQclear(r_); }
 int PgResult::rows() const { return PQntuples(r_); }
 int PgResult::columns() const { return PQnfields(r_); }

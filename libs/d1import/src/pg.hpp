@@ -15,9 +15,6 @@ struct pg_result;
 
 namespace ignition::d1import::detail {
 
-/// "name" with embedded quotes doubled.
-std::string quote_ident(std::string_view name);
-
 class PgResult {
  public:
   explicit PgResult(pg_result* r) : r_(r) {}

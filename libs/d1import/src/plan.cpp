@@ -270,8 +270,7 @@ void Plan::plan_table(std::size_t index, RowSource& source, Report& report, Prog
         }
         std::string part = v.to_string();
         if (spec.columns[c].kind == Kind::ref) {
-          const auto& ref = *std::find_if(spec.references.begin(), spec.references.end(),
-                                          [&](const Reference& x) { return x.column == column; });
+          const auto& ref = spec.reference(column);
           auto target = resolve(ref, v);
           if (column == "user_id") repointed = target.repointed;
           part = target.by_key ? target.key : target.id.to_string();

@@ -5,6 +5,12 @@
 
 namespace ignition::d1import::detail {
 
+/// The rows of a table the source does not have.
+class EmptyCursor : public RowCursor {
+ public:
+  bool next(Row&) override { return false; }
+};
+
 std::unique_ptr<RowSource> open_sqlite(const std::filesystem::path& path);
 std::unique_ptr<RowSource> open_ndjson(const std::filesystem::path& directory);
 

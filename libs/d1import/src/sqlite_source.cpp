@@ -1,6 +1,7 @@
 // The D1 database file, read through libsqlite3 read-only, rows in rowid order.
 
 #include "sources.hpp"
+#include "sql_text.hpp"
 
 #include <sqlite3.h>
 
@@ -11,15 +12,6 @@
 namespace ignition::d1import::detail {
 
 namespace {
-
-std::string quote_identifier(std::string_view name) {
-  std::string out = "\"";
-  for (char c : name) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
 
 class Statement {
  public:
@@ -33,6 +25,10 @@ class Statement {
   ~Statement() { sqlite3_finalize(stmt_); }
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
+
+  void bind(int index, std::string_view text) {
+    sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+  }
 
   bool step() {
     const int rc = sqlite3_step(stmt_);
@@ -73,11 +69,6 @@ class SqliteCursor : public RowCursor {
   std::size_t columns_;
 };
 
-class EmptyCursor : public RowCursor {
- public:
-  bool next(Row&) override { return false; }
-};
-
 class SqliteSource : public RowSource {
  public:
   explicit SqliteSource(const std::filesystem::path& path) {
@@ -100,7 +91,7 @@ class SqliteSource : public RowSource {
     std::vector<std::pair<std::string, std::int64_t>> out;
     for (const auto& name : names) {
       if (find_table(name)) continue;
-      Statement count(db_, "SELECT count(*) FROM " + quote_identifier(name));
+      Statement count(db_, "SELECT count(*) FROM " + quote_ident(name));
       count.step();
       out.emplace_back(name, sqlite3_column_int64(count.get(), 0));
     }
@@ -110,7 +101,8 @@ class SqliteSource : public RowSource {
   std::unique_ptr<RowCursor> rows(const TableSpec& table) override {
     std::vector<std::string> present;
     {
-      Statement info(db_, "SELECT name FROM pragma_table_info(" + quote_literal(table.name) + ")");
+      Statement info(db_, "SELECT name FROM pragma_table_info(?)");
+      info.bind(1, table.name);
       while (info.step()) present.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(info.get(), 0)));
     }
     if (present.empty()) return std::make_unique<EmptyCursor>();
@@ -120,22 +112,13 @@ class SqliteSource : public RowSource {
       if (std::find(present.begin(), present.end(), name) == present.end()) {
         throw std::runtime_error("sqlite: table " + std::string(table.name) + " has no column " + std::string(name));
       }
-      sql += (i ? ", " : "") + quote_identifier(name);
+      sql += (i ? ", " : "") + quote_ident(name);
     }
-    sql += " FROM " + quote_identifier(table.name) + " ORDER BY rowid";
+    sql += " FROM " + quote_ident(table.name) + " ORDER BY rowid";
     return std::make_unique<SqliteCursor>(db_, sql, table.columns.size());
   }
 
  private:
-  static std::string quote_literal(std::string_view text) {
-    std::string out = "'";
-    for (char c : text) {
-      if (c == '\'') out += '\'';
-      out += c;
-    }
-    return out + "'";
-  }
-
   sqlite3* db_ = nullptr;
 };
 

@@ -10,7 +10,6 @@
 namespace ignition::d1import::detail {
 
 namespace json = boost::json;
-using namespace std::chrono;
 
 namespace {
 
@@ -80,8 +79,6 @@ std::optional<std::pair<std::string_view, std::string_view>> owner_from(std::str
   return std::nullopt;
 }
 
-std::string format_day(Timestamp t) { return format_date(year_month_day{floor<days>(t)}); }
-
 const Cell& cell_of(const TableSpec& spec, const std::vector<Cell>& cells, std::string_view column) {
   return cells[spec.column_index(column)];
 }
@@ -119,8 +116,7 @@ Cell RowConverter::convert_cell(std::size_t column, const Value& value, const st
   switch (col.kind) {
     case Kind::id: return normalize_id(spec_.name, value.to_string()).to_string();
     case Kind::ref: {
-      const auto& ref = *std::find_if(spec_.references.begin(), spec_.references.end(),
-                                      [&](const Reference& r) { return r.column == col.name; });
+      const auto& ref = spec_.reference(col.name);
       const auto target = plan_.resolve(ref, value);
       if (!plan_.is_kept(ref, target)) {
         // Only `null` references get here: rows with a missing `skip` parent are not kept.
@@ -148,8 +144,13 @@ Cell RowConverter::convert_cell(std::size_t column, const Value& value, const st
     case Kind::timestamp:
     case Kind::date:
     case Kind::epoch_seconds: {
-      auto t = parse_datetime(value, col.kind == Kind::epoch_seconds);
-      if (!t) {
+      std::optional<std::string> converted;
+      if (col.kind == Kind::date) {
+        if (auto d = parse_calendar_date(value)) converted = format_date(*d);
+      } else if (auto t = parse_datetime(value, col.kind == Kind::epoch_seconds)) {
+        converted = format_pg_timestamp(*t);
+      }
+      if (!converted) {
         // R5: unparseable -> NULL, reported; the row stays.
         report_.count(index_, "unparseable_datetime_to_null");
         report_.list("unparseable_datetimes")
@@ -157,7 +158,7 @@ Cell RowConverter::convert_cell(std::size_t column, const Value& value, const st
                 {"table", spec_.name}, {"id", raw_id}, {"column", col.name}, {"value", value.to_string()}});
         return std::nullopt;
       }
-      return col.kind == Kind::date ? format_day(*t) : format_pg_timestamp(*t);
+      return converted;
     }
     case Kind::json: {
       std::string text = value.to_string();
@@ -212,8 +213,7 @@ void RowConverter::derive(const Row& row, const std::vector<Cell>& cells, Target
   }
   if (updated_from_created(table)) set("updated_at", cell_of(spec_, cells, "created_at"));
   if (auto owner = owner_from(table)) {
-    const auto& ref = *std::find_if(spec_.references.begin(), spec_.references.end(),
-                                    [&](const Reference& r) { return r.column == owner->first; });
+    const auto& ref = spec_.reference(owner->first);
     const auto parent = plan_.resolve(ref, row[spec_.column_index(owner->first)]);
     const auto& owners = plan_.tables[*find_table(owner->second)].owner;
     const auto it = owners.find(parent.id);

@@ -10,6 +10,7 @@
 #include <ignition/d1import/import.hpp>
 
 #include "pg.hpp"
+#include "sql_text.hpp"
 #include "target.hpp"
 
 namespace ignition::d1import {

@@ -76,6 +76,20 @@ TEST_CASE("R5: no clamping; anything else is unparseable") {
   CHECK_FALSE(parse_datetime(Value{}));
 }
 
+TEST_CASE("R5: date columns keep the calendar date as written") {
+  auto day = [](const Value& v) {
+    auto d = parse_calendar_date(v);
+    return d ? format_date(*d) : "unparseable";
+  };
+  CHECK(day(text("2025-03-04")) == "2025-03-04");
+  CHECK(day(text("2025-03-04T23:30:00-05:00")) == "2025-03-04");  // not 2025-03-05 in UTC
+  CHECK(day(text("2025-03-04 23:59:59")) == "2025-03-04");
+  CHECK(day(integer(1741132800000)) == "2025-03-05");  // epoch: the UTC day
+  CHECK(day(text("9999-12-31")) == "9999-12-31");
+  CHECK(day(text("2025-02-29")) == "unparseable");
+  CHECK(day(text("Invalid Date")) == "unparseable");
+}
+
 TEST_CASE("R6: booleans from integers and text in any case") {
   bool from_text = true;
   CHECK(parse_boolean(integer(1), from_text) == true);

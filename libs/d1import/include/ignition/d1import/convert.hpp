@@ -43,6 +43,11 @@ Uuid normalize_id(std::string_view table, std::string_view id);
 /// '' are the caller's business (R8) and are unparseable here.
 std::optional<Timestamp> parse_datetime(const Value& value, bool epoch_seconds = false);
 
+/// R5 for date columns: the calendar date as written (a bare date, or the date part of a
+/// datetime text, whatever its zone); an epoch value gives its UTC date. nullopt when
+/// unparseable.
+std::optional<std::chrono::year_month_day> parse_calendar_date(const Value& value);
+
 /// R6: 0/1, '0'/'1' and 'true'/'false' in any case; nullopt otherwise. `from_text` is set
 /// when the value was text.
 std::optional<bool> parse_boolean(const Value& value, bool& from_text);

@@ -51,6 +51,8 @@ struct TableSpec {
   std::optional<std::size_t> find_column(std::string_view column) const noexcept;
   /// The primary-key column (kind id).
   std::size_t primary_key() const;
+  /// The reference a column of kind ref makes; throws std::out_of_range for other columns.
+  const Reference& reference(std::string_view column) const;
 };
 
 /// The inventory in the legacy schema's order (the report's order).
