@@ -126,6 +126,7 @@ Report analyse(const std::filesystem::path& from, ProgressMode mode) {
   for (std::size_t table : import_order()) {
     if (not_imported_reason(inventory()[table].name)) continue;
     for_each_target_row(table, *source, plan, report, progress, "check", [](const TargetRow&) {});
+    progress.finish();
   }
   return report;
 }
@@ -145,6 +146,7 @@ Report import_d1(const std::string& conninfo, const ImportOptions& options) {
     for_each_target_row(table, *source, plan, report, progress, "write",
                         [&](const TargetRow& row) { writer.add(row); });
     const auto outcome = writer.finish();
+    progress.finish();  // rows/s include the INSERT from the staging table
     report.tables[table].inserted = outcome.inserted;
     report.tables[table].already_present = outcome.already_present;
     report.tables[table].kept_existing_values = outcome.kept_existing_values;

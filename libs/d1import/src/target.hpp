@@ -47,7 +47,8 @@ class RowConverter {
 namespace ignition::d1import::detail {
 
 /// The second pass over one table: reads it again and hands every row the plan keeps,
-/// converted, to `sink`.
+/// converted, to `sink`. Starts the table's progress; the caller finishes it once the rows
+/// are where they go.
 template <typename Sink>
 void for_each_target_row(std::size_t table, RowSource& source, const Plan& plan, Report& report, Progress& progress,
                          const std::string& phase, Sink&& sink) {
@@ -65,7 +66,6 @@ void for_each_target_row(std::size_t table, RowSource& source, const Plan& plan,
     sink(out);
     progress.tick();
   }
-  progress.finish();
 }
 
 }  // namespace ignition::d1import::detail

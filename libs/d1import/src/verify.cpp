@@ -154,6 +154,7 @@ int verify(const std::string& conninfo, const std::filesystem::path& from, std::
       ++sampled;
       mismatches += check_row(db, name, types, row, out);
     });
+    progress.finish();
   }
   mismatches += check_foreign_keys(db, out);
   db.exec("ROLLBACK");

@@ -47,8 +47,7 @@ std::vector<std::string> sorted_items(const json::value& list) {
   return out;
 }
 
-void check_report_matches_expected(const d1import::Report& report) {
-  const auto got = report.to_json();
+void check_report_matches_expected(const json::value& got) {
   const auto& tables = got.at("tables").as_object();
   for (const auto& [table, want] : expected().at("tables").as_object()) {
     INFO(table);
@@ -61,6 +60,14 @@ void check_report_matches_expected(const d1import::Report& report) {
     INFO(name);
     CHECK(sorted_items(got.at("reports").at(name)) == sorted_items(want));
   }
+}
+
+void check_report_matches_expected(const d1import::Report& report) { check_report_matches_expected(report.to_json()); }
+
+// The command line, as an operator runs it; throws when it exits non-zero.
+void run_migrate(const TestDatabase& db, const std::string& arguments) {
+  const auto binary = testing::binary_dir() / "apps/ignition-migrate/ignition-migrate";
+  testing::shell("DATABASE_URL='" + db.url() + "' APP_ENV=test " + binary.string() + " " + arguments + " >/dev/null");
 }
 
 std::int64_t count(const TestDatabase& db, const std::string& table) {
@@ -133,6 +140,7 @@ TEST_CASE("importing the NDJSON export gives the same report and the same databa
   std::string output;
   CHECK(verify(db, dataset / "ndjson", output) == 0);
   INFO(output);
+  CHECK_NOTHROW(run_migrate(db, "verify --from " + (dataset / "ndjson").string()));
   // The other input finds every row already there with identical values (a differing row
   // would stop the import), and adds nothing.
   const auto counts = all_counts(db);
@@ -159,6 +167,7 @@ TEST_CASE("verify reports a changed value, a missing row and an extra row") {
   db.scalar("UPDATE feedback SET message = message || '!' WHERE id = '652bdf45-b3fd-4967-b01a-9cd7b566ef83'");
   CHECK(verify(db, dataset / "d1.sqlite", output) >= 1);
   CHECK(output.find("MISMATCH feedback 652bdf45-b3fd-4967-b01a-9cd7b566ef83 message") != std::string::npos);
+  CHECK_THROWS(run_migrate(db, "verify --from " + (dataset / "d1.sqlite").string()));  // exit status 1
   // Credentials are named, never printed.
   db.scalar("UPDATE accounts SET access_token = 'changed-secret-value' WHERE access_token IS NOT NULL");
   CHECK(verify(db, dataset / "d1.sqlite", output) >= 2);
@@ -222,7 +231,11 @@ TEST_CASE("an import killed after it started writing leaves the target unchanged
   CHECK(WIFSIGNALED(status));
   CHECK(all_counts(db) == before);
 
-  check_report_matches_expected(import(db, dataset / "ndjson"));
+  // The rerun, from the command line with its JSON report.
+  const auto report_file = testing::binary_dir() / ("d1_kill_report_" + std::to_string(getpid()) + ".json");
+  run_migrate(db, "import-d1 --from " + (dataset / "ndjson").string() + " --report " + report_file.string());
+  check_report_matches_expected(read_json(report_file));
+  std::filesystem::remove(report_file);
   std::string output;
   CHECK(verify(db, dataset / "ndjson", output) == 0);
 }
