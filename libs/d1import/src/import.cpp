@@ -1,9 +1,9 @@
 // import-d1: plan (first pass), then per table in foreign-key order COPY into a staging table
 // and insert the rows not already present, all in ONE transaction (ADR-021).
 
-#include <fmt/format.h>
+#include "ignition/d1import/import.hpp"
 
-#include <ignition/d1import/import.hpp>
+#include <fmt/format.h>
 
 #include "pg.hpp"
 #include "sql_text.hpp"

@@ -2,12 +2,12 @@
 // table, every foreign key (validated, and no row pointing at nothing), and sampled rows
 // value by value after conversion.
 
+#include "ignition/d1import/import.hpp"
+
 #include <fmt/format.h>
 
 #include <map>
 #include <ostream>
-
-#include <ignition/d1import/import.hpp>
 
 #include "pg.hpp"
 #include "sql_text.hpp"
