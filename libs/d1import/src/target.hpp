@@ -18,9 +18,10 @@ using Cell = std::optional<std::string>;
 /// Target column -> value, always the same columns in the same order for one table.
 using TargetRow = std::vector<std::pair<std::string_view, Cell>>;
 
-/// Catalogue tables the migrations seed under the import's ids (ADR-019): a seeded row is the
-/// product's current wording and stays as it is; only its identity (id, legacy_id, key) must
-/// agree with the legacy row. Every other table compares all columns.
+/// Catalogue rows the migrations seed under the import's ids (ADR-019) carry the product's
+/// wording (description) and the migration's created_at; those two columns may differ from the
+/// legacy row and the seeded values stay. Every other column, and every other table, must be
+/// identical.
 bool ignore_when_comparing(std::string_view table, std::string_view column) noexcept;
 
 class RowConverter {
