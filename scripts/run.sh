@@ -22,6 +22,7 @@ fi
 
 if [ "${APP_ENV:-development}" = development ]; then
   export DEV_LOGIN=${DEV_LOGIN:-1}
+  export STORAGE_DIR=${STORAGE_DIR:-$build/storage}  # uploaded files, on local disk
 fi
 
 cd "$root"  # a developer's .env is read from here

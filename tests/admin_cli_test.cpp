@@ -122,8 +122,14 @@ TEST_CASE("ignition-admin: users, sessions, audit, export and stats, as tables a
   REQUIRE(tail.json().as_array().size() == 2);
   CHECK(tail.json().as_array()[0].at("action").as_string() == "sessions.cleanup");  // newest first
 
+  // A file of Alice's in the store (STORAGE_DIR defaults to "storage" in the working directory).
+  const auto file = binary_dir() / "test-logs" / "storage" / "users" / alice / "blobs" / "0b1e";
+  std::filesystem::create_directories(file.parent_path());
+  std::ofstream(file) << "bytes";
   CHECK(admin_cli(url, "users delete alice@example.com").exit == 1);
+  CHECK(std::filesystem::exists(file));
   CHECK(admin_cli(url, "users delete alice@example.com --yes").exit == 0);
+  CHECK_FALSE(std::filesystem::exists(file));
   CHECK(database.scalar("SELECT count(*) FROM users WHERE id = '" + alice + "'") == "0");
   CHECK(database.scalar("SELECT count(*) FROM admin_audit_log WHERE action = 'user.deleted'") == "1");
 }

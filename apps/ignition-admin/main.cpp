@@ -25,6 +25,7 @@
 #include <ignition/admin/admin.hpp>
 #include <ignition/auth/config.hpp>
 #include <ignition/auth/sessions.hpp>
+#include <ignition/blobs/blobs.hpp>
 #include <ignition/common/env.hpp>
 #include <ignition/common/error.hpp>
 #include <ignition/common/json.hpp>
@@ -174,7 +175,7 @@ std::string email_argument(const Options& o, std::size_t words) {
 
 boost::json::array page_items(const domain::Page& page) { return boost::json::parse(page.items).as_array(); }
 
-asio::awaitable<int> run(Options o, db::Pool& pool, auth::SessionStore& sessions) {
+asio::awaitable<int> run(Options o, db::Pool& pool, auth::SessionStore& sessions, std::filesystem::path storage_dir) {
   const admin::Actor actor{std::nullopt, "cli:" + os_user(), std::nullopt, std::nullopt};
   const std::string group = o.words.empty() ? "" : o.words[0];
   const std::string verb = o.words.size() > 1 ? o.words[1] : "";
@@ -191,6 +192,9 @@ asio::awaitable<int> run(Options o, db::Pool& pool, auth::SessionStore& sessions
       print(o, user);
     } else if (verb == "delete") {
       confirm(o, fmt::format("Delete {} and everything they own?", email));
+      // Their files first, as the server does (STORAGE_DIR, the same setting).
+      auto store = storage::local_store(storage_dir);
+      co_await blobs::remove_all_objects(*store, id);
       co_await admin::delete_user(pool, sessions, actor, id);
       print(o, boost::json::object{{"deleted", email}});
     } else {
@@ -251,7 +255,8 @@ int main(int argc, char** argv) {
     asio::io_context io;
     db::Pool pool(io.get_executor(), pool_config);
     auth::SessionStore sessions(pool, auth_config);  // no cache: nothing to listen for
-    auto result = asio::co_spawn(io, run(std::move(options), pool, sessions), asio::use_future);
+    const std::filesystem::path storage_dir = env.string("STORAGE_DIR", "storage");
+    auto result = asio::co_spawn(io, run(std::move(options), pool, sessions, storage_dir), asio::use_future);
     io.run();
     return result.get();
   } catch (const UsageError& e) {

@@ -18,6 +18,18 @@ AppConfig AppConfig::from_env(const Env& env) {
   c.auth = auth::AuthConfig::from_env(env, c.production());
   c.providers = oidc::providers_from_env(env);
   c.min_age = static_cast<int>(env.integer("MIN_AGE", 13, 0, 120));
+  // Only the local store is built; asking for S3 must not quietly store files elsewhere.
+  if (env.choice("STORAGE_BACKEND", "fs", {"fs", "s3"}) == "s3")
+    throw ConfigError("STORAGE_BACKEND=s3 is not available in this build (the S3 store is not built yet); use fs");
+  c.storage_dir = env.string("STORAGE_DIR", "storage");
+  constexpr std::int64_t max_limit = 1LL << 34;
+  const blobs::Limits defaults;
+  c.upload_limits.image = static_cast<std::uint64_t>(
+      env.integer("STORAGE_MAX_IMAGE_BYTES", static_cast<std::int64_t>(defaults.image), 1, max_limit));
+  c.upload_limits.document = static_cast<std::uint64_t>(
+      env.integer("STORAGE_MAX_DOCUMENT_BYTES", static_cast<std::int64_t>(defaults.document), 1, max_limit));
+  c.upload_limits.audio = static_cast<std::uint64_t>(
+      env.integer("STORAGE_MAX_AUDIO_BYTES", static_cast<std::int64_t>(defaults.audio), 1, max_limit));
   return c;
 }
 

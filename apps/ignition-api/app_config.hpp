@@ -6,7 +6,10 @@
 #include <string>
 #include <string_view>
 
+#include <filesystem>
+
 #include <ignition/auth/config.hpp>
+#include <ignition/blobs/content.hpp>
 #include <ignition/common/env.hpp>
 #include <ignition/common/log.hpp>
 #include <ignition/db/pool.hpp>
@@ -24,7 +27,9 @@ struct AppConfig {
   db::PoolConfig database;
   auth::AuthConfig auth;
   std::vector<oidc::ProviderConfig> providers;
-  int min_age = 13;  // MIN_AGE: /api/v1/me/verify-age
+  int min_age = 13;                   // MIN_AGE: /api/v1/me/verify-age
+  std::filesystem::path storage_dir;  // STORAGE_DIR (STORAGE_BACKEND=fs)
+  blobs::Limits upload_limits;        // STORAGE_MAX_{IMAGE,DOCUMENT,AUDIO}_BYTES
 
   bool production() const { return app_env == "production"; }
 

@@ -31,6 +31,7 @@
 #include "app_config.hpp"
 #include "handlers/admin.hpp"
 #include "handlers/auth.hpp"
+#include "handlers/blobs.hpp"
 #include "handlers/domains.hpp"
 #include "handlers/sign_in.hpp"
 #include "handlers/users.hpp"
@@ -81,7 +82,8 @@ int serve(const api::AppConfig& config) {
 
   http::Router router;
   api::AuthDeps auth_deps{pool, sessions, config.auth, csrf, *auth_metrics};
-  api::add_operations_routes(router, {pool, metrics, config.metrics_token});
+  auto store = storage::local_store(config.storage_dir);
+  api::add_operations_routes(router, {pool, *store, metrics, config.metrics_token});
   api::add_auth_routes(router, auth_deps);
   api::add_sign_in_routes(router, auth_deps, std::move(providers));
   const api::DomainDeps domain_deps{pool};
@@ -102,8 +104,9 @@ int serve(const api::AppConfig& config) {
   api::add_books_routes(router, domain_deps);
   api::add_exercise_routes(router, domain_deps);
   api::add_programs_routes(router, domain_deps);
-  api::add_users_routes(router, auth_deps, config.min_age);
-  api::add_admin_routes(router, auth_deps);
+  api::add_users_routes(router, auth_deps, *store, config.min_age);
+  api::add_admin_routes(router, auth_deps, *store);
+  api::add_blobs_routes(router, blobs::Deps{pool, *store, config.upload_limits});
 
   // Outermost first. CORS wraps error mapping so that errors carry CORS headers too;
   // the session is read before CSRF, and CSRF before the admin gate.

@@ -43,7 +43,7 @@ asio::awaitable<std::variant<int, std::string>> check_database(db::Pool& pool) {
   co_return std::string("unreachable");
 }
 
-asio::awaitable<http::Response> ready(db::Pool& pool) {
+asio::awaitable<http::Response> ready(db::Pool& pool, storage::Store& store) {
   asio::steady_timer timer(co_await asio::this_coro::executor, ready_check_timeout);
   auto outcome = co_await (check_database(pool) || timer.async_wait(asio::use_awaitable));
   boost::json::object checks;
@@ -59,6 +59,15 @@ asio::awaitable<http::Response> ready(db::Pool& pool) {
   } else {
     checks["database"] = "timeout";
   }
+  // Uploads and downloads need the store as much as the database.
+  bool stored = false;
+  try {
+    stored = co_await store.reachable();
+  } catch (const std::exception& e) {
+    log::warn("readiness check of storage failed", {{"error", e.what()}});
+  }
+  checks["storage"] = stored ? "ok" : "unreachable";
+  ok = ok && stored;
   body["status"] = ok ? "ok" : "unavailable";
   body["checks"] = std::move(checks);
   co_return http::json_response(ok ? http::Status::ok : http::Status::service_unavailable, body);
@@ -69,7 +78,8 @@ void add_operations_routes(http::Router& router, OperationsDeps deps) {
   router.add(http::Verb::get, "/health", [](http::Request&) -> asio::awaitable<http::Response> {
     co_return http::json_response(http::Status::ok, {{"status", "ok"}});
   });
-  router.add(http::Verb::get, "/ready", [&pool = deps.pool](http::Request&) { return ready(pool); });
+  router.add(http::Verb::get, "/ready",
+             [&pool = deps.pool, &store = deps.store](http::Request&) { return ready(pool, store); });
   router.add(
       http::Verb::get, "/metrics",
       [metrics = deps.metrics, token = deps.metrics_token](http::Request& req) -> asio::awaitable<http::Response> {

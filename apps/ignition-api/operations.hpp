@@ -8,11 +8,13 @@
 #include <ignition/db/pool.hpp>
 #include <ignition/http/metrics.hpp>
 #include <ignition/http/router.hpp>
+#include <ignition/storage/store.hpp>
 
 namespace ignition::api {
 
 struct OperationsDeps {
   db::Pool& pool;
+  storage::Store& store;
   std::shared_ptr<http::Metrics> metrics;
   std::optional<Secret> metrics_token;
 };

@@ -156,7 +156,7 @@ HttpResult http_request(std::uint16_t port, const std::string& method, const std
   http::write(socket, req);
   boost::beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
-  parser.body_limit(64 * 1024 * 1024);
+  parser.body_limit(256 * 1024 * 1024);
   if (method == "HEAD") parser.skip(true);
   http::read(socket, buffer, parser);
   auto res = parser.release();

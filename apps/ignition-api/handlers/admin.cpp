@@ -4,6 +4,7 @@
 #include <ignition/admin/admin.hpp>
 #include <ignition/admin/catalogue.hpp>
 #include <ignition/auth/middleware.hpp>
+#include <ignition/blobs/blobs.hpp>
 #include <ignition/common/error.hpp>
 
 #include "bind.hpp"
@@ -51,8 +52,17 @@ asio::awaitable<Response> set_role(AuthDeps d, Request& req) {
   co_return ok(user);
 }
 
-asio::awaitable<Response> delete_user(AuthDeps d, Request& req) {
-  co_await admin::delete_user(d.pool, d.sessions, actor_of(req), path_id(req));
+// The user's stored objects go first, as in their own deletion.
+struct DeleteDeps {
+  AuthDeps auth;
+  storage::Store& store;
+};
+
+asio::awaitable<Response> delete_user(DeleteDeps d, Request& req) {
+  const Uuid id = path_id(req);
+  [[maybe_unused]] const auto exists = co_await admin::user(d.auth.pool, id);
+  co_await blobs::remove_all_objects(d.store, id);
+  co_await admin::delete_user(d.auth.pool, d.auth.sessions, actor_of(req), id);
   co_return no_content();
 }
 
@@ -159,12 +169,12 @@ asio::awaitable<Response> remove_catalogue(CatalogueDeps d, Request& req) {
 
 }  // namespace
 
-void add_admin_routes(http::Router& router, AuthDeps d) {
+void add_admin_routes(http::Router& router, AuthDeps d, storage::Store& store) {
   const std::string base = "/api/v1/admin";
   router.add(Verb::get, base + "/users", with_deps(d, search_users));
   router.add(Verb::get, base + "/users/{id}", with_deps(d, get_user));
   router.add(Verb::patch, base + "/users/{id}", with_deps(d, set_role));
-  router.add(Verb::delete_, base + "/users/{id}", with_deps(d, delete_user));
+  router.add(Verb::delete_, base + "/users/{id}", with_deps(DeleteDeps{d, store}, delete_user));
   router.add(Verb::post, base + "/users/{id}/sessions/revoke", with_deps(d, revoke_sessions));
   router.add(Verb::post, base + "/users/{id}/wallet/adjust", with_deps(d, adjust_wallet));
   router.add(Verb::get, base + "/stats", with_deps(d, stats));

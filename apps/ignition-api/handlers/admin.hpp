@@ -3,10 +3,12 @@
 // triage and session cleanup. The admin gate (404 for anyone but an admin) runs before
 // every one of these routes.
 
+#include <ignition/storage/store.hpp>
+
 #include "auth.hpp"
 
 namespace ignition::api {
 
-void add_admin_routes(http::Router& router, AuthDeps deps);
+void add_admin_routes(http::Router& router, AuthDeps deps, storage::Store& store);
 
 }  // namespace ignition::api

@@ -107,7 +107,8 @@ asio::awaitable<Response> logout(AuthDeps d, Request& req) {
   if (auth::principal_of(req)) {
     auto token = auth::find_cookie(req.header(Field::cookie), d.config.cookie.session_name);
     std::string value(token.value_or(""));
-    if (co_await d.sessions.end(value)) d.metrics.revoked(1);
+    const bool ended = co_await d.sessions.end(value);
+    if (ended) d.metrics.revoked(1);
   }
   Response res = no_content();
   clear_cookies(d, res);

@@ -1,5 +1,6 @@
 #include "users.hpp"
 
+#include <ignition/blobs/blobs.hpp>
 #include <ignition/common/error.hpp>
 #include <ignition/common/time.hpp>
 #include <ignition/users/users.hpp>
@@ -22,6 +23,7 @@ constexpr std::size_t max_settings_bytes = 16 * 1024;
 
 struct UsersDeps {
   AuthDeps auth;
+  storage::Store& store;
   int min_age;
 };
 
@@ -94,6 +96,9 @@ asio::awaitable<Response> export_data(UsersDeps d, Request& req) {
 
 asio::awaitable<Response> remove(UsersDeps d, Request& req) {
   const Uuid user = user_of(req);
+  // Objects first: if this stops half-way the account still exists, and deleting it again
+  // finishes the job; the other order could leave files no row points to.
+  co_await blobs::remove_all_objects(d.store, user);
   co_await users::remove(d.auth.pool, d.auth.sessions, user);
   Response res = no_content();
   clear_cookies(d.auth, res);
@@ -102,8 +107,8 @@ asio::awaitable<Response> remove(UsersDeps d, Request& req) {
 
 }  // namespace
 
-void add_users_routes(http::Router& router, AuthDeps auth, int min_age) {
-  const UsersDeps d{auth, min_age};
+void add_users_routes(http::Router& router, AuthDeps auth, storage::Store& store, int min_age) {
+  const UsersDeps d{auth, store, min_age};
   router.add(Verb::get, "/api/v1/me", with_deps(d, me));
   router.add(Verb::patch, "/api/v1/me", with_deps(d, update));
   router.add(Verb::delete_, "/api/v1/me", with_deps(d, remove));

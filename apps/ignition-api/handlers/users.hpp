@@ -1,10 +1,12 @@
 #pragma once
 // /api/v1/me: the signed-in user's profile, settings, terms, age, export and deletion.
 
+#include <ignition/storage/store.hpp>
+
 #include "auth.hpp"
 
 namespace ignition::api {
 
-void add_users_routes(http::Router& router, AuthDeps deps, int min_age);
+void add_users_routes(http::Router& router, AuthDeps deps, storage::Store& store, int min_age);
 
 }  // namespace ignition::api

@@ -75,6 +75,25 @@ Sha256Digest sha256(std::string_view data) {
   return digest;
 }
 
+Sha256::Sha256() : context_(EVP_MD_CTX_new()) {
+  if (!context_ || EVP_DigestInit_ex(context_, EVP_sha256(), nullptr) != 1) {
+    EVP_MD_CTX_free(context_);
+    throw std::runtime_error("SHA-256 failed");
+  }
+}
+
+Sha256::~Sha256() { EVP_MD_CTX_free(context_); }
+
+void Sha256::update(std::string_view data) {
+  if (EVP_DigestUpdate(context_, data.data(), data.size()) != 1) throw std::runtime_error("SHA-256 failed");
+}
+
+Sha256Digest Sha256::finish() {
+  Sha256Digest digest{};
+  if (EVP_DigestFinal_ex(context_, digest.data(), nullptr) != 1) throw std::runtime_error("SHA-256 failed");
+  return digest;
+}
+
 Sha256Digest hmac_sha256(std::string_view key, std::string_view data) {
   Sha256Digest mac{};
   // OpenSSL rejects a null key pointer even when its length is zero.

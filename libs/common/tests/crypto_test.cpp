@@ -5,6 +5,16 @@
 
 namespace crypto = ignition::crypto;
 
+TEST_CASE("sha256 of data in pieces equals the digest of the whole") {
+  std::string data;
+  for (int i = 0; i < 100'000; ++i) data += static_cast<char>(i * 7);
+  crypto::Sha256 pieces;
+  for (std::size_t at = 0; at < data.size(); at += 4'099) pieces.update(std::string_view(data).substr(at, 4'099));
+  CHECK(pieces.finish() == crypto::sha256(data));
+  crypto::Sha256 empty;
+  CHECK(crypto::to_hex(empty.finish()) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+}
+
 TEST_CASE("sha256 known vectors") {
   CHECK(crypto::to_hex(crypto::sha256("")) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   CHECK(crypto::to_hex(crypto::sha256("abc")) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");

@@ -9,6 +9,7 @@ struct Router::Node {
   std::unique_ptr<Node> param;
   std::string param_name;
   std::map<Verb, Handler> handlers;
+  std::map<Verb, std::size_t> streamed_body_limits;  // the routes added with add_streaming
   std::string pattern;
 };
 
@@ -85,6 +86,25 @@ Router& Router::add(Verb method, std::string_view pattern, Handler handler) {
   }
   node->pattern = pattern;
   return *this;
+}
+
+Router& Router::add_streaming(Verb method, std::string_view pattern, Handler handler, std::size_t max_body) {
+  add(method, pattern, std::move(handler));
+  Request probe;  // finds the node just added
+  probe.path = pattern;
+  const Node* node = find(root_.get(), pattern.substr(1), probe.params, [](const Node* n) { return n; });
+  const_cast<Node*>(node)->streamed_body_limits[method] = max_body;
+  return *this;
+}
+
+std::size_t Router::streamed_body_limit(Verb method, std::string_view path) const {
+  if (path.empty() || path.front() != '/') return 0;
+  Params ignored;
+  const Node* node = find(root_.get(), path.substr(1), ignored,
+                          [](const Node* n) { return n->streamed_body_limits.empty() ? nullptr : n; });
+  if (!node) return 0;
+  auto it = node->streamed_body_limits.find(method);
+  return it == node->streamed_body_limits.end() ? 0 : it->second;
 }
 
 Router::Match Router::match(Request& request) const {

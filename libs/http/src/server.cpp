@@ -15,6 +15,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/chunk_encode.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
@@ -131,6 +132,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   asio::awaitable<bool> write(Response& response, bool keep_alive, bool head = false);
   asio::awaitable<bool> write_streamed(Response& response, const BodyStream& stream, bool keep_alive);
   asio::awaitable<void> linger();
+  asio::awaitable<std::optional<std::string>> read_body_piece(
+      beast_http::request_parser<beast_http::string_body>& parser, boost::beast::flat_buffer& buffer,
+      bool& send_continue);
 
   tcp::socket socket_;
   asio::steady_timer watchdog_;
@@ -182,8 +186,11 @@ asio::awaitable<bool> Connection::write(Response& response, bool keep_alive, boo
   phase_ = Phase::writing;
   arm(config_.read_timeout);
   response.keep_alive(keep_alive);
-  response.prepare_payload();
-  if (head) {
+  // A streamed response's handler set its Content-Length itself (its body is not here);
+  // HEAD keeps it.
+  const bool streamed_length = head && response.has_content_length() && response.body().empty();
+  if (!streamed_length) response.prepare_payload();
+  if (head && !streamed_length) {
     // HEAD: the GET handler's headers, Content-Length included, and no body.
     auto length = response.body().size();
     response.body().clear();
@@ -197,16 +204,28 @@ asio::awaitable<bool> Connection::write_streamed(Response& response, const BodyS
   phase_ = Phase::writing;
   arm(config_.read_timeout);
   response.keep_alive(keep_alive);
-  response.chunked(true);
+  // A body of known length (a stored file) is sent as it is; one of unknown length chunked.
+  const std::optional<std::uint64_t> length =
+      response.has_content_length()
+          ? std::optional<std::uint64_t>(std::stoull(std::string(response[Field::content_length])))
+          : std::nullopt;
+  if (!length) response.chunked(true);
   beast_http::response_serializer<beast_http::string_body> serializer(response);
   auto [ec, n] = co_await beast_http::async_write_header(socket_, serializer, asio::as_tuple(asio::use_awaitable));
   if (ec) co_return false;
   // Each piece gets the write timeout afresh: a slow reader is cut off, a long body is not.
-  const BodyWrite write_piece = [this](std::string_view piece) -> asio::awaitable<void> {
+  std::uint64_t sent = 0;
+  const BodyWrite write_piece = [this, &length, &sent](std::string_view piece) -> asio::awaitable<void> {
     if (piece.empty()) co_return;
     arm(config_.read_timeout);
-    co_await asio::async_write(socket_, beast_http::make_chunk(asio::buffer(piece.data(), piece.size())),
-                               asio::use_awaitable);
+    sent += piece.size();
+    if (length) {
+      if (sent > *length) throw std::runtime_error("a streamed body is longer than its Content-Length");
+      co_await asio::async_write(socket_, asio::buffer(piece.data(), piece.size()), asio::use_awaitable);
+    } else {
+      co_await asio::async_write(socket_, beast_http::make_chunk(asio::buffer(piece.data(), piece.size())),
+                                 asio::use_awaitable);
+    }
   };
   try {
     co_await stream(write_piece);
@@ -214,6 +233,7 @@ asio::awaitable<bool> Connection::write_streamed(Response& response, const BodyS
     log::error("streamed response failed", {{"error", e.what()}});
     co_return false;
   }
+  if (length) co_return sent == *length&& keep_alive;  // a short body cannot be mended: close
   arm(config_.read_timeout);
   std::tie(ec, n) =
       co_await asio::async_write(socket_, beast_http::make_chunk_last(), asio::as_tuple(asio::use_awaitable));
@@ -240,18 +260,29 @@ asio::awaitable<void> Connection::run() {
     arm(config_.read_timeout);
     beast_http::request_parser<beast_http::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(config_.max_header_bytes));
-    parser.body_limit(config_.max_body_bytes);
+    // Beast checks Content-Length against the limit as the header completes, before the
+    // route (and so the limit) is known: the limit is set once the header is in.
+    parser.body_limit(boost::none);
     Request request;
     request.peer = peer_;
     request.received_at = std::chrono::steady_clock::now();
     std::optional<std::pair<ErrorCode, std::string>> rejection;
 
     auto [ec, n] = co_await beast_http::async_read_header(socket_, buffer, parser, asio::as_tuple(asio::use_awaitable));
+    // A streaming route (an upload) gets its body piece by piece from the handler.
+    std::size_t body_limit = config_.max_body_bytes;
+    bool streaming = false;
     if (!ec) {
+      const auto target = parser.get().target();
+      const auto streamed_limit =
+          router_.streamed_body_limit(parser.get().method(), target.substr(0, target.find('?')));
+      streaming = streamed_limit > 0;
+      if (streaming) body_limit = streamed_limit;
       auto length = parser.content_length();
-      if (length && *length > config_.max_body_bytes) {
+      parser.body_limit(body_limit);
+      if (length && *length > body_limit) {
         rejection.emplace(ErrorCode::payload_too_large, "request body is too large");
-      } else {
+      } else if (!streaming) {
         std::tie(ec, n) = co_await beast_http::async_read(socket_, buffer, parser, asio::as_tuple(asio::use_awaitable));
       }
     }
@@ -280,7 +311,17 @@ asio::awaitable<void> Connection::run() {
       co_await write(response, false);
       break;
     }
-    request.message = parser.release();
+    if (streaming) {
+      request.message = parser.get();  // the header; the body stays with the parser
+      // A client that asked "Expect: 100-continue" waits for it before sending the body.
+      auto expects_continue =
+          std::make_shared<bool>(boost::beast::iequals(request.message[Field::expect], "100-continue"));
+      request.read_body = [this, &parser, &buffer, expects_continue]() {
+        return read_body_piece(parser, buffer, *expects_continue);
+      };
+    } else {
+      request.message = parser.release();
+    }
     try {
       response = co_await respond(request);
     } catch (const std::exception& e) {
@@ -292,8 +333,10 @@ asio::awaitable<void> Connection::run() {
     }
     // A deadline cancellation is answered (503) above; reset it to write the reply.
     co_await asio::this_coro::reset_cancellation_state();
-    bool keep_alive = request.message.keep_alive() && !stopping_ && !expired_;
-    const bool streamed = request.body_stream && response.result() == Status::ok && request.method() != Verb::head;
+    // A body the handler did not read to its end cannot be skipped reliably: close.
+    bool keep_alive = request.message.keep_alive() && !stopping_ && !expired_ && (!streaming || parser.is_done());
+    const bool streamed = request.body_stream && request.method() != Verb::head &&
+                          (response.result() == Status::ok || response.result() == Status::partial_content);
     const bool open = streamed ? co_await write_streamed(response, request.body_stream, keep_alive)
                                : co_await write(response, keep_alive, request.method() == Verb::head);
     if (!open) break;
@@ -304,6 +347,36 @@ asio::awaitable<void> Connection::run() {
   closed_ = true;
   watchdog_.cancel();
   socket_.close(ignored);
+}
+
+// The next piece of a streamed request body. Each piece gets the read timeout afresh (a
+// stalled upload is cut off, a long one is not); the handler's own deadline starts over
+// once the body has been read.
+asio::awaitable<std::optional<std::string>> Connection::read_body_piece(
+    beast_http::request_parser<beast_http::string_body>& parser, boost::beast::flat_buffer& buffer,
+    bool& send_continue) {
+  if (send_continue) {
+    send_continue = false;
+    static constexpr std::string_view interim = "HTTP/1.1 100 Continue\r\n\r\n";
+    arm(config_.read_timeout);
+    co_await asio::async_write(socket_, asio::buffer(interim.data(), interim.size()), asio::use_awaitable);
+  }
+  for (;;) {
+    auto& body = parser.get().body();
+    if (!body.empty()) {
+      std::string piece = std::move(body);
+      body.clear();
+      co_return piece;
+    }
+    if (parser.is_done()) {
+      arm(config_.request_timeout);
+      co_return std::nullopt;
+    }
+    arm(config_.read_timeout);
+    auto [ec, n] = co_await beast_http::async_read_some(socket_, buffer, parser, asio::as_tuple(asio::use_awaitable));
+    if (ec == beast_http::error::body_limit) throw Error(ErrorCode::payload_too_large, "request body is too large");
+    if (ec) throw Error(ErrorCode::bad_request, "the request body could not be read");
+  }
 }
 
 // A client may still be sending (a rejected upload, a slow request) when we close.

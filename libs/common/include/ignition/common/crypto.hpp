@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+struct evp_md_ctx_st;  // OpenSSL's EVP_MD_CTX, kept out of this header
+
 namespace ignition::crypto {
 
 using Sha256Digest = std::array<std::uint8_t, 32>;
@@ -17,6 +19,20 @@ using Sha256Digest = std::array<std::uint8_t, 32>;
 std::string random_bytes(std::size_t n);
 Sha256Digest sha256(std::string_view data);
 Sha256Digest hmac_sha256(std::string_view key, std::string_view data);
+
+/// SHA-256 of data that arrives in pieces (an upload): update() as it comes, then finish().
+class Sha256 {
+ public:
+  Sha256();
+  ~Sha256();
+  Sha256(const Sha256&) = delete;
+  Sha256& operator=(const Sha256&) = delete;
+  void update(std::string_view data);
+  Sha256Digest finish();
+
+ private:
+  ::evp_md_ctx_st* context_;
+};
 
 std::string to_hex(std::string_view bytes);
 std::string to_hex(const Sha256Digest& digest);

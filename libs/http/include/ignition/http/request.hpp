@@ -8,6 +8,7 @@
 #include <boost/beast/http/string_body.hpp>
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -43,6 +44,10 @@ struct Request {
   /// stays empty). A failure half-way closes the connection, so the client sees a cut
   /// body, never a short one that looks complete.
   BodyStream body_stream;
+  /// On a route added with Router::add_streaming: the next piece of the request body, or
+  /// nullopt at its end. Each call may wait for the client; a body past the route's limit
+  /// throws Error(payload_too_large), a broken one Error(bad_request).
+  std::function<boost::asio::awaitable<std::optional<std::string>>()> read_body;
 
   Verb method() const { return message.method(); }
   /// A path parameter by name; "" when absent.

@@ -21,6 +21,13 @@ class Router {
 
   /// Throws std::invalid_argument for a malformed pattern or a duplicate route.
   Router& add(Verb method, std::string_view pattern, Handler handler);
+  /// A route whose body is not read before the handler runs: the handler pulls it with
+  /// Request::read_body, up to `max_body` bytes (uploads larger than the server's
+  /// buffered-body limit, never held whole in memory).
+  Router& add_streaming(Verb method, std::string_view pattern, Handler handler, std::size_t max_body);
+
+  /// The body limit of a streaming route for this method and path; 0 for any other.
+  std::size_t streamed_body_limit(Verb method, std::string_view path) const;
 
   struct Match {
     const Handler* handler = nullptr;  ///< null when nothing matched

@@ -19,6 +19,7 @@ class ServerProcess {
   ~ServerProcess();
 
   std::uint16_t port() const noexcept { return port_; }
+  int pid() const noexcept { return pid_; }
   /// Everything the server printed so far (stdout and stderr).
   std::string output() const;
   /// Sends `signal` and waits for the exit status (-1 on timeout).

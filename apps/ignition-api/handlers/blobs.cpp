@@ -1,0 +1,164 @@
+#include "blobs.hpp"
+
+#include <charconv>
+
+#include <ignition/common/error.hpp>
+#include <ignition/common/json.hpp>
+
+#include "bind.hpp"
+#include "rest.hpp"
+
+namespace asio = boost::asio;
+using ignition::http::Field;
+using ignition::http::Request;
+using ignition::http::Response;
+using ignition::http::Status;
+using ignition::http::Verb;
+
+namespace ignition::api {
+
+namespace {
+
+constexpr std::size_t max_filename = 255;
+
+std::optional<std::uint64_t> number(std::string_view text) {
+  std::uint64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size() || text.empty()) return std::nullopt;
+  return value;
+}
+
+// "bytes=first-last", "bytes=first-" or "bytes=-suffix" against an object of `size` bytes.
+// nullopt: serve the whole object (no header, or one this server does not honour, such as
+// several ranges); a range past the end is unsatisfiable.
+struct RangeRequest {
+  std::optional<storage::ByteRange> range;
+  bool unsatisfiable = false;
+};
+RangeRequest parse_range(std::string_view header, std::uint64_t size) {
+  if (!header.starts_with("bytes=") || header.find(',') != std::string_view::npos) return {};
+  const auto spec = header.substr(6);
+  const auto dash = spec.find('-');
+  if (dash == std::string_view::npos) return {};
+  const auto first = spec.substr(0, dash);
+  const auto last = spec.substr(dash + 1);
+  if (first.empty()) {  // the last n bytes
+    const auto n = number(last);
+    if (!n) return {};
+    if (*n == 0 || size == 0) return {std::nullopt, true};
+    return {storage::ByteRange{size > *n ? size - *n : 0, size - 1}, false};
+  }
+  const auto from = number(first);
+  const auto to = last.empty() ? std::optional<std::uint64_t>(size == 0 ? 0 : size - 1) : number(last);
+  if (!from || !to) return {};
+  if (*from >= size) return {std::nullopt, true};
+  if (*to < *from) return {};  // not a range: ignored, as RFC 9110 says
+  return {storage::ByteRange{*from, std::min(*to, size - 1)}, false};
+}
+
+// filename="…" keeps printable ASCII only; filename* carries the real name (RFC 6266).
+std::string content_disposition(const std::optional<std::string>& filename) {
+  if (!filename) return "attachment";
+  std::string ascii;
+  std::string encoded;
+  for (unsigned char c : *filename) {
+    ascii += (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') ? static_cast<char>(c) : '_';
+    if (std::isalnum(c) || c == '.' || c == '-' || c == '_') {
+      encoded += static_cast<char>(c);
+    } else {
+      static constexpr char hex[] = "0123456789ABCDEF";
+      encoded += '%';
+      encoded += hex[c >> 4];
+      encoded += hex[c & 15];
+    }
+  }
+  return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
+}
+
+asio::awaitable<void> read_object(storage::Store& store, std::string key, std::optional<storage::ByteRange> range,
+                                  const http::BodyWrite& write) {
+  // GCC 12 miscompiles a co_await inside an if condition here (SIGILL): one statement each.
+  const bool found = co_await store.read(key, range, write);
+  if (!found) throw storage::StorageUnavailable("an object is missing from storage");
+}
+
+// Serves a stored object: its SHA-256 is the ETag (304 on If-None-Match), Range gives 206
+// with Content-Range or 416, and the bytes stream from storage with a Content-Length.
+Response serve_object(storage::Store& store, const blobs::Object& object, Request& req, bool attachment) {
+  const std::string etag = "\"" + object.sha256_hex + "\"";
+  Response res(Status::ok, 11);
+  res.set(Field::etag, etag);
+  res.set(Field::accept_ranges, "bytes");
+  if (req.header(Field::if_none_match) == etag) {
+    res.result(Status::not_modified);
+    return res;
+  }
+  auto wanted = parse_range(req.header(Field::range), object.size);
+  if (!req.header(Field::if_range).empty() && req.header(Field::if_range) != etag) wanted = {};  // changed: send all
+  if (wanted.unsatisfiable) {
+    res = error_response(req, ErrorCode::bad_request, "the requested range is not within the file");
+    res.result(Status::range_not_satisfiable);
+    res.set(Field::content_range, "bytes */" + std::to_string(object.size));
+    return res;
+  }
+  res.set(Field::content_type, object.content_type);
+  if (attachment) res.set(Field::content_disposition, content_disposition(object.filename));
+  std::uint64_t length = object.size;
+  if (wanted.range) {
+    res.result(Status::partial_content);
+    res.set(Field::content_range, "bytes " + std::to_string(wanted.range->first) + "-" +
+                                      std::to_string(wanted.range->last) + "/" + std::to_string(object.size));
+    length = wanted.range->size();
+  }
+  res.content_length(length);
+  if (length > 0) {
+    req.body_stream = [&store, key = object.storage_key, range = wanted.range](const http::BodyWrite& write) {
+      return read_object(store, key, range, write);
+    };
+  }
+  return res;
+}
+
+asio::awaitable<Response> upload(blobs::Deps d, Request& req) {
+  const Uuid user = user_of(req);
+  blobs::NewUpload request;
+  request.declared_type = std::string(req.header(Field::content_type));
+  request.filename = query(req, "filename");
+  if (request.filename &&
+      (request.filename->empty() || request.filename->size() > max_filename || !json::valid_utf8(*request.filename) ||
+       request.filename->find_first_of(std::string("\0\r\n/\\", 5)) != std::string::npos))
+    throw Error("invalid upload", {{"filename", "must be 1..255 bytes of UTF-8 without '/', '\\' or control lines"}});
+  if (const auto length = req.message.payload_size()) request.declared_size = *length;
+  auto stored = co_await blobs::upload(d, user, std::move(request), req.read_body);
+  co_return created(stored);
+}
+
+asio::awaitable<Response> list(blobs::Deps d, Request& req) {
+  const Uuid user = user_of(req);
+  const auto paging = page_request(req);
+  auto page = co_await blobs::list(d.pool, user, paging);
+  co_return page_response(std::move(page));
+}
+
+asio::awaitable<Response> download(blobs::Deps d, Request& req) {
+  const Uuid user = user_of(req);
+  auto object = co_await blobs::object(d.pool, user, path_id(req));
+  co_return serve_object(d.store, object, req, true);
+}
+
+asio::awaitable<Response> remove(blobs::Deps d, Request& req) {
+  const Uuid user = user_of(req);
+  co_await blobs::remove(d, user, path_id(req));
+  co_return no_content();
+}
+
+}  // namespace
+
+void add_blobs_routes(http::Router& router, blobs::Deps d) {
+  router.add_streaming(Verb::post, "/api/v1/blobs", with_deps(d, upload), d.limits.largest());
+  router.add(Verb::get, "/api/v1/blobs", with_deps(d, list));
+  router.add(Verb::get, "/api/v1/blobs/{id}", with_deps(d, download));
+  router.add(Verb::delete_, "/api/v1/blobs/{id}", with_deps(d, remove));
+}
+
+}  // namespace ignition::api

@@ -1,0 +1,154 @@
+#include <ignition/blobs/blobs.hpp>
+
+#include <exception>
+
+#include <ignition/common/crypto.hpp>
+#include <ignition/common/error.hpp>
+#include <ignition/db/pool.hpp>
+#include <ignition/db/transaction.hpp>
+#include <ignition/domain/record.hpp>
+
+namespace ignition::blobs {
+
+namespace {
+
+#define BLOB_COLUMNS \
+  "id, filename, content_type, category, size_bytes AS size, encode(sha256, 'hex') AS sha256, created_at"
+
+const db::Statement insert_statement{
+    "blobs_insert",
+    "INSERT INTO blobs (id, user_id, category, content_type, size_bytes, sha256, storage_key, filename)"
+    " VALUES ($1, $2, $3, $4, $5, decode($6, 'hex'), $7, $8) RETURNING " BLOB_COLUMNS};
+const db::Statement list_statement{"blobs_list", "SELECT " BLOB_COLUMNS
+                                                 " FROM blobs WHERE user_id = $1"
+                                                 " AND (created_at, id) < ($2::timestamptz, $3::uuid)"
+                                                 " ORDER BY created_at DESC, id DESC LIMIT $4"};
+const db::Statement object_statement{
+    "blobs_object",
+    "SELECT storage_key, content_type, size_bytes, encode(sha256, 'hex'), filename FROM blobs"
+    " WHERE id = $1 AND user_id = $2"};
+const db::Statement delete_statement{"blobs_delete",
+                                     "DELETE FROM blobs WHERE id = $1 AND user_id = $2 RETURNING storage_key"};
+
+#undef BLOB_COLUMNS
+
+// Declared and proven types agree; M4A files are often declared as AAC and the reverse.
+bool same_kind(std::string_view declared, std::string_view proven) {
+  const auto aac_family = [](std::string_view t) { return t == "audio/mp4" || t == "audio/aac"; };
+  return declared == proven || (aac_family(declared) && aac_family(proven));
+}
+
+struct Stored {
+  std::string key;
+  std::string content_type;
+  std::string category;
+  std::uint64_t size = 0;
+  std::string sha256_hex;
+};
+
+// Streams the body into a new object under `key`: the first bytes decide the type, every
+// piece counts towards the limit and the digest. Nothing remains stored on any failure.
+boost::asio::awaitable<Stored> store_body(Deps& deps, std::string key, const NewUpload& request,
+                                          const ReadPiece& read) {
+  const auto declared = canonical_type(request.declared_type);
+  if (!declared) throw Error(ErrorCode::unsupported_media_type, "this type of file cannot be uploaded");
+  Stored stored;
+  stored.key = key;
+  stored.content_type = *declared;
+  stored.category = category_of(*declared);
+  const std::uint64_t limit = deps.limits.of(stored.category);
+  if (request.declared_size && *request.declared_size > limit)
+    throw Error(ErrorCode::payload_too_large, "the file is larger than allowed for its type");
+
+  auto upload = co_await deps.store.begin_upload(key, stored.content_type);
+  std::exception_ptr failure;
+  try {
+    crypto::Sha256 digest;
+    std::string head;  // the first bytes, until the type is proven
+    bool proven = false;
+    const auto prove = [&] {
+      const auto sniffed = sniff(head);
+      if (!sniffed || !same_kind(*declared, *sniffed))
+        throw Error(ErrorCode::unsupported_media_type, "the file's content is not the type it was sent as");
+      stored.content_type = *sniffed;
+      proven = true;
+    };
+    for (;;) {
+      auto piece = co_await read();
+      if (!piece) break;
+      stored.size += piece->size();
+      if (stored.size > limit)
+        throw Error(ErrorCode::payload_too_large, "the file is larger than allowed for its type");
+      digest.update(*piece);
+      if (!proven) {
+        head.append(piece->substr(0, sniff_bytes - std::min(head.size(), sniff_bytes)));
+        if (head.size() >= sniff_bytes) prove();
+      }
+      co_await upload->write(*piece);
+    }
+    if (!proven) prove();  // a file shorter than the magic bytes
+    stored.sha256_hex = crypto::to_hex(digest.finish());
+    co_await upload->commit();
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  if (failure) {
+    co_await upload->abort();
+    std::rethrow_exception(failure);
+  }
+  co_return stored;
+}
+
+}  // namespace
+
+boost::asio::awaitable<boost::json::object> upload(Deps& deps, Uuid user, NewUpload request, const ReadPiece& read) {
+  const Uuid id = Uuid::v4();
+  const std::string key = "users/" + user.to_string() + "/blobs/" + id.to_string();
+  auto stored = co_await store_body(deps, key, request, read);
+  // The object exists now; if its row cannot be written, the object goes too.
+  std::exception_ptr failure;
+  db::Result rows;
+  try {
+    rows = co_await deps.pool.execute(insert_statement, id, user, stored.category, stored.content_type, stored.size,
+                                      stored.sha256_hex, stored.key, request.filename);
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  if (failure) {
+    co_await deps.store.remove(stored.key);
+    std::rethrow_exception(failure);
+  }
+  co_return domain::to_object(rows, 0);
+}
+
+boost::asio::awaitable<domain::Page> list(db::Pool& pool, Uuid user, domain::PageRequest page) {
+  auto params = db::Params::of(user);
+  auto result = co_await domain::fetch_page(pool, list_statement, std::move(params), page, "created_at");
+  co_return result;
+}
+
+boost::asio::awaitable<Object> object(db::Pool& pool, Uuid user, Uuid id) {
+  auto rows = co_await pool.execute(object_statement, id, user);
+  if (rows.empty()) domain::throw_not_found("blob");
+  const auto row = rows.one();
+  co_return Object{row.get<std::string>(0), row.get<std::string>(1), row.get<std::uint64_t>(2), row.get<std::string>(3),
+                   row.get<std::optional<std::string>>(4)};
+}
+
+boost::asio::awaitable<void> remove(Deps& deps, Uuid user, Uuid id) {
+  auto tx = co_await db::Transaction::begin(deps.pool);
+  auto rows = co_await tx.execute(delete_statement, id, user);
+  if (rows.empty()) domain::throw_not_found("blob");
+  const std::string key = rows.one().get<std::string>(0);
+  co_await deps.store.remove(key);  // a failure here rolls the row back
+  co_await tx.commit();
+}
+
+boost::asio::awaitable<std::size_t> remove_all_objects(storage::Store& store, Uuid user) {
+  const std::string prefix = "users/" + user.to_string() + "/";
+  auto objects = co_await store.list(prefix);
+  for (const auto& object : objects) co_await store.remove(object.key);
+  co_return objects.size();
+}
+
+}  // namespace ignition::blobs

@@ -1,0 +1,233 @@
+// End-to-end: uploads streamed into the local store and downloads with ranges, through the
+// real server and Postgres; the files on disk are checked directly.
+
+#include <catch2/catch.hpp>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <ignition/common/crypto.hpp>
+#include <ignition/testing/postgres.hpp>
+#include <ignition/testing/server_process.hpp>
+
+#include "session_client.hpp"
+
+using namespace ignition::testing;
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path storage_root(const std::string& name) {
+  const auto root = binary_dir() / "test-storage" / name;
+  fs::remove_all(root);
+  return root;
+}
+
+std::map<std::string, std::string> blobs_env(const std::string& url, const fs::path& storage) {
+  return {{"DATABASE_URL", url},
+          {"APP_ENV", "test"},
+          {"THREADS", "2"},
+          {"DEV_LOGIN", "1"},
+          {"AUTH_SECRET", "test-secret-test-secret-test-secret-0001"},
+          {"APP_URL", "https://app.example.com"},
+          {"RATE_LIMIT_AUTH", "0"},
+          {"RATE_LIMIT_API", "0"},
+          {"STORAGE_DIR", storage.string()},
+          {"STORAGE_MAX_AUDIO_BYTES", std::to_string(200 * 1024 * 1024)},
+          {"STORAGE_MAX_IMAGE_BYTES", std::to_string(6 * 1024 * 1024)},
+          // ASan keeps freed memory in quarantine; a small one lets RSS show what is live.
+          {"ASAN_OPTIONS", "quarantine_size_mb=16:detect_leaks=1"}};
+}
+
+const std::string png_magic("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16);
+const std::string wav_magic("RIFF\x24\0\0\0WAVEfmt ", 16);
+
+// A file of `size` bytes starting with `magic`, the rest a pattern.
+std::string file_of(const std::string& magic, std::size_t size) {
+  std::string data = magic.substr(0, std::min(size, magic.size()));
+  data.reserve(size);
+  for (std::size_t i = data.size(); i < size; ++i) data += static_cast<char>((i * 131 + 7) & 0xff);
+  return data;
+}
+
+HttpResult upload(std::uint16_t port, const Login& l, const std::string& type, const std::string& body,
+                  const std::string& filename = "file.bin") {
+  return http_request(port, "POST", "/api/v1/blobs?filename=" + filename,
+                      {{"Cookie", l.cookie()}, {"X-CSRF-Token", l.csrf}, {"Content-Type", type}}, body);
+}
+
+HttpResult download(std::uint16_t port, const Login& l, const std::string& id,
+                    std::map<std::string, std::string> headers = {}) {
+  headers["Cookie"] = l.cookie();
+  return http_request(port, "GET", "/api/v1/blobs/" + id, headers);
+}
+
+// Regular files under the store (objects and unfinished uploads alike).
+std::size_t files_under(const fs::path& dir) {
+  if (!fs::exists(dir)) return 0;
+  std::size_t n = 0;
+  for (const auto& e : fs::recursive_directory_iterator(dir))
+    if (e.is_regular_file()) ++n;
+  return n;
+}
+
+// Peak resident memory of a process, in bytes (VmHWM).
+std::uint64_t peak_rss(int pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::stoull(line.substr(6)) * 1024;
+  }
+  return 0;
+}
+
+}  // namespace
+
+TEST_CASE("blobs: uploads round-trip byte for byte with their SHA-256, and ranges read exactly their bytes") {
+  TestDatabase database("blobs_roundtrip");
+  const auto root = storage_root("roundtrip");
+  ServerProcess server(blobs_env(database.url(), root));
+  const auto port = server.port();
+  const Login a = dev_login(port, "alice@example.com");
+
+  for (const std::size_t size : {std::size_t{16}, std::size_t{5 * 1024 * 1024 + 1}}) {
+    const std::string data = file_of(png_magic, size);
+    auto created = upload(port, a, "image/png", data, "Zo%C3%AB's%20photo.png");
+    INFO(size << " " << created.body);
+    REQUIRE(created.status == 201);
+    auto meta = json_of(created);
+    CHECK(meta.at("size").as_int64() == static_cast<std::int64_t>(size));
+    CHECK(meta.at("content_type").as_string() == "image/png");
+    CHECK(meta.at("filename").as_string() == "Zoë's photo.png");
+    CHECK(meta.at("sha256").as_string() == ignition::crypto::to_hex(ignition::crypto::sha256(data)));
+    const std::string id(meta.at("id").as_string());
+    auto back = download(port, a, id);
+    REQUIRE(back.status == 200);
+    CHECK(back.body == data);
+    CHECK(back.header("content-length") == std::to_string(size));
+    CHECK(back.header("content-type") == "image/png");
+    CHECK(back.header("accept-ranges") == "bytes");
+    CHECK(back.header("content-disposition").find("filename*=UTF-8''Zo%C3%AB") != std::string::npos);
+  }
+
+  const std::string data = file_of(png_magic, 5 * 1024 * 1024 + 1);
+  auto listed = json_of(call(port, a, "GET", "/api/v1/blobs")).at("items").as_array();
+  REQUIRE(listed.size() == 2);
+  const std::string id(listed[0].at("id").as_string());  // newest: the 5 MiB + 1 one
+  const auto range = [&](const std::string& spec) { return download(port, a, id, {{"Range", spec}}); };
+  auto start = range("bytes=0-99");
+  CHECK(start.status == 206);
+  CHECK(start.body == data.substr(0, 100));
+  CHECK(start.header("content-range") == "bytes 0-99/" + std::to_string(data.size()));
+  auto middle = range("bytes=1000000-2000000");
+  CHECK(middle.status == 206);
+  CHECK(middle.body == data.substr(1000000, 1000001));
+  auto end = range("bytes=" + std::to_string(data.size() - 10) + "-");
+  CHECK(end.body == data.substr(data.size() - 10));
+  auto suffix = range("bytes=-500");
+  CHECK(suffix.status == 206);
+  CHECK(suffix.body == data.substr(data.size() - 500));
+  auto past = range("bytes=" + std::to_string(data.size()) + "-");
+  CHECK(past.status == 416);
+  CHECK(past.header("content-range") == "bytes */" + std::to_string(data.size()));
+  CHECK(range("bytes=0-1,5-6").status == 200);  // several ranges: the whole file
+
+  // The content hash is the ETag: an unchanged file is a 304.
+  const std::string etag = start.header("etag");
+  CHECK(etag.size() == 66);
+  auto cached = download(port, a, id, {{"If-None-Match", etag}});
+  CHECK(cached.status == 304);
+  CHECK(cached.body.empty());
+  auto head = http_request(port, "HEAD", "/api/v1/blobs/" + id, {{"Cookie", a.cookie()}});
+  CHECK(head.status == 200);
+  CHECK(head.header("content-length") == std::to_string(data.size()));
+
+  // Another user gets 404 for everything of Alice's; delete removes row and file.
+  const Login b = dev_login(port, "bob@example.com");
+  CHECK(download(port, b, id).status == 404);
+  CHECK(call(port, b, "DELETE", "/api/v1/blobs/" + id).status == 404);
+  CHECK(json_of(call(port, b, "GET", "/api/v1/blobs")).at("items").as_array().empty());
+  CHECK(files_under(root / "users") == 2);
+  CHECK(call(port, a, "DELETE", "/api/v1/blobs/" + id).status == 204);
+  CHECK(download(port, a, id).status == 404);
+  CHECK(files_under(root / "users") == 1);
+
+  // Deleting the account removes the rest of the user's files.
+  CHECK(call(port, a, "DELETE", "/api/v1/me").status == 204);
+  CHECK(files_under(root / "users") == 0);
+  CHECK(database.scalar("SELECT count(*) FROM blobs") == "0");
+}
+
+TEST_CASE("blobs: a lying type is 415, too large is 413, and neither leaves a row or a file") {
+  TestDatabase database("blobs_refused");
+  const auto root = storage_root("refused");
+  auto env = blobs_env(database.url(), root);
+  env["STORAGE_MAX_IMAGE_BYTES"] = "65536";  // small enough that the refused body fits in socket buffers
+  ServerProcess server(env);
+  const auto port = server.port();
+  const Login a = dev_login(port, "alice@example.com");
+
+  auto lying = upload(port, a, "image/png", "<html><script>alert(1)</script></html>");
+  CHECK(lying.status == 415);
+  CHECK(upload(port, a, "audio/mpeg", file_of(png_magic, 100)).status == 415);  // a PNG is not an MP3
+  CHECK(upload(port, a, "text/html", "<html></html>").status == 415);
+  CHECK(upload(port, a, "image/png", "").status == 415);  // nothing proves an empty file's type
+  auto large = upload(port, a, "image/png", file_of(png_magic, 65537));
+  CHECK(large.status == 413);
+  CHECK(upload(port, a, "image/png", "x", "a/b.png").status == 400);  // no path in a filename
+  CHECK(database.scalar("SELECT count(*) FROM blobs") == "0");
+  CHECK(files_under(root) == 0);
+  // Without a session or a CSRF token, nothing is read at all.
+  CHECK(http_request(port, "POST", "/api/v1/blobs", {{"Content-Type", "image/png"}}, png_magic).status == 401);
+  CHECK(http_request(port, "POST", "/api/v1/blobs", {{"Cookie", "session=" + a.token}, {"Content-Type", "image/png"}},
+                     png_magic)
+            .status == 403);
+}
+
+TEST_CASE("blobs: a client that disconnects mid-upload leaves no row and no file") {
+  TestDatabase database("blobs_disconnect");
+  const auto root = storage_root("disconnect");
+  ServerProcess server(blobs_env(database.url(), root));
+  const auto port = server.port();
+  const Login a = dev_login(port, "alice@example.com");
+  {
+    boost::asio::io_context io;
+    boost::asio::ip::tcp::socket socket(io);
+    socket.connect({boost::asio::ip::make_address("127.0.0.1"), port});
+    const std::string head = "POST /api/v1/blobs HTTP/1.1\r\nHost: x\r\nCookie: " + a.cookie() +
+                             "\r\nX-CSRF-Token: " + a.csrf +
+                             "\r\nContent-Type: audio/wav\r\nContent-Length: 10000000\r\n\r\n";
+    boost::asio::write(socket, boost::asio::buffer(head));
+    const std::string part = file_of(wav_magic, 300 * 1024);
+    boost::asio::write(socket, boost::asio::buffer(part));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  }  // closed with 9.7 MB still to come
+  for (int i = 0; i < 50 && files_under(root) > 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  CHECK(files_under(root) == 0);
+  CHECK(database.scalar("SELECT count(*) FROM blobs") == "0");
+  CHECK(call(port, a, "GET", "/api/v1/me").status == 200);  // and the server is fine
+}
+
+TEST_CASE("blobs: a 120 MiB upload and download stream through a server whose memory stays small") {
+  TestDatabase database("blobs_large");
+  const auto root = storage_root("large");
+  ServerProcess server(blobs_env(database.url(), root));
+  const auto port = server.port();
+  const Login a = dev_login(port, "alice@example.com");
+  const std::string data = file_of(wav_magic, 120 * 1024 * 1024);
+  const auto before = peak_rss(server.pid());
+  auto created = upload(port, a, "audio/wav", data, "take.wav");
+  REQUIRE(created.status == 201);
+  const std::string id(json_of(created).at("id").as_string());
+  auto back = download(port, a, id);
+  REQUIRE(back.status == 200);
+  CHECK(back.body.size() == data.size());
+  CHECK(ignition::crypto::sha256(back.body) == ignition::crypto::sha256(data));
+  const auto growth = peak_rss(server.pid()) - before;
+  WARN("server peak RSS grew by " << growth / (1024 * 1024) << " MiB for a 120 MiB upload and download");
+  CHECK(growth < 40ULL * 1024 * 1024);
+}
