@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   cmake ninja-build g++ ccache pkg-config clang-format git
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libpq-dev libssl-dev libfmt-dev catch2
+  libpq-dev libssl-dev libfmt-dev catch2 libsqlite3-dev
   postgresql postgresql-client
 )
 # The tests' Node helpers (tests/oidc, tests/s3sign) run on Node.js >= 18; a node already

@@ -1,17 +1,25 @@
-// ignition-migrate: applies and reports the schema migrations compiled into this build.
+// ignition-migrate: applies and reports the schema migrations compiled into this build, and
+// imports the legacy D1 data (docs/import.md).
 //   ignition-migrate up       apply pending migrations (each in a transaction)
 //   ignition-migrate status   list migrations and whether each is applied
+//   ignition-migrate import-d1 --from <d1.sqlite | ndjson dir> [--dry-run] [--report file.json]
+//   ignition-migrate verify --from <d1.sqlite | ndjson dir>
 
 #include <fmt/format.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
+#include <boost/json/serialize.hpp>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <optional>
+#include <vector>
 
 #include <ignition/common/env.hpp>
 #include <ignition/common/error.hpp>
 #include <ignition/common/log.hpp>
+#include <ignition/d1import/import.hpp>
 #include <ignition/db/connection.hpp>
 #include <ignition/db/migrations.hpp>
 #include <ignition/db/pool.hpp>
@@ -22,7 +30,50 @@ using namespace ignition;
 
 namespace {
 
-constexpr const char* usage = "usage: ignition-migrate up|status\n";
+constexpr const char* usage =
+    "usage: ignition-migrate up|status\n"
+    "       ignition-migrate import-d1 --from <d1.sqlite | ndjson dir> [--dry-run] [--report file.json]\n"
+    "       ignition-migrate verify --from <d1.sqlite | ndjson dir>\n";
+
+struct D1Args {
+  std::string from;
+  bool dry_run = false;
+  std::optional<std::string> report;
+};
+
+// --from is required; --dry-run and --report only for import-d1.
+std::optional<D1Args> parse_d1_args(bool import, const std::vector<std::string_view>& args) {
+  D1Args out;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--from" && i + 1 < args.size()) {
+      out.from = args[++i];
+    } else if (import && args[i] == "--dry-run") {
+      out.dry_run = true;
+    } else if (import && args[i] == "--report" && i + 1 < args.size()) {
+      out.report = std::string(args[++i]);
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (out.from.empty()) return std::nullopt;
+  return out;
+}
+
+int run_d1(bool import, const D1Args& args, const std::string& url) {
+  if (!import) {
+    const int mismatches = d1import::verify(url, args.from, std::cout);
+    return mismatches == 0 ? 0 : 1;
+  }
+  d1import::ImportOptions options{.from = args.from, .dry_run = args.dry_run};
+  const auto report = d1import::import_d1(url, options);
+  if (args.report) {
+    std::ofstream file(*args.report);
+    file << boost::json::serialize(report.to_json()) << "\n";
+    if (!file) throw std::runtime_error("cannot write " + *args.report);
+  }
+  std::cout << report.summary();
+  return 0;
+}
 
 asio::awaitable<int> run(std::string command, db::PoolConfig config) {
   auto executor = co_await asio::this_coro::executor;
@@ -49,7 +100,11 @@ asio::awaitable<int> run(std::string command, db::PoolConfig config) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 2 || (std::string_view(argv[1]) != "up" && std::string_view(argv[1]) != "status")) {
+  const std::string_view command = argc > 1 ? argv[1] : "";
+  const bool d1 = command == "import-d1" || command == "verify";
+  std::optional<D1Args> d1_args;
+  if (d1) d1_args = parse_d1_args(command == "import-d1", std::vector<std::string_view>(argv + 2, argv + argc));
+  if ((d1 && !d1_args) || (!d1 && (argc != 2 || (command != "up" && command != "status")))) {
     std::cerr << usage;
     return 2;
   }
@@ -59,6 +114,8 @@ int main(int argc, char** argv) {
     Env env = Env::from_process(production ? std::nullopt : std::optional<std::filesystem::path>(".env"));
     auto config = db::PoolConfig::from_env(env);
     log::configure(log::Level::warn, log::Format::json);
+    // The D1 commands run on a blocking connection of their own (ADR-022).
+    if (d1) return run_d1(command == "import-d1", *d1_args, config.url);
     asio::io_context io;
     auto result = asio::co_spawn(io, run(argv[1], config), asio::use_future);
     io.run();

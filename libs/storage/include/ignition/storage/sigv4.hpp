@@ -3,7 +3,7 @@
 /// path-style, region "auto"). Pure computation: it signs a described request, and never
 /// sends, logs or keeps anything.
 ///
-/// The canonical form follows AWS's S3 signer (ADR-022 (sigv4) in docs/decisions.md): the path is
+/// The canonical form follows AWS's S3 signer (ADR-023 (sigv4) in docs/decisions.md): the path is
 /// percent-encoded once (RFC 3986 unreserved characters and '/' kept, everything else as
 /// upper-case %XX of its UTF-8 bytes; no normalisation, no double encoding), the query is
 /// encoded the same way and sorted by name then value, header names are lower-cased and

@@ -1,0 +1,268 @@
+#include "ignition/d1import/convert.hpp"
+
+#include <fmt/format.h>
+#include <boost/json/stream_parser.hpp>
+
+#include <charconv>
+#include <cmath>
+#include <limits>
+
+namespace ignition::d1import {
+
+using namespace std::chrono;
+
+namespace {
+
+/// A read position in the text being parsed; numbers are fixed-width decimal.
+struct Cursor {
+  std::string_view text;
+  std::size_t pos = 0;
+
+  bool done() const noexcept { return pos == text.size(); }
+  bool digit() const noexcept { return pos < text.size() && text[pos] >= '0' && text[pos] <= '9'; }
+  bool eat(char c) noexcept {
+    if (pos == text.size() || text[pos] != c) return false;
+    ++pos;
+    return true;
+  }
+  std::optional<int> number(std::size_t width) noexcept {
+    int value = 0;
+    for (std::size_t i = 0; i < width; ++i, ++pos) {
+      if (!digit()) return std::nullopt;
+      value = value * 10 + (text[pos] - '0');
+    }
+    return value;
+  }
+};
+
+// Years 1..9999 are what the target (and the reference implementation) can hold.
+constexpr std::int64_t min_epoch_seconds = -62135596800;  // 0001-01-01T00:00:00Z
+constexpr std::int64_t max_epoch_seconds = 253402300799;  // 9999-12-31T23:59:59Z
+
+std::optional<Timestamp> from_epoch(std::int64_t n, bool epoch_seconds) {
+  const std::int64_t limit_low = epoch_seconds ? min_epoch_seconds : min_epoch_seconds * 1000;
+  const std::int64_t limit_high = epoch_seconds ? max_epoch_seconds : max_epoch_seconds * 1000 + 999;
+  if (n < limit_low || n > limit_high) return std::nullopt;
+  return epoch_seconds ? Timestamp{seconds{n}} : Timestamp{milliseconds{n}};
+}
+
+// "-?\d{1,16}": epoch milliseconds (or seconds) written as text.
+std::optional<std::int64_t> digit_string(std::string_view text) {
+  std::string_view digits = text;
+  if (!digits.empty() && digits.front() == '-') digits.remove_prefix(1);
+  if (digits.empty() || digits.size() > 16) return std::nullopt;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return std::nullopt;
+  }
+  std::int64_t n = 0;
+  std::from_chars(text.data(), text.data() + text.size(), n);
+  return n;
+}
+
+// "YYYY-MM-DD" then, when `time_separators` is not empty, "<sep>HH:MM[:SS[.f{1,9}]]".
+// Seconds are optional only after 'T' (ISO); SQLite's form always has them.
+std::optional<Timestamp> date_time(Cursor& c, bool seconds_required) {
+  const auto y = c.number(4);
+  if (!y || !c.eat('-')) return std::nullopt;
+  const auto mo = c.number(2);
+  if (!mo || !c.eat('-')) return std::nullopt;
+  const auto d = c.number(2);
+  if (!d) return std::nullopt;
+  const year_month_day date{year{*y}, month{static_cast<unsigned>(*mo)}, day{static_cast<unsigned>(*d)}};
+  if (*y < 1 || !date.ok()) return std::nullopt;
+  if (c.done()) return Timestamp{sys_days{date}};
+  if (!c.eat(seconds_required ? ' ' : 'T')) return std::nullopt;
+  const auto h = c.number(2);
+  if (!h || !c.eat(':')) return std::nullopt;
+  const auto mi = c.number(2);
+  if (!mi) return std::nullopt;
+  int s = 0;
+  std::int64_t micros = 0;
+  if (c.eat(':')) {
+    const auto sec = c.number(2);
+    if (!sec) return std::nullopt;
+    s = *sec;
+    if (c.eat('.')) {
+      int digits = 0;
+      for (; c.digit(); ++c.pos, ++digits) {
+        if (digits < 6) micros = micros * 10 + (c.text[c.pos] - '0');
+      }
+      if (digits == 0 || digits > 9) return std::nullopt;
+      for (; digits < 6; ++digits) micros *= 10;
+    }
+  } else if (seconds_required) {
+    return std::nullopt;
+  }
+  if (*h > 23 || *mi > 59 || s > 59) return std::nullopt;
+  return Timestamp{sys_days{date}} + hours{*h} + minutes{*mi} + seconds{s} + microseconds{micros};
+}
+
+std::optional<Timestamp> parse_text_datetime(std::string_view text, bool epoch_seconds) {
+  if (auto n = digit_string(text)) return from_epoch(*n, epoch_seconds);
+  // 'YYYY-MM-DD HH:MM:SS[.fff]' (SQLite datetime()).
+  if (text.size() > 10 && text[10] == ' ') {
+    Cursor c{text};
+    auto t = date_time(c, true);
+    if (!t || !c.done()) return std::nullopt;
+    return t;
+  }
+  // ISO 8601 with 'Z', an offset or no zone; or a bare date.
+  Cursor c{text};
+  auto t = date_time(c, false);
+  if (!t) return std::nullopt;
+  if (c.done()) return t;
+  if (text.size() <= 10) return std::nullopt;  // a bare date takes no zone
+  if (c.eat('Z')) return c.done() ? t : std::nullopt;
+  const bool negative = c.eat('-');
+  if (!negative && !c.eat('+')) return std::nullopt;
+  const auto oh = c.number(2);
+  if (!oh || !c.eat(':')) return std::nullopt;
+  const auto om = c.number(2);
+  if (!om || !c.done()) return std::nullopt;
+  const auto offset = hours{*oh} + minutes{*om};
+  const Timestamp utc = negative ? *t + offset : *t - offset;
+  const auto s = duration_cast<seconds>(utc.time_since_epoch()).count();
+  if (s < min_epoch_seconds || s > max_epoch_seconds) return std::nullopt;
+  return utc;
+}
+
+}  // namespace
+
+std::string Value::to_string() const {
+  if (const auto* i = std::get_if<std::int64_t>(&data)) return std::to_string(*i);
+  if (const auto* d = std::get_if<double>(&data)) return fmt::format("{}", *d);
+  if (const auto* t = text()) return *t;
+  return {};
+}
+
+const Uuid& legacy_id_namespace() {
+  static const Uuid ns = *Uuid::parse("6f1c1d4e-3b0a-5c7e-9a51-1a2b3c4d5e6f");
+  return ns;
+}
+
+Uuid normalize_id(std::string_view table, std::string_view id) {
+  if (auto uuid = Uuid::parse(id)) return *uuid;
+  std::string name;
+  name.reserve(table.size() + 1 + id.size());
+  name.append(table).append(":").append(id);
+  return Uuid::v5(legacy_id_namespace(), name);
+}
+
+std::optional<Timestamp> parse_datetime(const Value& value, bool epoch_seconds) {
+  if (const auto* i = std::get_if<std::int64_t>(&value.data)) return from_epoch(*i, epoch_seconds);
+  if (const auto* d = std::get_if<double>(&value.data)) {
+    if (!std::isfinite(*d) || std::fabs(*d) > 9e15) return std::nullopt;
+    return from_epoch(static_cast<std::int64_t>(*d), epoch_seconds);
+  }
+  if (const auto* t = value.text()) return parse_text_datetime(*t, epoch_seconds);
+  return std::nullopt;
+}
+
+std::optional<year_month_day> parse_calendar_date(const Value& value) {
+  const auto t = parse_datetime(value);
+  if (!t) return std::nullopt;
+  const auto* text = value.text();
+  if (text && !digit_string(*text)) return parse_date(text->substr(0, 10));
+  return year_month_day{floor<days>(*t)};
+}
+
+std::optional<bool> parse_boolean(const Value& value, bool& from_text) {
+  from_text = false;
+  if (const auto* i = std::get_if<std::int64_t>(&value.data)) {
+    if (*i == 0 || *i == 1) return *i == 1;
+    return std::nullopt;
+  }
+  const auto* t = value.text();
+  if (!t) return std::nullopt;
+  std::string lower;
+  for (char c : *t) lower.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+  from_text = true;
+  if (lower == "true" || lower == "1") return true;
+  if (lower == "false" || lower == "0") return false;
+  from_text = false;
+  return std::nullopt;
+}
+
+bool is_strict_json(std::string_view text) {
+  boost::json::parse_options options;
+  // Any nesting depth is valid JSON (R7); Boost.JSON's parser keeps its own stack, so a
+  // deep document costs memory, not recursion.
+  options.max_depth = std::numeric_limits<std::size_t>::max();
+  boost::json::stream_parser parser({}, options);
+  boost::system::error_code ec;
+  parser.write(text.data(), text.size(), ec);
+  if (!ec) parser.finish(ec);
+  return !ec;
+}
+
+std::string normalize_email(std::string_view email) {
+  constexpr std::string_view space = " \t\n\r\f\v";
+  const auto first = email.find_first_not_of(space);
+  if (first == std::string_view::npos) return {};
+  email = email.substr(first, email.find_last_not_of(space) - first + 1);
+  std::string out(email);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+std::optional<std::int64_t> as_integer(const Value& value) {
+  if (const auto* i = std::get_if<std::int64_t>(&value.data)) return *i;
+  if (const auto* d = std::get_if<double>(&value.data)) {
+    if (std::isfinite(*d) && std::trunc(*d) == *d && std::fabs(*d) < 9.2e18) return static_cast<std::int64_t>(*d);
+    return std::nullopt;
+  }
+  if (const auto* t = value.text()) {
+    std::int64_t n = 0;
+    auto [end, ec] = std::from_chars(t->data(), t->data() + t->size(), n);
+    if (ec == std::errc{} && end == t->data() + t->size() && !t->empty()) return n;
+  }
+  return std::nullopt;
+}
+
+std::optional<double> as_real(const Value& value) {
+  if (const auto* i = std::get_if<std::int64_t>(&value.data)) return static_cast<double>(*i);
+  if (const auto* d = std::get_if<double>(&value.data)) return *d;
+  if (const auto* t = value.text()) {
+    double n = 0;
+    auto [end, ec] = std::from_chars(t->data(), t->data() + t->size(), n);
+    if (ec == std::errc{} && end == t->data() + t->size() && !t->empty()) return n;
+  }
+  return std::nullopt;
+}
+
+std::string_view utf8_prefix(std::string_view text, std::size_t count) {
+  std::size_t pos = 0;
+  for (std::size_t n = 0; pos < text.size() && n < count; ++n) {
+    ++pos;
+    while (pos < text.size() && (static_cast<unsigned char>(text[pos]) & 0xC0) == 0x80) ++pos;
+  }
+  return text.substr(0, pos);
+}
+
+std::size_t utf8_length(std::string_view text) {
+  std::size_t n = 0;
+  for (char c : text) {
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
+  }
+  return n;
+}
+
+void append_copy_field(std::string& line, const std::optional<std::string>& field) {
+  if (!field) {
+    line += "\\N";
+    return;
+  }
+  for (char c : *field) {
+    switch (c) {
+      case '\\': line += "\\\\"; break;
+      case '\t': line += "\\t"; break;
+      case '\n': line += "\\n"; break;
+      case '\r': line += "\\r"; break;
+      default: line += c;
+    }
+  }
+}
+
+}  // namespace ignition::d1import

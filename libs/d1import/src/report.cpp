@@ -1,0 +1,97 @@
+#include "ignition/d1import/report.hpp"
+
+#include <fmt/format.h>
+
+#include <ignition/d1import/inventory.hpp>
+
+namespace ignition::d1import {
+
+namespace json = boost::json;
+
+Report::Report() : tables(inventory().size()) {
+  for (const char* name : {"not_imported", "duplicate_pk", "merged_users", "orphans", "fk_set_null", "unique_conflicts",
+                           "invalid_json", "unparseable_datetimes"}) {
+    lists[name] = json::array();
+  }
+}
+
+json::value Report::to_json() const {
+  json::object out;
+  out["source"] = source;
+  out["format"] = format;
+  out["dry_run"] = dry_run;
+  json::object ignored;
+  for (const auto& [name, rows] : ignored_tables) ignored[name] = rows;
+  out["ignored_tables"] = std::move(ignored);
+
+  json::object per_table;
+  json::object written_tables;
+  std::int64_t source_total = 0;
+  std::int64_t expected_total = 0;
+  for (std::size_t i = 0; i < tables.size(); ++i) {
+    const auto& t = tables[i];
+    json::object entry;
+    entry["source_rows"] = t.source_rows;
+    json::object skipped;
+    for (const auto& [reason, rows] : t.skipped) skipped[reason] = rows;
+    entry["skipped"] = std::move(skipped);
+    entry["expected_rows"] = t.expected_rows;
+    for (const auto& [counter, n] : t.counters) {
+      if (n != 0) entry[counter] = n;
+    }
+    const std::string name(inventory()[i].name);
+    per_table[name] = std::move(entry);
+    if (written && !not_imported_reason(name)) {
+      json::object w{{"inserted", t.inserted}, {"already_present", t.already_present}};
+      if (t.replaced_seeded != 0) w["replaced_seeded"] = t.replaced_seeded;
+      written_tables[name] = std::move(w);
+    }
+    source_total += t.source_rows;
+    expected_total += t.expected_rows;
+  }
+  out["tables"] = std::move(per_table);
+  out["totals"] = json::object{{"source_rows", source_total}, {"expected_rows", expected_total}};
+  out["reports"] = lists;
+  if (written) out["written"] = std::move(written_tables);
+  return out;
+}
+
+std::string Report::summary() const {
+  std::int64_t source_total = 0;
+  std::int64_t expected_total = 0;
+  std::int64_t inserted = 0;
+  std::int64_t present = 0;
+  std::map<std::string, std::int64_t> skipped;
+  std::map<std::string, std::int64_t> counters;
+  for (const auto& t : tables) {
+    source_total += t.source_rows;
+    expected_total += t.expected_rows;
+    inserted += t.inserted;
+    present += t.already_present;
+    for (const auto& [reason, n] : t.skipped) skipped[reason] += n;
+    for (const auto& [counter, n] : t.counters) counters[counter] += n;
+  }
+  std::string out = fmt::format("D1 import from {} ({}){}\n", source, format, dry_run ? ", DRY RUN (rolled back)" : "");
+  out += fmt::format("  {} source rows in {} tables -> {} rows after the rules\n", source_total, tables.size(),
+                     expected_total);
+  if (written) {
+    out +=
+        fmt::format("  imported {} rows, {} already present{}\n", inserted, present, dry_run ? " (not committed)" : "");
+  }
+  for (const auto& [reason, n] : skipped) out += fmt::format("  skipped {:<22} {}\n", reason, n);
+  for (const auto& [counter, n] : counters) {
+    if (n != 0) out += fmt::format("  changed {:<22} {}\n", counter, n);
+  }
+  std::string ignored;
+  for (const auto& [name, rows] : ignored_tables)
+    ignored += fmt::format("{}{} ({} rows)", ignored.empty() ? "" : ", ", name, rows);
+  if (!ignored.empty()) out += "  ignored tables (not the app's): " + ignored + "\n";
+  out += fmt::format(
+      "  merged users: {}, orphans: {}, unique conflicts: {}, invalid JSON: {}, unparseable datetimes: {}\n",
+      lists.at("merged_users").as_array().size(), lists.at("orphans").as_array().size(),
+      lists.at("unique_conflicts").as_array().size(), lists.at("invalid_json").as_array().size(),
+      lists.at("unparseable_datetimes").as_array().size());
+  return out;
+}
+
+}  // namespace ignition::d1import
