@@ -9,7 +9,7 @@ packages=(
   libpq-dev libssl-dev libfmt-dev catch2 libsqlite3-dev
   postgresql postgresql-client
 )
-# The tests' mock OpenID Connect provider (tests/oidc) runs on Node.js >= 18; a node already
+# The tests' Node helpers (tests/oidc, tests/s3sign) run on Node.js >= 18; a node already
 # on PATH (e.g. from NodeSource) is used as it is.
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   packages+=(nodejs npm)

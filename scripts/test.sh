@@ -8,12 +8,15 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD_DIR:-$root/build-test}
 
 "$root/scripts/bootstrap.sh"
-# The mock OpenID Connect provider's npm packages, installed again only when the lockfile changes.
-oidc="$root/tests/oidc"
-if ! cmp -s "$oidc/package-lock.json" "$oidc/node_modules/.installed-lock"; then
-  (cd "$oidc" && npm ci --no-audit --no-fund --loglevel=error)
-  cp "$oidc/package-lock.json" "$oidc/node_modules/.installed-lock"
-fi
+# The npm packages of the Node helpers, each installed again only when its lockfile changes:
+# the mock OpenID Connect provider (tests/oidc) and AWS's SigV4 signer, the reference of the
+# storage signer's differential test (tests/s3sign).
+for npm_dir in "$root/tests/oidc" "$root/tests/s3sign"; do
+  if ! cmp -s "$npm_dir/package-lock.json" "$npm_dir/node_modules/.installed-lock"; then
+    (cd "$npm_dir" && npm ci --no-audit --no-fund --loglevel=error)
+    cp "$npm_dir/package-lock.json" "$npm_dir/node_modules/.installed-lock"
+  fi
+done
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DIGNITION_SANITIZE=ON -DIGNITION_WERROR=ON >/dev/null
 cmake --build "$build" --parallel 2
 
