@@ -16,6 +16,7 @@
 
 #include <ignition/auth/maintenance.hpp>
 #include <ignition/auth/middleware.hpp>
+#include <ignition/common/crypto.hpp>
 #include <ignition/common/env.hpp>
 #include <ignition/common/error.hpp>
 #include <ignition/common/log.hpp>
@@ -106,7 +107,11 @@ int serve(const api::AppConfig& config) {
   api::add_programs_routes(router, domain_deps);
   api::add_users_routes(router, auth_deps, *store, config.min_age);
   api::add_admin_routes(router, auth_deps, *store);
-  api::add_blobs_routes(router, blobs::Deps{pool, *store, config.upload_limits});
+  const blobs::Deps blob_deps{pool, *store, config.upload_limits};
+  // Download links are signed with a key of their own, derived from AUTH_SECRET.
+  const auto url_key = crypto::hmac_sha256(config.auth.secret.reveal(), "ignition blob download urls");
+  api::add_blobs_routes(router, api::BlobsDeps{blob_deps, std::string(crypto::as_view(url_key))});
+  api::add_tracks_routes(router, blob_deps);
 
   // Outermost first. CORS wraps error mapping so that errors carry CORS headers too;
   // the session is read before CSRF, and CSRF before the admin gate.

@@ -231,3 +231,95 @@ TEST_CASE("blobs: a 120 MiB upload and download stream through a server whose me
   WARN("server peak RSS grew by " << growth / (1024 * 1024) << " MiB for a 120 MiB upload and download");
   CHECK(growth < 40ULL * 1024 * 1024);
 }
+
+TEST_CASE("blobs: a signed link downloads without a session until it expires, and only unaltered") {
+  TestDatabase database("blobs_signed");
+  const auto root = storage_root("signed");
+  ServerProcess server(blobs_env(database.url(), root));
+  const auto port = server.port();
+  const Login a = dev_login(port, "alice@example.com");
+  const Login b = dev_login(port, "bob@example.com");
+  const std::string data = file_of(png_magic, 1000);
+  const std::string id(json_of(upload(port, a, "image/png", data)).at("id").as_string());
+
+  auto made = call(port, a, "POST", "/api/v1/blobs/" + id + "/url");
+  REQUIRE(made.status == 200);
+  const std::string url(json_of(made).at("url").as_string());
+  CHECK(url.find("/api/v1/blobs/" + id + "/signed?expires=") == 0);
+  auto fetched = http_request(port, "GET", url);  // no cookie at all
+  CHECK(fetched.status == 200);
+  CHECK(fetched.body == data);
+  auto ranged = http_request(port, "GET", url, {{"Range", "bytes=-10"}});
+  CHECK(ranged.status == 206);
+  CHECK(ranged.body == data.substr(990));
+
+  std::string tampered = url;
+  tampered.back() = tampered.back() == '0' ? '1' : '0';
+  CHECK(http_request(port, "GET", tampered).status == 404);
+  const auto expires_at = url.find("expires=") + 8;
+  std::string later = url;
+  later[expires_at + 2] = later[expires_at + 2] == '9' ? '8' : '9';  // another expiry, same signature
+  CHECK(http_request(port, "GET", later).status == 404);
+  CHECK(call(port, b, "POST", "/api/v1/blobs/" + id + "/url").status == 404);
+  CHECK(call(port, a, "POST", "/api/v1/blobs/" + id + "/url?expires_in=0").status == 400);
+
+  auto brief = json_of(call(port, a, "POST", "/api/v1/blobs/" + id + "/url?expires_in=1"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  CHECK(http_request(port, "GET", std::string(brief.at("url").as_string())).status == 404);
+}
+
+TEST_CASE("tracks: audio only, streamed with ranges inline, analysis cached, everything of another user's 404") {
+  TestDatabase database("tracks");
+  const auto root = storage_root("tracks");
+  ServerProcess server(blobs_env(database.url(), root));
+  const auto port = server.port();
+  const Login a = dev_login(port, "alice@example.com");
+  const Login b = dev_login(port, "bob@example.com");
+  const auto post_track = [&](const std::string& type, const std::string& body, const std::string& query) {
+    return http_request(port, "POST", "/api/v1/tracks" + query,
+                        {{"Cookie", a.cookie()}, {"X-CSRF-Token", a.csrf}, {"Content-Type", type}}, body);
+  };
+  CHECK(post_track("image/png", file_of(png_magic, 100), "").status == 415);
+  const std::string audio = file_of(wav_magic, 300'000);
+  auto created = post_track("audio/wav", audio, "?title=Reference%20mix&artist=Zo%C3%AB&filename=mix.wav");
+  REQUIRE(created.status == 201);
+  const auto track = json_of(created);
+  CHECK(track.at("title").as_string() == "Reference mix");
+  CHECK(track.at("artist").as_string() == "Zoë");
+  CHECK(track.at("size").as_int64() == 300'000);
+  const std::string id(track.at("id").as_string());
+  const std::string path = "/api/v1/tracks/" + id;
+
+  CHECK(json_of(call(port, a, "GET", "/api/v1/tracks")).at("items").as_array().size() == 1);
+  CHECK(json_of(call(port, a, "GET", path)).at("filename").as_string() == "mix.wav");
+  auto seek = http_request(port, "GET", path + "/stream", {{"Cookie", a.cookie()}, {"Range", "bytes=100000-100099"}});
+  CHECK(seek.status == 206);
+  CHECK(seek.body == audio.substr(100000, 100));
+  CHECK(seek.header("content-type") == "audio/wav");
+  CHECK(seek.header("content-disposition").empty());  // played inline
+
+  CHECK(call(port, a, "GET", path + "/analysis").status == 404);
+  CHECK(call(port, a, "PUT", path + "/analysis", R"({"bpm":0})").status == 400);
+  auto stored = call(port, a, "PUT", path + "/analysis",
+                     R"({"bpm":124.5,"key":"A minor","energy":0.8,"peaks":[0.1,0.7,0.3],"analyzer_version":"1"})");
+  REQUIRE(stored.status == 200);
+  auto cached = json_of(call(port, a, "GET", path + "/analysis"));
+  CHECK(cached.at("bpm").as_double() == 124.5);
+  CHECK(cached.at("key").as_string() == "A minor");
+  CHECK(cached.at("peaks").as_array().size() == 3);
+  REQUIRE(call(port, a, "PUT", path + "/analysis", R"({"bpm":90})").status == 200);  // replaced whole
+  CHECK(json_of(call(port, a, "GET", path + "/analysis")).at("peaks").is_null());
+
+  for (const auto& [method, target] : std::vector<std::pair<std::string, std::string>>{
+           {"GET", path}, {"GET", path + "/stream"}, {"GET", path + "/analysis"}, {"DELETE", path}}) {
+    INFO(method << " " << target);
+    CHECK(call(port, b, method, target).status == 404);
+  }
+  CHECK(call(port, b, "PUT", path + "/analysis", R"({"bpm":1})").status == 404);
+  CHECK(json_of(call(port, a, "GET", path + "/analysis")).at("bpm").as_double() == 90);
+
+  CHECK(files_under(root / "users") == 1);
+  CHECK(call(port, a, "DELETE", path).status == 204);
+  CHECK(files_under(root / "users") == 0);
+  CHECK(database.scalar("SELECT count(*) FROM track_analysis_cache") == "0");
+}

@@ -82,8 +82,8 @@ asio::awaitable<void> read_object(storage::Store& store, std::string key, std::o
   if (!found) throw storage::StorageUnavailable("an object is missing from storage");
 }
 
-// Serves a stored object: its SHA-256 is the ETag (304 on If-None-Match), Range gives 206
-// with Content-Range or 416, and the bytes stream from storage with a Content-Length.
+}  // namespace
+
 Response serve_object(storage::Store& store, const blobs::Object& object, Request& req, bool attachment) {
   const std::string etag = "\"" + object.sha256_hex + "\"";
   Response res(Status::ok, 11);
@@ -119,43 +119,84 @@ Response serve_object(storage::Store& store, const blobs::Object& object, Reques
   return res;
 }
 
-asio::awaitable<Response> upload(blobs::Deps d, Request& req) {
-  const Uuid user = user_of(req);
+blobs::NewUpload read_upload(const Request& req) {
   blobs::NewUpload request;
   request.declared_type = std::string(req.header(Field::content_type));
   request.filename = query(req, "filename");
   if (request.filename &&
       (request.filename->empty() || request.filename->size() > max_filename || !json::valid_utf8(*request.filename) ||
        request.filename->find_first_of(std::string("\0\r\n/\\", 5)) != std::string::npos))
-    throw Error("invalid upload", {{"filename", "must be 1..255 bytes of UTF-8 without '/', '\\' or control lines"}});
+    throw Error("invalid upload", {{"filename", "must be 1..255 bytes of UTF-8 without '/', '\\' or line breaks"}});
   if (const auto length = req.message.payload_size()) request.declared_size = *length;
-  auto stored = co_await blobs::upload(d, user, std::move(request), req.read_body);
+  return request;
+}
+
+namespace {
+
+asio::awaitable<Response> upload(BlobsDeps d, Request& req) {
+  const Uuid user = user_of(req);
+  auto request = read_upload(req);
+  auto stored = co_await blobs::upload(d.blobs, user, std::move(request), req.read_body);
   co_return created(stored);
 }
 
-asio::awaitable<Response> list(blobs::Deps d, Request& req) {
+asio::awaitable<Response> list(BlobsDeps d, Request& req) {
   const Uuid user = user_of(req);
   const auto paging = page_request(req);
-  auto page = co_await blobs::list(d.pool, user, paging);
+  auto page = co_await blobs::list(d.blobs.pool, user, paging);
   co_return page_response(std::move(page));
 }
 
-asio::awaitable<Response> download(blobs::Deps d, Request& req) {
+asio::awaitable<Response> download(BlobsDeps d, Request& req) {
   const Uuid user = user_of(req);
-  auto object = co_await blobs::object(d.pool, user, path_id(req));
-  co_return serve_object(d.store, object, req, true);
+  auto object = co_await blobs::object(d.blobs.pool, user, path_id(req));
+  co_return serve_object(d.blobs.store, object, req, true);
 }
 
-asio::awaitable<Response> remove(blobs::Deps d, Request& req) {
+asio::awaitable<Response> remove(BlobsDeps d, Request& req) {
   const Uuid user = user_of(req);
-  co_await blobs::remove(d, user, path_id(req));
+  co_await blobs::remove(d.blobs, user, path_id(req));
   co_return no_content();
+}
+
+// {"url", "expires_at"}: a link that downloads the blob without a session until it expires
+// (?expires_in= seconds, 1..86400, default 300).
+asio::awaitable<Response> signed_url(BlobsDeps d, Request& req) {
+  const Uuid user = user_of(req);
+  const Uuid id = path_id(req);
+  std::int64_t expires_in = 300;
+  if (auto text = query(req, "expires_in")) {
+    const auto value = number(*text);
+    if (!value || *value < 1 || *value > 86'400) throw Error("invalid request", {{"expires_in", "must be 1..86400"}});
+    expires_in = static_cast<std::int64_t>(*value);
+  }
+  [[maybe_unused]] const auto mine = co_await blobs::object(d.blobs.pool, user, id);  // 404 unless the user's
+  const auto expires = std::chrono::system_clock::now() + std::chrono::seconds(expires_in);
+  const auto expires_unix = std::chrono::duration_cast<std::chrono::seconds>(expires.time_since_epoch()).count();
+  co_return ok({{"url", blobs::signed_path(d.url_key, id, expires_unix)},
+                {"expires_at", format_rfc3339(Timestamp(std::chrono::seconds(expires_unix)))}});
+}
+
+// The signed link itself: no session needed, the signature is the permission. Every failure
+// is the same 404, so a guessed link learns nothing.
+asio::awaitable<Response> signed_download(BlobsDeps d, Request& req) {
+  const Uuid id = path_id(req);
+  const auto expires = query(req, "expires");
+  const auto signature = query(req, "signature");
+  const auto expires_unix = expires ? number(*expires) : std::nullopt;
+  if (!expires_unix || !signature ||
+      !blobs::valid_signature(d.url_key, id, static_cast<std::int64_t>(*expires_unix), *signature))
+    throw Error(ErrorCode::not_found, "no such blob");
+  auto object = co_await blobs::object_by_id(d.blobs.pool, id);
+  co_return serve_object(d.blobs.store, object, req, true);
 }
 
 }  // namespace
 
-void add_blobs_routes(http::Router& router, blobs::Deps d) {
-  router.add_streaming(Verb::post, "/api/v1/blobs", with_deps(d, upload), d.limits.largest());
+void add_blobs_routes(http::Router& router, BlobsDeps d) {
+  router.add_streaming(Verb::post, "/api/v1/blobs", with_deps(d, upload), d.blobs.limits.largest());
+  router.add(Verb::post, "/api/v1/blobs/{id}/url", with_deps(d, signed_url));
+  router.add(Verb::get, "/api/v1/blobs/{id}/signed", with_deps(d, signed_download));
   router.add(Verb::get, "/api/v1/blobs", with_deps(d, list));
   router.add(Verb::get, "/api/v1/blobs/{id}", with_deps(d, download));
   router.add(Verb::delete_, "/api/v1/blobs/{id}", with_deps(d, remove));

@@ -1,5 +1,6 @@
 #include <ignition/blobs/blobs.hpp>
 
+#include <chrono>
 #include <exception>
 
 #include <ignition/common/crypto.hpp>
@@ -27,6 +28,9 @@ const db::Statement object_statement{
     "blobs_object",
     "SELECT storage_key, content_type, size_bytes, encode(sha256, 'hex'), filename FROM blobs"
     " WHERE id = $1 AND user_id = $2"};
+const db::Statement object_by_id_statement{
+    "blobs_object_by_id",
+    "SELECT storage_key, content_type, size_bytes, encode(sha256, 'hex'), filename FROM blobs WHERE id = $1"};
 const db::Statement delete_statement{"blobs_delete",
                                      "DELETE FROM blobs WHERE id = $1 AND user_id = $2 RETURNING storage_key"};
 
@@ -38,20 +42,30 @@ bool same_kind(std::string_view declared, std::string_view proven) {
   return declared == proven || (aac_family(declared) && aac_family(proven));
 }
 
-struct Stored {
-  std::string key;
-  std::string content_type;
-  std::string category;
-  std::uint64_t size = 0;
-  std::string sha256_hex;
-};
+}  // namespace
 
-// Streams the body into a new object under `key`: the first bytes decide the type, every
-// piece counts towards the limit and the digest. Nothing remains stored on any failure.
-boost::asio::awaitable<Stored> store_body(Deps& deps, std::string key, const NewUpload& request,
-                                          const ReadPiece& read) {
+Object object_of(const db::Result& rows, std::string_view what) {
+  if (rows.empty()) domain::throw_not_found(what);
+  const auto row = rows.one();
+  return Object{row.get<std::string>(0), row.get<std::string>(1), row.get<std::uint64_t>(2), row.get<std::string>(3),
+                row.get<std::optional<std::string>>(4)};
+}
+
+boost::asio::awaitable<void> remove_with_object(const Deps& deps, const db::Statement& delete_returning_key, Uuid user,
+                                                Uuid id, std::string_view what) {
+  auto tx = co_await db::Transaction::begin(deps.pool);
+  auto rows = co_await tx.execute(delete_returning_key, id, user);
+  if (rows.empty()) domain::throw_not_found(what);
+  const std::string key = rows.one().get<std::string>(0);
+  co_await deps.store.remove(key);  // a failure here rolls the row back
+  co_await tx.commit();
+}
+
+boost::asio::awaitable<Stored> store_upload(const Deps& deps, std::string key, const NewUpload& request,
+                                            const ReadPiece& read, std::optional<std::string> only_category) {
   const auto declared = canonical_type(request.declared_type);
-  if (!declared) throw Error(ErrorCode::unsupported_media_type, "this type of file cannot be uploaded");
+  if (!declared || (only_category && category_of(*declared) != *only_category))
+    throw Error(ErrorCode::unsupported_media_type, "this type of file cannot be uploaded here");
   Stored stored;
   stored.key = key;
   stored.content_type = *declared;
@@ -99,26 +113,50 @@ boost::asio::awaitable<Stored> store_body(Deps& deps, std::string key, const New
   co_return stored;
 }
 
-}  // namespace
-
-boost::asio::awaitable<boost::json::object> upload(Deps& deps, Uuid user, NewUpload request, const ReadPiece& read) {
-  const Uuid id = Uuid::v4();
-  const std::string key = "users/" + user.to_string() + "/blobs/" + id.to_string();
-  auto stored = co_await store_body(deps, key, request, read);
-  // The object exists now; if its row cannot be written, the object goes too.
+boost::asio::awaitable<boost::json::object> keep_with_row(
+    storage::Store& store, const std::string& key,
+    const std::function<boost::asio::awaitable<boost::json::object>()>& write_row) {
   std::exception_ptr failure;
-  db::Result rows;
+  boost::json::object row;
   try {
-    rows = co_await deps.pool.execute(insert_statement, id, user, stored.category, stored.content_type, stored.size,
-                                      stored.sha256_hex, stored.key, request.filename);
+    row = co_await write_row();
   } catch (...) {
     failure = std::current_exception();
   }
   if (failure) {
-    co_await deps.store.remove(stored.key);
+    co_await store.remove(key);
     std::rethrow_exception(failure);
   }
-  co_return domain::to_object(rows, 0);
+  co_return row;
+}
+
+std::string signed_path(std::string_view key, Uuid id, std::int64_t expires_unix) {
+  const std::string message = id.to_string() + "." + std::to_string(expires_unix);
+  return "/api/v1/blobs/" + id.to_string() + "/signed?expires=" + std::to_string(expires_unix) +
+         "&signature=" + crypto::to_hex(crypto::hmac_sha256(key, message));
+}
+
+bool valid_signature(std::string_view key, Uuid id, std::int64_t expires_unix, std::string_view signature) {
+  const std::string message = id.to_string() + "." + std::to_string(expires_unix);
+  const std::string expected = crypto::to_hex(crypto::hmac_sha256(key, message));
+  const auto now_unix =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return crypto::constant_time_equal(expected, signature) && now_unix <= expires_unix;
+}
+
+boost::asio::awaitable<boost::json::object> upload(const Deps& deps, Uuid user, NewUpload request,
+                                                   const ReadPiece& read) {
+  const Uuid id = Uuid::v4();
+  const std::string key = "users/" + user.to_string() + "/blobs/" + id.to_string();
+  const auto stored = co_await store_upload(deps, key, request, read);
+  const std::function<boost::asio::awaitable<boost::json::object>()> write_row =
+      [&]() -> boost::asio::awaitable<boost::json::object> {
+    auto rows = co_await deps.pool.execute(insert_statement, id, user, stored.category, stored.content_type,
+                                           stored.size, stored.sha256_hex, stored.key, request.filename);
+    co_return domain::to_object(rows, 0);
+  };
+  auto row = co_await keep_with_row(deps.store, stored.key, write_row);
+  co_return row;
 }
 
 boost::asio::awaitable<domain::Page> list(db::Pool& pool, Uuid user, domain::PageRequest page) {
@@ -129,19 +167,16 @@ boost::asio::awaitable<domain::Page> list(db::Pool& pool, Uuid user, domain::Pag
 
 boost::asio::awaitable<Object> object(db::Pool& pool, Uuid user, Uuid id) {
   auto rows = co_await pool.execute(object_statement, id, user);
-  if (rows.empty()) domain::throw_not_found("blob");
-  const auto row = rows.one();
-  co_return Object{row.get<std::string>(0), row.get<std::string>(1), row.get<std::uint64_t>(2), row.get<std::string>(3),
-                   row.get<std::optional<std::string>>(4)};
+  co_return object_of(rows, "blob");
 }
 
-boost::asio::awaitable<void> remove(Deps& deps, Uuid user, Uuid id) {
-  auto tx = co_await db::Transaction::begin(deps.pool);
-  auto rows = co_await tx.execute(delete_statement, id, user);
-  if (rows.empty()) domain::throw_not_found("blob");
-  const std::string key = rows.one().get<std::string>(0);
-  co_await deps.store.remove(key);  // a failure here rolls the row back
-  co_await tx.commit();
+boost::asio::awaitable<Object> object_by_id(db::Pool& pool, Uuid id) {
+  auto rows = co_await pool.execute(object_by_id_statement, id);
+  co_return object_of(rows, "blob");
+}
+
+boost::asio::awaitable<void> remove(const Deps& deps, Uuid user, Uuid id) {
+  co_await remove_with_object(deps, delete_statement, user, id, "blob");
 }
 
 boost::asio::awaitable<std::size_t> remove_all_objects(storage::Store& store, Uuid user) {

@@ -1,0 +1,108 @@
+#include <ignition/common/error.hpp>
+#include <ignition/tracks/tracks.hpp>
+
+#include "bind.hpp"
+#include "blobs.hpp"
+#include "json_body.hpp"
+#include "rest.hpp"
+
+namespace asio = boost::asio;
+using ignition::http::Request;
+using ignition::http::Response;
+using ignition::http::Verb;
+
+namespace ignition::api {
+
+namespace {
+
+constexpr std::size_t max_analysis_bytes = 1024 * 1024;
+
+asio::awaitable<Response> upload(blobs::Deps d, Request& req) {
+  const Uuid user = user_of(req);
+  tracks::NewTrack track;
+  track.upload = read_upload(req);
+  track.title = query(req, "title").value_or(track.upload.filename.value_or("Untitled"));
+  track.artist = query(req, "artist");
+  if (track.title.empty() || json::utf8_length(track.title) > 200 || (track.artist && track.artist->size() > 200))
+    throw Error("invalid track", {{"title", "title and artist must be 1..200 characters"}});
+  auto created_track = co_await tracks::upload(d, user, std::move(track), req.read_body);
+  co_return created(created_track);
+}
+
+asio::awaitable<Response> list(blobs::Deps d, Request& req) {
+  const Uuid user = user_of(req);
+  const auto paging = page_request(req);
+  auto page = co_await tracks::list(d.pool, user, paging);
+  co_return page_response(std::move(page));
+}
+
+asio::awaitable<Response> get(blobs::Deps d, Request& req) {
+  const Uuid user = user_of(req);
+  auto track = co_await tracks::get(d.pool, user, path_id(req));
+  co_return ok(track);
+}
+
+// Inline audio with full Range support, so an <audio> element can seek.
+asio::awaitable<Response> stream(blobs::Deps d, Request& req) {
+  const Uuid user = user_of(req);
+  auto object = co_await tracks::object(d.pool, user, path_id(req));
+  co_return serve_object(d.store, object, req, false);
+}
+
+asio::awaitable<Response> remove(blobs::Deps d, Request& req) {
+  const Uuid user = user_of(req);
+  co_await tracks::remove(d, user, path_id(req));
+  co_return no_content();
+}
+
+asio::awaitable<Response> analysis(blobs::Deps d, Request& req) {
+  const Uuid user = user_of(req);
+  auto cached = co_await tracks::analysis(d.pool, user, path_id(req));
+  co_return ok(cached);
+}
+
+// A JSON array of at most `max` items, or nothing.
+std::optional<boost::json::value> array_field(json::ObjectReader& r, std::string_view key, std::size_t max) {
+  const auto* value = r.any(key, false);
+  if (value == nullptr || value->is_null()) return std::nullopt;
+  if (!value->is_array() || value->as_array().size() > max) {
+    r.fail(key, "must be an array of at most " + std::to_string(max) + " items");
+    return std::nullopt;
+  }
+  return *value;
+}
+
+asio::awaitable<Response> store_analysis(blobs::Deps d, Request& req) {
+  const Uuid user = user_of(req);
+  const Uuid track = path_id(req);
+  if (req.message.body().size() > max_analysis_bytes)
+    throw Error(ErrorCode::payload_too_large, "analysis is too large");
+  auto body = json_object_body(req);
+  json::ObjectReader r(body);
+  tracks::Analysis a;
+  a.bpm = r.number("bpm", false, 1, 1'000);
+  a.musical_key = r.string("key", false, 1, 16);
+  a.energy = r.number("energy", false, 0, 1);
+  a.danceability = r.number("danceability", false, 0, 1);
+  a.loudness_lufs = r.number("loudness_lufs", false, -100, 10);
+  a.sections = array_field(r, "sections", 1'000);
+  a.waveform = array_field(r, "peaks", 100'000);
+  a.analyzer_version = r.string("analyzer_version", false, 1, 64);
+  r.finish();
+  auto cached = co_await tracks::store_analysis(d.pool, user, track, std::move(a));
+  co_return ok(cached);
+}
+
+}  // namespace
+
+void add_tracks_routes(http::Router& router, blobs::Deps d) {
+  router.add_streaming(Verb::post, "/api/v1/tracks", with_deps(d, upload), d.limits.audio);
+  router.add(Verb::get, "/api/v1/tracks", with_deps(d, list));
+  router.add(Verb::get, "/api/v1/tracks/{id}", with_deps(d, get));
+  router.add(Verb::get, "/api/v1/tracks/{id}/stream", with_deps(d, stream));
+  router.add(Verb::delete_, "/api/v1/tracks/{id}", with_deps(d, remove));
+  router.add(Verb::get, "/api/v1/tracks/{id}/analysis", with_deps(d, analysis));
+  router.add(Verb::put, "/api/v1/tracks/{id}/analysis", with_deps(d, store_analysis));
+}
+
+}  // namespace ignition::api
