@@ -18,9 +18,23 @@ AppConfig AppConfig::from_env(const Env& env) {
   c.auth = auth::AuthConfig::from_env(env, c.production());
   c.providers = oidc::providers_from_env(env);
   c.min_age = static_cast<int>(env.integer("MIN_AGE", 13, 0, 120));
-  // Only the local store is built; asking for S3 must not quietly store files elsewhere.
-  if (env.choice("STORAGE_BACKEND", "fs", {"fs", "s3"}) == "s3")
-    throw ConfigError("STORAGE_BACKEND=s3 is not available in this build (the S3 store is not built yet); use fs");
+  if (env.choice("STORAGE_BACKEND", "fs", {"fs", "s3"}) == "s3") {
+    // R2's dashboard names the keys R2_*; either name is accepted.
+    const auto either = [&](std::string_view s3, std::string_view r2) {
+      if (auto value = env.get(s3)) return *value;
+      if (auto value = env.get(r2)) return *value;
+      throw ConfigError(std::string(s3) + " (or " + std::string(r2) + ") is required with STORAGE_BACKEND=s3");
+    };
+    storage::S3Config s3;
+    s3.endpoint = env.required("S3_ENDPOINT");
+    if (!s3.endpoint.starts_with("https://") && !(s3.endpoint.starts_with("http://") && !c.production()))
+      throw ConfigError("S3_ENDPOINT must be an https:// URL");
+    s3.bucket = env.required("S3_BUCKET");
+    s3.region = env.string("S3_REGION", "auto");
+    s3.credentials.access_key_id = either("S3_ACCESS_KEY_ID", "R2_ACCESS_KEY_ID");
+    s3.credentials.secret_access_key = Secret(either("S3_SECRET_ACCESS_KEY", "R2_SECRET_ACCESS_KEY"));
+    c.s3 = std::move(s3);
+  }
   c.storage_dir = env.string("STORAGE_DIR", "storage");
   constexpr std::int64_t max_limit = 1LL << 34;
   const blobs::Limits defaults;

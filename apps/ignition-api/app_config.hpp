@@ -15,6 +15,7 @@
 #include <ignition/db/pool.hpp>
 #include <ignition/http/server.hpp>
 #include <ignition/oidc/provider.hpp>
+#include <ignition/storage/store.hpp>
 
 namespace ignition::api {
 
@@ -27,9 +28,10 @@ struct AppConfig {
   db::PoolConfig database;
   auth::AuthConfig auth;
   std::vector<oidc::ProviderConfig> providers;
-  int min_age = 13;                   // MIN_AGE: /api/v1/me/verify-age
-  std::filesystem::path storage_dir;  // STORAGE_DIR (STORAGE_BACKEND=fs)
-  blobs::Limits upload_limits;        // STORAGE_MAX_{IMAGE,DOCUMENT,AUDIO}_BYTES
+  int min_age = 13;                     // MIN_AGE: /api/v1/me/verify-age
+  std::filesystem::path storage_dir;    // STORAGE_DIR (STORAGE_BACKEND=fs)
+  std::optional<storage::S3Config> s3;  // STORAGE_BACKEND=s3: S3_* (or R2_* keys)
+  blobs::Limits upload_limits;          // STORAGE_MAX_{IMAGE,DOCUMENT,AUDIO}_BYTES
 
   bool production() const { return app_env == "production"; }
 

@@ -83,7 +83,21 @@ int serve(const api::AppConfig& config) {
 
   http::Router router;
   api::AuthDeps auth_deps{pool, sessions, config.auth, csrf, *auth_metrics};
-  auto store = storage::local_store(config.storage_dir);
+  // Object storage: a bucket (its own outbound client: long transfers, ranges of a few MiB)
+  // or the local directory.
+  std::unique_ptr<http::Client> storage_client;
+  std::unique_ptr<storage::Store> store;
+  if (config.s3) {
+    http::ClientConfig storage_client_config;
+    storage_client_config.allow_plain_http_loopback = !config.production();
+    storage_client_config.timeout = std::chrono::seconds(60);
+    storage_client_config.max_response_bytes = 2 * config.s3->read_size;
+    storage_client = std::make_unique<http::Client>(io.get_executor(), storage_client_config);
+    store = storage::s3_store(*storage_client, *config.s3);
+  } else {
+    store = storage::local_store(config.storage_dir);
+  }
+  log::info("object storage", {{"backend", std::string(store->kind())}});
   api::add_operations_routes(router, {pool, *store, metrics, config.metrics_token});
   api::add_auth_routes(router, auth_deps);
   api::add_sign_in_routes(router, auth_deps, std::move(providers));

@@ -12,6 +12,7 @@
 
 #include <ignition/common/crypto.hpp>
 #include <ignition/testing/postgres.hpp>
+#include <ignition/testing/s3rver.hpp>
 #include <ignition/testing/server_process.hpp>
 
 #include "session_client.hpp"
@@ -75,6 +76,18 @@ std::size_t files_under(const fs::path& dir) {
   return n;
 }
 
+// Objects under users/ in whichever store a test runs on: the local directory, or the
+// bucket s3rver keeps on disk (one "<key>._S3rver_object" file per object).
+std::size_t objects_under(const fs::path& root, const std::optional<S3rver>& s3) {
+  if (!s3) return files_under(root / "users");
+  const auto dir = s3->bucket_dir() / "users";
+  if (!fs::exists(dir)) return 0;
+  std::size_t n = 0;
+  for (const auto& e : fs::recursive_directory_iterator(dir))
+    if (e.is_regular_file() && e.path().string().ends_with("._S3rver_object")) ++n;
+  return n;
+}
+
 // Peak resident memory of a process, in bytes (VmHWM).
 std::uint64_t peak_rss(int pid) {
   std::ifstream status("/proc/" + std::to_string(pid) + "/status");
@@ -88,9 +101,17 @@ std::uint64_t peak_rss(int pid) {
 }  // namespace
 
 TEST_CASE("blobs: uploads round-trip byte for byte with their SHA-256, and ranges read exactly their bytes") {
-  TestDatabase database("blobs_roundtrip");
+  const std::string backend = GENERATE(as<std::string>{}, "local", "s3");
+  INFO(backend);
+  TestDatabase database("blobs_roundtrip_" + backend);
   const auto root = storage_root("roundtrip");
-  ServerProcess server(blobs_env(database.url(), root));
+  std::optional<S3rver> s3;
+  auto env = blobs_env(database.url(), root);
+  if (backend == "s3") {
+    s3.emplace("blobs-roundtrip");
+    env.merge(s3->env());
+  }
+  ServerProcess server(env);
   const auto port = server.port();
   const Login a = dev_login(port, "alice@example.com");
 
@@ -151,14 +172,14 @@ TEST_CASE("blobs: uploads round-trip byte for byte with their SHA-256, and range
   CHECK(download(port, b, id).status == 404);
   CHECK(call(port, b, "DELETE", "/api/v1/blobs/" + id).status == 404);
   CHECK(json_of(call(port, b, "GET", "/api/v1/blobs")).at("items").as_array().empty());
-  CHECK(files_under(root / "users") == 2);
+  CHECK(objects_under(root, s3) == 2);
   CHECK(call(port, a, "DELETE", "/api/v1/blobs/" + id).status == 204);
   CHECK(download(port, a, id).status == 404);
-  CHECK(files_under(root / "users") == 1);
+  CHECK(objects_under(root, s3) == 1);
 
   // Deleting the account removes the rest of the user's files.
   CHECK(call(port, a, "DELETE", "/api/v1/me").status == 204);
-  CHECK(files_under(root / "users") == 0);
+  CHECK(objects_under(root, s3) == 0);
   CHECK(database.scalar("SELECT count(*) FROM blobs") == "0");
 }
 
@@ -322,4 +343,42 @@ TEST_CASE("tracks: audio only, streamed with ranges inline, analysis cached, eve
   CHECK(call(port, a, "DELETE", path).status == 204);
   CHECK(files_under(root / "users") == 0);
   CHECK(database.scalar("SELECT count(*) FROM track_analysis_cache") == "0");
+}
+
+TEST_CASE("blobs: the bucket going away mid-upload is a clean 503, with no row and no object") {
+  TestDatabase database("blobs_outage");
+  const auto root = storage_root("outage");
+  std::optional<S3rver> s3;
+  s3.emplace("blobs-outage");
+  auto env = blobs_env(database.url(), root);
+  env.merge(s3->env());
+  ServerProcess server(env);
+  const auto port = server.port();
+  const Login a = dev_login(port, "alice@example.com");
+  CHECK(http_request(port, "GET", "/ready").status == 200);
+
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::socket socket(io);
+  socket.connect({boost::asio::ip::make_address("127.0.0.1"), port});
+  // 9 MiB first (a multipart upload has begun: one 8 MiB part is in the bucket), then the
+  // bucket goes away, then the last MiB: the server has read the whole body when it fails.
+  const std::size_t size = 10 * 1024 * 1024;
+  const std::string head = "POST /api/v1/blobs HTTP/1.1\r\nHost: x\r\nCookie: " + a.cookie() +
+                           "\r\nX-CSRF-Token: " + a.csrf +
+                           "\r\nContent-Type: audio/wav\r\nContent-Length: " + std::to_string(size) + "\r\n\r\n";
+  const std::string data = file_of(wav_magic, size);
+  boost::asio::write(socket, boost::asio::buffer(head));
+  boost::asio::write(socket, boost::asio::buffer(data.data(), 9 * 1024 * 1024));  // a part is in the bucket
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  s3->stop();
+  boost::system::error_code ignored;
+  boost::asio::write(socket, boost::asio::buffer(data.data() + 9 * 1024 * 1024, size - 9 * 1024 * 1024), ignored);
+  std::string answer(4096, '\0');
+  const auto n = socket.read_some(boost::asio::buffer(answer), ignored);
+  answer.resize(n);
+  INFO(answer);
+  CHECK(answer.rfind("HTTP/1.1 503", 0) == 0);
+  CHECK(database.scalar("SELECT count(*) FROM blobs") == "0");
+  CHECK(objects_under(root, s3) == 0);
+  CHECK(http_request(port, "GET", "/ready").status == 503);  // and readiness says why
 }

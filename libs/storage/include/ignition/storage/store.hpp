@@ -14,6 +14,13 @@
 #include <string_view>
 #include <vector>
 
+#include <ignition/common/error.hpp>
+#include <ignition/storage/sigv4.hpp>
+
+namespace ignition::http {
+class Client;
+}
+
 namespace ignition::storage {
 
 /// Bytes first..last of an object, both included.
@@ -42,10 +49,11 @@ class Upload {
   virtual boost::asio::awaitable<void> abort() = 0;
 };
 
-/// Thrown when the store cannot be reached or fails (the HTTP layer answers 502/503).
-class StorageUnavailable : public std::runtime_error {
+/// Thrown when the store cannot be reached or fails: a dependency is down, and the HTTP
+/// layer answers 503 (the request may be retried later).
+class StorageUnavailable : public DependencyUnavailable {
  public:
-  using std::runtime_error::runtime_error;
+  using DependencyUnavailable::DependencyUnavailable;
 };
 
 class Store {
@@ -69,6 +77,23 @@ class Store {
 /// Objects as files under `root` (created if missing). Writes go to a temporary file that
 /// is renamed into place on commit; no path ever follows a symbolic link.
 std::unique_ptr<Store> local_store(std::filesystem::path root);
+
+/// An S3-compatible bucket (Cloudflare R2: region "auto"), addressed path-style.
+struct S3Config {
+  std::string endpoint;  ///< scheme://host[:port], e.g. https://<account>.r2.cloudflarestorage.com
+  std::string bucket;
+  std::string region = "auto";
+  Credentials credentials;
+  std::size_t part_size = 8 * 1024 * 1024;  ///< single PUT up to this size, multipart above it
+  std::size_t read_size = 4 * 1024 * 1024;  ///< a read fetches ranges of this size, one after another
+  int attempts = 3;                         ///< per request, on 5xx and connection errors
+};
+
+/// Objects in an S3-compatible bucket, through `client` (which must outlive the store and
+/// accept responses of read_size bytes). Uploads are single PUTs up to part_size and
+/// multipart uploads above it (aborted on failure); reads are successive ranged GETs, so
+/// neither direction holds more than one part or range in memory.
+std::unique_ptr<Store> s3_store(http::Client& client, S3Config config);
 
 /// Whether `key` is one this library makes: lower-case letters, digits and '-' in
 /// '/'-separated segments (no "..", no empty segment, no leading '/'), ≤ 512 bytes.
