@@ -157,6 +157,20 @@ TEST_CASE("blobs: uploads round-trip byte for byte with their SHA-256, and range
   CHECK(past.header("content-range") == "bytes */" + std::to_string(data.size()));
   CHECK(range("bytes=0-1,5-6").status == 200);  // several ranges: the whole file
 
+  // A download link: straight from the bucket where it can presign, through the server
+  // (HMAC-signed) on the local store; either way the bytes, without a session.
+  const std::string link(json_of(call(port, a, "POST", "/api/v1/blobs/" + id + "/url")).at("url").as_string());
+  if (s3) {
+    REQUIRE(link.rfind(s3->endpoint(), 0) == 0);
+    const std::string host = s3->endpoint().substr(7);
+    const auto bucket_port = static_cast<std::uint16_t>(std::stoi(host.substr(host.find(':') + 1)));
+    auto direct = http_request(bucket_port, "GET", link.substr(s3->endpoint().size()), {{"Host", host}});
+    CHECK(direct.status == 200);
+    CHECK(direct.body == data);
+  } else {
+    CHECK(http_request(port, "GET", link).body == data);
+  }
+
   // The content hash is the ETag: an unchanged file is a 304.
   const std::string etag = start.header("etag");
   CHECK(etag.size() == 66);

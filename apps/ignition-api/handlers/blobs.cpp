@@ -170,11 +170,13 @@ asio::awaitable<Response> signed_url(BlobsDeps d, Request& req) {
     if (!value || *value < 1 || *value > 86'400) throw Error("invalid request", {{"expires_in", "must be 1..86400"}});
     expires_in = static_cast<std::int64_t>(*value);
   }
-  [[maybe_unused]] const auto mine = co_await blobs::object(d.blobs.pool, user, id);  // 404 unless the user's
+  const auto object = co_await blobs::object(d.blobs.pool, user, id);  // 404 unless the user's
   const auto expires = std::chrono::system_clock::now() + std::chrono::seconds(expires_in);
   const auto expires_unix = std::chrono::duration_cast<std::chrono::seconds>(expires.time_since_epoch()).count();
-  co_return ok({{"url", blobs::signed_path(d.url_key, id, expires_unix)},
-                {"expires_at", format_rfc3339(Timestamp(std::chrono::seconds(expires_unix)))}});
+  // Straight from the bucket when it can presign (R2); otherwise through this server.
+  auto url = d.blobs.store.presigned_get(object.storage_key, std::chrono::seconds(expires_in));
+  if (!url) url = blobs::signed_path(d.url_key, id, expires_unix);
+  co_return ok({{"url", *url}, {"expires_at", format_rfc3339(Timestamp(std::chrono::seconds(expires_unix)))}});
 }
 
 // The signed link itself: no session needed, the signature is the permission. Every failure

@@ -204,6 +204,10 @@ class LocalStore final : public Store {
     co_return out;
   }
 
+  std::optional<std::string> presigned_get(const std::string&, std::chrono::seconds) const override {
+    return std::nullopt;
+  }
+
   boost::asio::awaitable<bool> reachable() override { co_return ::faccessat(root_.get(), ".", W_OK, 0) == 0; }
 
   std::string_view kind() const noexcept override { return "local"; }

@@ -189,6 +189,13 @@ class S3Store final : public Store {
     co_return out;
   }
 
+  std::optional<std::string> presigned_get(const std::string& key, std::chrono::seconds expires) const override {
+    check(key);
+    const auto scheme_end = config_.endpoint.find("://");
+    return presign_url("GET", config_.endpoint.substr(0, scheme_end), host_, "/" + config_.bucket + "/" + key, {},
+                       config_.credentials, Scope{config_.region}, std::chrono::system_clock::now(), expires);
+  }
+
   asio::awaitable<bool> reachable() override {
     try {
       S3Request request{Verb::head, "", {}, {}, {}};

@@ -5,6 +5,7 @@
 /// ("users/<user id>/<kind>/<uuid>"), never taken from a client.
 
 #include <boost/asio/awaitable.hpp>
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -68,6 +69,9 @@ class Store {
   virtual boost::asio::awaitable<bool> remove(std::string key) = 0;
   /// Every object whose key starts with `prefix`.
   virtual boost::asio::awaitable<std::vector<ObjectInfo>> list(std::string prefix) = 0;
+  /// A URL that downloads the object straight from the store until `expires` passes (S3
+  /// presigning); nullopt for a store that has no such URLs (the local directory).
+  virtual std::optional<std::string> presigned_get(const std::string& key, std::chrono::seconds expires) const = 0;
   /// Whether the store answers (for /ready).
   virtual boost::asio::awaitable<bool> reachable() = 0;
   /// "local" or "s3", for logs and metrics.
