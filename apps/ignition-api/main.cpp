@@ -98,6 +98,15 @@ int serve(const api::AppConfig& config) {
     store = storage::local_store(config.storage_dir);
   }
   log::info("object storage", {{"backend", std::string(store->kind())}});
+  auto traffic = std::make_shared<storage::Traffic>();
+  store = storage::counted(std::move(store), traffic);
+  metrics->add_source([traffic](std::string& out) {
+    out +=
+        "# HELP ignition_storage_bytes_total Bytes written to and read from object storage.\n"
+        "# TYPE ignition_storage_bytes_total counter\n";
+    out += "ignition_storage_bytes_total{direction=\"in\"} " + std::to_string(traffic->bytes_in.load()) + "\n";
+    out += "ignition_storage_bytes_total{direction=\"out\"} " + std::to_string(traffic->bytes_out.load()) + "\n";
+  });
   api::add_operations_routes(router, {pool, *store, metrics, config.metrics_token});
   api::add_auth_routes(router, auth_deps);
   api::add_sign_in_routes(router, auth_deps, std::move(providers));

@@ -157,6 +157,22 @@ TEST_CASE("blobs: uploads round-trip byte for byte with their SHA-256, and range
   CHECK(past.header("content-range") == "bytes */" + std::to_string(data.size()));
   CHECK(range("bytes=0-1,5-6").status == 200);  // several ranges: the whole file
 
+  // /metrics counts the bytes that went in and out of storage.
+  const std::string metrics = http_request(port, "GET", "/metrics").body;
+  const auto counter = [&](const std::string& direction) {
+    const std::string name = "ignition_storage_bytes_total{direction=\"" + direction + "\"} ";
+    const auto at = metrics.find(name);
+    return at == std::string::npos ? 0ULL : std::stoull(metrics.substr(at + name.size()));
+  };
+  CHECK(counter("in") == 16 + data.size());
+  CHECK(counter("out") == 16 + data.size() + 100 + 1000001 + 10 + 500 + data.size());
+
+  // A row that cannot be written takes its object with it.
+  database.scalar("ALTER TABLE blobs ADD CONSTRAINT refuse_for_test CHECK (filename <> 'refused.png')");
+  CHECK(upload(port, a, "image/png", file_of(png_magic, 1000), "refused.png").status == 500);
+  CHECK(objects_under(root, s3) == 2);
+  database.scalar("ALTER TABLE blobs DROP CONSTRAINT refuse_for_test");
+
   // A download link: straight from the bucket where it can presign, through the server
   // (HMAC-signed) on the local store; either way the bytes, without a session.
   const std::string link(json_of(call(port, a, "POST", "/api/v1/blobs/" + id + "/url")).at("url").as_string());

@@ -4,6 +4,7 @@
 /// as streams, never whole in memory. Keys are made by the server
 /// ("users/<user id>/<kind>/<uuid>"), never taken from a client.
 
+#include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <cstdint>
@@ -98,6 +99,15 @@ struct S3Config {
 /// multipart uploads above it (aborted on failure); reads are successive ranged GETs, so
 /// neither direction holds more than one part or range in memory.
 std::unique_ptr<Store> s3_store(http::Client& client, S3Config config);
+
+/// Bytes that went into and came out of a store (uploads written, reads sent), for /metrics.
+struct Traffic {
+  std::atomic<std::uint64_t> bytes_in{0};
+  std::atomic<std::uint64_t> bytes_out{0};
+};
+
+/// `store` with every byte written to it and read from it counted in `traffic`.
+std::unique_ptr<Store> counted(std::unique_ptr<Store> store, std::shared_ptr<Traffic> traffic);
 
 /// Whether `key` is one this library makes: lower-case letters, digits and '-' in
 /// '/'-separated segments (no "..", no empty segment, no leading '/'), ≤ 512 bytes.
