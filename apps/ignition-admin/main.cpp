@@ -18,8 +18,8 @@
 #include <boost/asio/use_future.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <charconv>
 #include <cstdio>
+#include <ignition/common/parse.hpp>
 #include <iostream>
 
 #include <ignition/admin/admin.hpp>
@@ -81,10 +81,9 @@ Options parse(int argc, char** argv) {
     } else if (arg == "--query") {
       o.query = value();
     } else if (arg == "--limit") {
-      const std::string text = value();
-      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), o.limit);
-      if (ec != std::errc{} || end != text.data() + text.size() || o.limit < 1 || o.limit > 100)
-        throw BadArgument("--limit must be 1..100");
+      const auto limit = parse_integer<int>(value());
+      if (!limit || *limit < 1 || *limit > 100) throw BadArgument("--limit must be 1..100");
+      o.limit = *limit;
     } else if (arg.starts_with("-")) {
       throw UsageError(fmt::format("unknown option {}", arg));
     } else {

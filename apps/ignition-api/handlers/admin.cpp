@@ -1,11 +1,11 @@
 #include "admin.hpp"
 
-#include <charconv>
 #include <ignition/admin/admin.hpp>
 #include <ignition/admin/catalogue.hpp>
 #include <ignition/auth/middleware.hpp>
 #include <ignition/blobs/blobs.hpp>
 #include <ignition/common/error.hpp>
+#include <ignition/common/parse.hpp>
 
 #include "bind.hpp"
 #include "json_body.hpp"
@@ -96,11 +96,8 @@ asio::awaitable<Response> audit_log(AuthDeps d, Request& req) {
   const int limit = page_limit(req, problems);
   std::optional<std::int64_t> before;
   if (auto cursor = query(req, "cursor")) {
-    std::int64_t id = 0;
-    auto [end, ec] = std::from_chars(cursor->data(), cursor->data() + cursor->size(), id);
-    if (ec != std::errc{} || end != cursor->data() + cursor->size() || id < 1)
-      problems["cursor"] = "is not a cursor from a previous page";
-    before = id;
+    before = parse_integer<std::int64_t>(*cursor);
+    if (!before || *before < 1) problems["cursor"] = "is not a cursor from a previous page";
   }
   if (!problems.empty()) throw Error("invalid paging parameters", std::move(problems));
   auto page = co_await admin::audit_log(d.pool, limit, before);

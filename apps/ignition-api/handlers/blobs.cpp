@@ -1,6 +1,6 @@
 #include "blobs.hpp"
 
-#include <charconv>
+#include <ignition/common/parse.hpp>
 
 #include <ignition/common/error.hpp>
 #include <ignition/common/json.hpp>
@@ -21,13 +21,6 @@ namespace {
 
 constexpr std::size_t max_filename = 255;
 
-std::optional<std::uint64_t> number(std::string_view text) {
-  std::uint64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc{} || end != text.data() + text.size() || text.empty()) return std::nullopt;
-  return value;
-}
-
 // "bytes=first-last", "bytes=first-" or "bytes=-suffix" against an object of `size` bytes.
 // nullopt: serve the whole object (no header, or one this server does not honour, such as
 // several ranges); a range past the end is unsatisfiable.
@@ -43,13 +36,14 @@ RangeRequest parse_range(std::string_view header, std::uint64_t size) {
   const auto first = spec.substr(0, dash);
   const auto last = spec.substr(dash + 1);
   if (first.empty()) {  // the last n bytes
-    const auto n = number(last);
+    const auto n = parse_integer<std::uint64_t>(last);
     if (!n) return {};
     if (*n == 0 || size == 0) return {std::nullopt, true};
     return {storage::ByteRange{size > *n ? size - *n : 0, size - 1}, false};
   }
-  const auto from = number(first);
-  const auto to = last.empty() ? std::optional<std::uint64_t>(size == 0 ? 0 : size - 1) : number(last);
+  const auto from = parse_integer<std::uint64_t>(first);
+  const auto to =
+      last.empty() ? std::optional<std::uint64_t>(size == 0 ? 0 : size - 1) : parse_integer<std::uint64_t>(last);
   if (!from || !to) return {};
   if (*from >= size) return {std::nullopt, true};
   if (*to < *from) return {};  // not a range: ignored, as RFC 9110 says
@@ -166,7 +160,7 @@ asio::awaitable<Response> signed_url(BlobsDeps d, Request& req) {
   const Uuid id = path_id(req);
   std::int64_t expires_in = 300;
   if (auto text = query(req, "expires_in")) {
-    const auto value = number(*text);
+    const auto value = parse_integer<std::uint64_t>(*text);
     if (!value || *value < 1 || *value > 86'400) throw Error("invalid request", {{"expires_in", "must be 1..86400"}});
     expires_in = static_cast<std::int64_t>(*value);
   }
@@ -185,7 +179,7 @@ asio::awaitable<Response> signed_download(BlobsDeps d, Request& req) {
   const Uuid id = path_id(req);
   const auto expires = query(req, "expires");
   const auto signature = query(req, "signature");
-  const auto expires_unix = expires ? number(*expires) : std::nullopt;
+  const auto expires_unix = expires ? parse_integer<std::uint64_t>(*expires) : std::nullopt;
   if (!expires_unix || !signature ||
       !blobs::valid_signature(d.url_key, id, static_cast<std::int64_t>(*expires_unix), *signature))
     throw Error(ErrorCode::not_found, "no such blob");

@@ -1,6 +1,6 @@
 #include "rest.hpp"
 
-#include <charconv>
+#include <ignition/common/parse.hpp>
 
 #include <ignition/auth/middleware.hpp>
 #include <ignition/common/error.hpp>
@@ -24,13 +24,12 @@ std::optional<std::string> query(const http::Request& request, std::string_view 
 int page_limit(const http::Request& request, std::map<std::string, std::string>& problems) {
   auto limit = query(request, "limit");
   if (!limit) return domain::PageRequest::default_limit;
-  int value = 0;
-  auto [end, ec] = std::from_chars(limit->data(), limit->data() + limit->size(), value);
-  if (ec != std::errc{} || end != limit->data() + limit->size() || value < 1 ||
-      value > domain::PageRequest::max_limit) {
+  const auto value = parse_integer<int>(*limit);
+  if (!value || *value < 1 || *value > domain::PageRequest::max_limit) {
     problems["limit"] = "must be an integer 1..100";
+    return domain::PageRequest::default_limit;
   }
-  return value;
+  return *value;
 }
 
 domain::PageRequest page_request(const http::Request& request) {

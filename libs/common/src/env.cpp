@@ -1,11 +1,12 @@
 #include "ignition/common/env.hpp"
 
+#include "ignition/common/parse.hpp"
+
 #include <fmt/format.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 #include <fstream>
 #include <iterator>
 #include <limits>
@@ -28,12 +29,6 @@ bool valid_key(std::string_view key) {
   auto is_key_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; };
   return !key.empty() && std::isdigit(static_cast<unsigned char>(key.front())) == 0 &&
          std::all_of(key.begin(), key.end(), is_key_char);
-}
-
-bool parse_int(std::string_view text, std::int64_t& out) {
-  const auto* end = text.data() + text.size();
-  auto [ptr, ec] = std::from_chars(text.data(), end, out);
-  return !text.empty() && ec == std::errc() && ptr == end;
 }
 
 /// After a closing quote only whitespace or a comment may follow.
@@ -149,11 +144,11 @@ std::optional<Secret> Env::secret(std::string_view key) const {
 std::int64_t Env::integer(std::string_view key, std::int64_t fallback, std::int64_t min, std::int64_t max) const {
   const auto value = get(key);
   if (!value) return fallback;
-  std::int64_t result = 0;
-  if (!parse_int(*value, result) || result < min || result > max) {
+  const auto result = parse_integer<std::int64_t>(*value);
+  if (!result || *result < min || *result > max) {
     throw ConfigError(fmt::format("{} must be an integer between {} and {} (got \"{}\")", key, min, max, *value));
   }
-  return result;
+  return *result;
 }
 
 bool Env::boolean(std::string_view key, bool fallback) const {
@@ -216,12 +211,9 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
   const auto* match = std::find_if(std::begin(units), std::end(units), [&](const auto& u) { return u.first == unit; });
   if (match == std::end(units)) return std::nullopt;
   const std::int64_t factor = match->second;
-  std::int64_t count = 0;
-  if (!parse_int(text.substr(0, digits), count) || count <= 0 ||
-      count > std::numeric_limits<std::int64_t>::max() / factor) {
-    return std::nullopt;
-  }
-  return std::chrono::milliseconds(count * factor);
+  const auto count = parse_integer<std::int64_t>(text.substr(0, digits));
+  if (!count || *count <= 0 || *count > std::numeric_limits<std::int64_t>::max() / factor) return std::nullopt;
+  return std::chrono::milliseconds(*count * factor);
 }
 
 }  // namespace ignition

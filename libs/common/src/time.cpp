@@ -2,50 +2,19 @@
 
 #include <fmt/format.h>
 
+#include <ignition/common/parse.hpp>
+
 namespace ignition {
 
 using namespace std::chrono;
 
 namespace {
 
-/// A read position in the text being parsed.
-struct Cursor {
-  std::string_view text;
-  std::size_t pos = 0;
-
-  bool done() const noexcept { return pos == text.size(); }
-  bool digit() const noexcept { return pos < text.size() && text[pos] >= '0' && text[pos] <= '9'; }
-  bool eat(char c) noexcept {
-    if (pos == text.size() || text[pos] != c) return false;
-    ++pos;
-    return true;
-  }
-  /// Exactly `width` decimal digits.
-  std::optional<int> number(std::size_t width) noexcept {
-    int value = 0;
-    for (std::size_t i = 0; i < width; ++i, ++pos) {
-      if (!digit()) return std::nullopt;
-      value = value * 10 + (text[pos] - '0');
-    }
-    return value;
-  }
-};
-
-std::optional<year_month_day> parse_ymd(Cursor& c) noexcept {
-  const auto y = c.number(4);
-  if (!y || !c.eat('-')) return std::nullopt;
-  const auto m = c.number(2);
-  if (!m || !c.eat('-')) return std::nullopt;
-  const auto d = c.number(2);
-  if (!d) return std::nullopt;
-  const year_month_day date{year{*y}, month{static_cast<unsigned>(*m)}, day{static_cast<unsigned>(*d)}};
-  if (!date.ok()) return std::nullopt;
-  return date;
-}
+using Cursor = TextCursor;
 
 /// "YYYY-MM-DD<sep>HH:MM:SS[.fraction]" as if it were UTC; the fraction keeps microseconds.
 std::optional<Timestamp> parse_date_time(Cursor& c, std::string_view separators) noexcept {
-  const auto date = parse_ymd(c);
+  const auto date = c.date();
   if (!date || c.done() || separators.find(c.text[c.pos]) == std::string_view::npos) {
     return std::nullopt;
   }
@@ -56,16 +25,13 @@ std::optional<Timestamp> parse_date_time(Cursor& c, std::string_view separators)
   if (!m || !c.eat(':')) return std::nullopt;
   const auto s = c.number(2);
   if (!s || *h > 23 || *m > 59 || *s > 59) return std::nullopt;
-  std::int64_t micros = 0;
+  microseconds fraction{0};
   if (c.eat('.')) {
-    int digits = 0;
-    for (; c.digit(); ++c.pos, ++digits) {
-      if (digits < 6) micros = micros * 10 + (c.text[c.pos] - '0');
-    }
-    if (digits == 0 || digits > 9) return std::nullopt;
-    for (; digits < 6; ++digits) micros *= 10;
+    const auto digits = c.fraction();
+    if (!digits) return std::nullopt;
+    fraction = *digits;
   }
-  return Timestamp{sys_days{*date}} + hours{*h} + minutes{*m} + seconds{*s} + microseconds{micros};
+  return Timestamp{sys_days{*date}} + hours{*h} + minutes{*m} + seconds{*s} + fraction;
 }
 
 /// "+HH:MM" / "-HH:MM" or, when `pg`, Postgres's "+HH[:MM[:SS]]"; returns the offset east of UTC.
@@ -134,7 +100,7 @@ std::string format_pg_timestamp(Timestamp t) { return format_with(t, ' ', 6, "+0
 
 std::optional<year_month_day> parse_date(std::string_view text) noexcept {
   Cursor c{text};
-  const auto date = parse_ymd(c);
+  const auto date = c.date();
   if (!date || !c.done()) return std::nullopt;
   return date;
 }

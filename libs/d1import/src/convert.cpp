@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <boost/json/stream_parser.hpp>
+#include <ignition/common/parse.hpp>
 
 #include <charconv>
 #include <cmath>
@@ -13,27 +14,7 @@ using namespace std::chrono;
 
 namespace {
 
-/// A read position in the text being parsed; numbers are fixed-width decimal.
-struct Cursor {
-  std::string_view text;
-  std::size_t pos = 0;
-
-  bool done() const noexcept { return pos == text.size(); }
-  bool digit() const noexcept { return pos < text.size() && text[pos] >= '0' && text[pos] <= '9'; }
-  bool eat(char c) noexcept {
-    if (pos == text.size() || text[pos] != c) return false;
-    ++pos;
-    return true;
-  }
-  std::optional<int> number(std::size_t width) noexcept {
-    int value = 0;
-    for (std::size_t i = 0; i < width; ++i, ++pos) {
-      if (!digit()) return std::nullopt;
-      value = value * 10 + (text[pos] - '0');
-    }
-    return value;
-  }
-};
+using Cursor = TextCursor;
 
 // Years 1..9999 are what the target (and the reference implementation) can hold.
 constexpr std::int64_t min_epoch_seconds = -62135596800;  // 0001-01-01T00:00:00Z
@@ -48,28 +29,17 @@ std::optional<Timestamp> from_epoch(std::int64_t n, bool epoch_seconds) {
 
 // "-?\d{1,16}": epoch milliseconds (or seconds) written as text.
 std::optional<std::int64_t> digit_string(std::string_view text) {
-  std::string_view digits = text;
-  if (!digits.empty() && digits.front() == '-') digits.remove_prefix(1);
-  if (digits.empty() || digits.size() > 16) return std::nullopt;
-  for (char c : digits) {
-    if (c < '0' || c > '9') return std::nullopt;
-  }
-  std::int64_t n = 0;
-  std::from_chars(text.data(), text.data() + text.size(), n);
-  return n;
+  const std::size_t digits = text.size() - (text.starts_with('-') ? 1 : 0);
+  if (digits == 0 || digits > 16) return std::nullopt;
+  return parse_integer<std::int64_t>(text);
 }
 
 // "YYYY-MM-DD" then, when `time_separators` is not empty, "<sep>HH:MM[:SS[.f{1,9}]]".
 // Seconds are optional only after 'T' (ISO); SQLite's form always has them.
 std::optional<Timestamp> date_time(Cursor& c, bool seconds_required) {
-  const auto y = c.number(4);
-  if (!y || !c.eat('-')) return std::nullopt;
-  const auto mo = c.number(2);
-  if (!mo || !c.eat('-')) return std::nullopt;
-  const auto d = c.number(2);
-  if (!d) return std::nullopt;
-  const year_month_day date{year{*y}, month{static_cast<unsigned>(*mo)}, day{static_cast<unsigned>(*d)}};
-  if (*y < 1 || !date.ok()) return std::nullopt;
+  const auto parsed = c.date();
+  if (!parsed || parsed->year() < year{1}) return std::nullopt;
+  const year_month_day date = *parsed;
   if (c.done()) return Timestamp{sys_days{date}};
   if (!c.eat(seconds_required ? ' ' : 'T')) return std::nullopt;
   const auto h = c.number(2);
@@ -77,24 +47,21 @@ std::optional<Timestamp> date_time(Cursor& c, bool seconds_required) {
   const auto mi = c.number(2);
   if (!mi) return std::nullopt;
   int s = 0;
-  std::int64_t micros = 0;
+  microseconds fraction{0};
   if (c.eat(':')) {
     const auto sec = c.number(2);
     if (!sec) return std::nullopt;
     s = *sec;
     if (c.eat('.')) {
-      int digits = 0;
-      for (; c.digit(); ++c.pos, ++digits) {
-        if (digits < 6) micros = micros * 10 + (c.text[c.pos] - '0');
-      }
-      if (digits == 0 || digits > 9) return std::nullopt;
-      for (; digits < 6; ++digits) micros *= 10;
+      const auto digits = c.fraction();
+      if (!digits) return std::nullopt;
+      fraction = *digits;
     }
   } else if (seconds_required) {
     return std::nullopt;
   }
   if (*h > 23 || *mi > 59 || s > 59) return std::nullopt;
-  return Timestamp{sys_days{date}} + hours{*h} + minutes{*mi} + seconds{s} + microseconds{micros};
+  return Timestamp{sys_days{date}} + hours{*h} + minutes{*mi} + seconds{s} + fraction;
 }
 
 std::optional<Timestamp> parse_text_datetime(std::string_view text, bool epoch_seconds) {
