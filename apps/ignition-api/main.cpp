@@ -6,6 +6,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -70,8 +71,11 @@ int serve(const api::AppConfig& config) {
   auth::CsrfKeys csrf(config.auth.secret, config.auth.old_secret);
   auto auth_metrics = std::make_shared<auth::AuthMetrics>();
   metrics->add_source([&sessions, auth_metrics](std::string& out) { auth_metrics->render(out, sessions); });
+  // The job and its stop signal share a strand: with several threads, a cancellation emitted
+  // while the coroutine runs on another thread is a data race (seen as a crash at shutdown).
+  auto maintenance_strand = asio::make_strand(io);
   asio::cancellation_signal stop_maintenance;
-  asio::co_spawn(io, auth::session_maintenance(sessions, *auth_metrics, config.auth.cleanup_interval),
+  asio::co_spawn(maintenance_strand, auth::session_maintenance(sessions, *auth_metrics, config.auth.cleanup_interval),
                  asio::bind_cancellation_slot(stop_maintenance.slot(), asio::detached));
 
   // Outbound HTTPS to the identity providers; plain http only to loopback, outside production.
@@ -150,6 +154,8 @@ int serve(const api::AppConfig& config) {
       .add(std::make_shared<auth::Csrf>(csrf, config.auth.allowed_origins(), auth_metrics))
       .add(std::make_shared<auth::AdminGate>());
 
+  // Caught from before the `listening` line: a stop sent as soon as it appears is a clean stop.
+  asio::signal_set signals(io, SIGINT, SIGTERM);
   http::Server server(io, config.server, std::move(router), std::move(pipeline));
   server.start();
   log::info("listening", {{"address", config.server.bind},
@@ -160,13 +166,12 @@ int serve(const api::AppConfig& config) {
   // Shutdown: stop accepting, let in-flight requests finish, stop the background work;
   // the event loop then runs out of work and returns, so no coroutine is left holding a
   // pooled connection. The deadline only forces the end when draining takes too long.
-  asio::signal_set signals(io, SIGINT, SIGTERM);
   asio::steady_timer drain_deadline(io);
   signals.async_wait([&](boost::system::error_code ec, int signal) {
     if (ec) return;
     log::info("shutting down", {{"signal", signal}});
     listener.stop();
-    asio::post(io, [&stop_maintenance] { stop_maintenance.emit(asio::cancellation_type::terminal); });
+    asio::post(maintenance_strand, [&stop_maintenance] { stop_maintenance.emit(asio::cancellation_type::terminal); });
     drain_deadline.expires_after(config.server.shutdown_timeout);
     drain_deadline.async_wait([&io](boost::system::error_code e) {
       if (!e) {
