@@ -29,7 +29,10 @@ constexpr std::array<std::string_view, 4> legacy_cookies = {"authjs.session-toke
                                                             "__Secure-passion-os.session-token"};
 }  // namespace
 
-const Principal* principal_of(const http::Request& request) { return std::any_cast<Principal>(&request.principal); }
+const Principal* principal_of(const http::Request& request) {
+  const auto* shared = std::any_cast<PrincipalPtr>(&request.principal);
+  return shared ? shared->get() : nullptr;
+}
 
 const Principal& require_principal(const http::Request& request) {
   const Principal* p = principal_of(request);
@@ -118,7 +121,7 @@ asio::awaitable<http::Response> SessionLayer::handle(http::Request& request, htt
     auto principal = co_await store_.validate(value);
     if (principal) {
       request.user_id = principal->user.id.to_string();
-      request.principal = std::move(*principal);
+      request.principal = std::move(principal);
     } else {
       log::info("session not found", {{"request_id", request.request_id}});
     }

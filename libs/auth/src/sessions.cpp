@@ -84,7 +84,7 @@ std::int64_t seconds(std::chrono::seconds s) { return s.count(); }
 
 struct SessionStore::Cache {
   struct Entry {
-    Principal principal;
+    PrincipalPtr principal;
     Steady::time_point fetched;
   };
   mutable std::mutex mutex;
@@ -105,7 +105,7 @@ struct SessionStore::Cache {
   void forget(bool by_user, const Uuid& id) {
     std::lock_guard lock(mutex);
     std::erase_if(entries, [&](const auto& e) {
-      return by_user ? e.second.principal.user.id == id : e.second.principal.session.id == id;
+      return by_user ? e.second.principal->user.id == id : e.second.principal->session.id == id;
     });
   }
   void clear() {
@@ -166,12 +166,12 @@ asio::awaitable<void> SessionStore::touch(Principal& principal) {
   last = rows.empty() ? now() : rows.one().get<Timestamp>(0);
 }
 
-asio::awaitable<std::optional<Principal>> SessionStore::validate(std::string_view token) {
-  if (token.empty() || token.size() > 256) co_return std::nullopt;
+asio::awaitable<PrincipalPtr> SessionStore::validate(std::string_view token) {
+  if (token.empty() || token.size() > 256) co_return nullptr;
   std::string hash = token_hash(token);
   bool cached = config_.session_cache_ttl.count() > 0 && cache_->usable && listener_ && listener_->connected();
   if (cached) {
-    std::optional<Principal> hit;
+    PrincipalPtr hit;
     {
       std::lock_guard lock(cache_->mutex);
       auto it = cache_->entries.find(hash);
@@ -184,25 +184,27 @@ asio::awaitable<std::optional<Principal>> SessionStore::validate(std::string_vie
       auto t = now();
       if (t < hit->session.expires_at && t - hit->session.last_active_at < p.idle) {
         ++cache_->hits;
-        if (t - hit->session.last_active_at >= touch_interval) {
-          co_await touch(*hit);
-          std::lock_guard lock(cache_->mutex);
-          if (auto it = cache_->entries.find(hash); it != cache_->entries.end()) {
-            it->second.principal.session.last_active_at = hit->session.last_active_at;
-          }
+        if (t - hit->session.last_active_at < touch_interval) co_return hit;
+        // Once a minute: a new principal with the new last_active_at replaces the shared one.
+        auto touched = std::make_shared<Principal>(*hit);
+        co_await touch(*touched);
+        std::lock_guard lock(cache_->mutex);
+        if (auto it = cache_->entries.find(hash); it != cache_->entries.end() && it->second.principal == hit) {
+          it->second.principal = touched;
         }
-        co_return hit;
+        co_return touched;
       }
     }
     ++cache_->misses;
   }
-  auto principal = co_await load(hash);
-  if (!principal) co_return std::nullopt;
-  co_await touch(*principal);
+  auto loaded = co_await load(hash);
+  if (!loaded) co_return nullptr;
+  co_await touch(*loaded);
+  auto principal = std::make_shared<const Principal>(std::move(*loaded));
   if (cached) {
     std::lock_guard lock(cache_->mutex);
     if (cache_->entries.size() >= cache_capacity) cache_->entries.clear();
-    cache_->entries[hash] = Cache::Entry{*principal, Steady::now()};
+    cache_->entries[hash] = Cache::Entry{principal, Steady::now()};
   }
   co_return principal;
 }

@@ -154,9 +154,9 @@ int through_admin_gate(std::string path, std::optional<std::string> role) {
   http::Request request;
   request.path = path;
   if (role) {
-    Principal p;
-    p.user.role = *role;
-    request.principal = p;
+    auto p = std::make_shared<Principal>();
+    p->user.role = *role;
+    request.principal = PrincipalPtr(p);
   }
   http::Handler ok = [](http::Request&) -> boost::asio::awaitable<http::Response> {
     co_return http::Response(http::Status::ok, 11);

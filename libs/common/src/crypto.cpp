@@ -2,9 +2,10 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include <algorithm>
+#include <array>
 #include <climits>
 #include <stdexcept>
 
@@ -56,6 +57,17 @@ std::string base64(std::string_view bytes, const char* alphabet, bool pad) {
   return out;
 }
 
+// OpenSSL 3 looks an algorithm up by name (under a lock) on every call given the legacy
+// EVP_sha256(); fetched once here, that lookup leaves the per-request path.
+const EVP_MD* sha256_md() {
+  static EVP_MD* const md = [] {
+    EVP_MD* fetched = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    if (!fetched) throw std::runtime_error("SHA-256 is not available");
+    return fetched;
+  }();
+  return md;
+}
+
 }  // namespace
 
 std::string random_bytes(std::size_t n) {
@@ -69,14 +81,14 @@ std::string random_bytes(std::size_t n) {
 
 Sha256Digest sha256(std::string_view data) {
   Sha256Digest digest{};
-  if (EVP_Digest(data.data(), data.size(), digest.data(), nullptr, EVP_sha256(), nullptr) != 1) {
+  if (EVP_Digest(data.data(), data.size(), digest.data(), nullptr, sha256_md(), nullptr) != 1) {
     throw std::runtime_error("SHA-256 failed");
   }
   return digest;
 }
 
 Sha256::Sha256() : context_(EVP_MD_CTX_new()) {
-  if (!context_ || EVP_DigestInit_ex(context_, EVP_sha256(), nullptr) != 1) {
+  if (!context_ || EVP_DigestInit_ex(context_, sha256_md(), nullptr) != 1) {
     EVP_MD_CTX_free(context_);
     throw std::runtime_error("SHA-256 failed");
   }
@@ -94,16 +106,33 @@ Sha256Digest Sha256::finish() {
   return digest;
 }
 
+// HMAC (RFC 2104) over the fetched SHA-256: OpenSSL's HMAC() fetches the MAC and the
+// digest by name on every call, which made it the costliest step of a cached request.
 Sha256Digest hmac_sha256(std::string_view key, std::string_view data) {
-  Sha256Digest mac{};
-  // OpenSSL rejects a null key pointer even when its length is zero.
-  static constexpr unsigned char empty_key = 0;
-  const unsigned char* key_bytes = key.empty() ? &empty_key : bytes_of(key);
-  if (key.size() > INT_MAX || HMAC(EVP_sha256(), key_bytes, static_cast<int>(key.size()), bytes_of(data), data.size(),
-                                   mac.data(), nullptr) == nullptr) {
-    throw std::runtime_error("HMAC-SHA256 failed");
+  constexpr std::size_t block_size = 64;
+  std::array<unsigned char, block_size> block{};
+  if (key.size() > block_size) {
+    const auto hashed = sha256(key);
+    std::copy(hashed.begin(), hashed.end(), block.begin());
+  } else {
+    std::copy(key.begin(), key.end(), block.begin());
   }
-  return mac;
+  std::array<unsigned char, block_size> pad;
+  auto view = [](const auto& bytes) {
+    return std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  };
+  for (std::size_t i = 0; i < block_size; ++i) pad[i] = block[i] ^ 0x36;
+  Sha256 inner;
+  inner.update(view(pad));
+  inner.update(data);
+  const auto inner_digest = inner.finish();
+  for (std::size_t i = 0; i < block_size; ++i) pad[i] = block[i] ^ 0x5c;
+  Sha256 outer;
+  outer.update(view(pad));
+  outer.update(view(inner_digest));
+  OPENSSL_cleanse(block.data(), block.size());
+  OPENSSL_cleanse(pad.data(), pad.size());
+  return outer.finish();
 }
 
 std::string to_hex(std::string_view bytes) {

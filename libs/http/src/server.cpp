@@ -15,6 +15,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/read_size.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/chunk_encode.hpp>
 #include <boost/beast/http/error.hpp>
@@ -22,6 +23,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/write.hpp>
+#include <charconv>
 #include <mutex>
 #include <thread>
 #include <unordered_set>
@@ -55,6 +57,7 @@ ServerConfig ServerConfig::from_env(const Env& env, bool production) {
 namespace {
 
 enum class Phase { idle, reading, handling, writing };
+using RequestParser = beast_http::request_parser<beast_http::string_body>;
 
 // The first read of an idle connection takes up to this much; a request head is usually
 // all in it.
@@ -127,19 +130,22 @@ class Connection : public std::enable_shared_from_this<Connection> {
     wait_for_watchdog();
   }
 
+  asio::awaitable<boost::system::error_code> read_message(RequestParser& parser, boost::beast::flat_buffer& buffer,
+                                                          bool header_only);
   asio::awaitable<Response> respond(Request& request);
   asio::awaitable<Response> reject(Request& request, ErrorCode code, std::string_view message);
   asio::awaitable<bool> write(Response& response, bool keep_alive, bool head = false);
+  void write_head(const Response& response);
   asio::awaitable<bool> write_streamed(Response& response, const BodyStream& stream, bool keep_alive);
   asio::awaitable<void> linger();
-  asio::awaitable<std::optional<std::string>> read_body_piece(
-      beast_http::request_parser<beast_http::string_body>& parser, boost::beast::flat_buffer& buffer,
-      bool& send_continue);
+  asio::awaitable<std::optional<std::string>> read_body_piece(RequestParser& parser, boost::beast::flat_buffer& buffer,
+                                                              bool& send_continue);
 
   tcp::socket socket_;
   asio::steady_timer watchdog_;
   asio::cancellation_signal cancel_;
   asio::ip::address peer_;  // asked once per connection, not per request
+  std::string head_;        // the response head being written, its capacity kept
   const ServerConfig& config_;
   const Router& router_;
   const Pipeline& pipeline_;
@@ -196,8 +202,30 @@ asio::awaitable<bool> Connection::write(Response& response, bool keep_alive, boo
     response.body().clear();
     response.content_length(length);
   }
-  auto [ec, n] = co_await beast_http::async_write(socket_, response, asio::as_tuple(asio::use_awaitable));
+  write_head(response);
+  const std::array<asio::const_buffer, 2> buffers = {asio::buffer(head_), asio::buffer(response.body())};
+  auto [ec, n] = co_await asio::async_write(socket_, buffers, asio::as_tuple(asio::use_awaitable));
   co_return !ec && keep_alive;
+}
+
+// The status line and the fields as they are, in the connection's reused buffer. Beast's
+// serializer walks a chain of buffer views per field, which costs more than the bytes.
+void Connection::write_head(const Response& response) {
+  head_.clear();
+  head_ += response.version() == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+  char status[4];
+  std::to_chars(status, status + sizeof status, response.result_int());
+  head_.append(status, 3);
+  head_ += ' ';
+  head_ += response.reason();
+  head_ += "\r\n";
+  for (const auto& field : response) {
+    head_ += field.name_string();
+    head_ += ": ";
+    head_ += field.value();
+    head_ += "\r\n";
+  }
+  head_ += "\r\n";
 }
 
 asio::awaitable<bool> Connection::write_streamed(Response& response, const BodyStream& stream, bool keep_alive) {
@@ -240,6 +268,40 @@ asio::awaitable<bool> Connection::write_streamed(Response& response, const BodyS
   co_return !ec && keep_alive;
 }
 
+// Feeds the parser from the buffer, reading from the socket while it needs more, until the
+// header (or the whole message) is in: Beast's async_read steps, without the trips through
+// the scheduler it makes when the bytes are already here (the usual case).
+asio::awaitable<boost::system::error_code> Connection::read_message(RequestParser& parser,
+                                                                    boost::beast::flat_buffer& buffer,
+                                                                    bool header_only) {
+  constexpr std::size_t max_read = 64 * 1024;
+  auto complete = [&] { return header_only ? parser.is_header_done() : parser.is_done(); };
+  for (;;) {
+    if (complete()) co_return boost::system::error_code{};
+    if (buffer.size() > 0) {
+      boost::system::error_code ec;
+      const std::size_t used = parser.put(buffer.data(), ec);
+      buffer.consume(used);
+      if (ec && ec != beast_http::error::need_more) co_return ec;
+      // The header ended inside the buffer: parse what follows it before reading more.
+      if (!ec && used > 0) continue;
+    }
+    const std::size_t size = boost::beast::read_size(buffer, max_read);
+    if (size == 0) co_return beast_http::error::buffer_overflow;
+    auto [read_ec, n] = co_await socket_.async_read_some(buffer.prepare(size), asio::as_tuple(asio::use_awaitable));
+    buffer.commit(n);
+    if (read_ec == asio::error::eof) {
+      if (!parser.got_some()) co_return beast_http::error::end_of_stream;
+      // A message without a length ends with the connection; anything else is cut short.
+      boost::system::error_code eof_ec;
+      parser.put_eof(eof_ec);
+      if (eof_ec) co_return eof_ec;
+      co_return boost::system::error_code{};
+    }
+    if (read_ec) co_return read_ec;
+  }
+}
+
 asio::awaitable<void> Connection::run() {
   boost::beast::flat_buffer buffer;
   for (;;) {
@@ -258,7 +320,7 @@ asio::awaitable<void> Connection::run() {
 
     phase_ = Phase::reading;
     arm(config_.read_timeout);
-    beast_http::request_parser<beast_http::string_body> parser;
+    RequestParser parser;
     parser.header_limit(static_cast<std::uint32_t>(config_.max_header_bytes));
     // Beast checks Content-Length against the limit as the header completes, before the
     // route (and so the limit) is known: the limit is set once the header is in.
@@ -268,7 +330,7 @@ asio::awaitable<void> Connection::run() {
     request.received_at = std::chrono::steady_clock::now();
     std::optional<std::pair<ErrorCode, std::string>> rejection;
 
-    auto [ec, n] = co_await beast_http::async_read_header(socket_, buffer, parser, asio::as_tuple(asio::use_awaitable));
+    auto ec = co_await read_message(parser, buffer, true);
     // A streaming route (an upload) gets its body piece by piece from the handler.
     std::size_t body_limit = config_.max_body_bytes;
     bool streaming = false;
@@ -283,7 +345,7 @@ asio::awaitable<void> Connection::run() {
       if (length && *length > body_limit) {
         rejection.emplace(ErrorCode::payload_too_large, "request body is too large");
       } else if (!streaming) {
-        std::tie(ec, n) = co_await beast_http::async_read(socket_, buffer, parser, asio::as_tuple(asio::use_awaitable));
+        ec = co_await read_message(parser, buffer, false);
       }
     }
     if (ec == beast_http::error::end_of_stream || (ec && !expired_ && buffer.size() == 0 && !parser.got_some())) break;
@@ -352,9 +414,9 @@ asio::awaitable<void> Connection::run() {
 // The next piece of a streamed request body. Each piece gets the read timeout afresh (a
 // stalled upload is cut off, a long one is not); the handler's own deadline starts over
 // once the body has been read.
-asio::awaitable<std::optional<std::string>> Connection::read_body_piece(
-    beast_http::request_parser<beast_http::string_body>& parser, boost::beast::flat_buffer& buffer,
-    bool& send_continue) {
+asio::awaitable<std::optional<std::string>> Connection::read_body_piece(RequestParser& parser,
+                                                                        boost::beast::flat_buffer& buffer,
+                                                                        bool& send_continue) {
   if (send_continue) {
     send_continue = false;
     static constexpr std::string_view interim = "HTTP/1.1 100 Continue\r\n\r\n";
@@ -405,6 +467,12 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
 
   asio::awaitable<void> accept_loop();
   void connection_closed(Connection* c);
+  // A connection's work is serialised by a strand; on one thread it already is, and the
+  // strand would only add a lock and a queue to every step.
+  asio::any_io_executor connection_executor() {
+    if (config.threads > 1) return asio::make_strand(io);
+    return io.get_executor();
+  }
 
   asio::io_context& io;
   ServerConfig config;
@@ -423,7 +491,7 @@ asio::awaitable<void> Server::Impl::accept_loop() {
   auto self = shared_from_this();
   asio::steady_timer backoff(acceptor.get_executor());
   for (;;) {
-    auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(io), asio::as_tuple(asio::use_awaitable));
+    auto [ec, socket] = co_await acceptor.async_accept(connection_executor(), asio::as_tuple(asio::use_awaitable));
     if (ec == asio::error::operation_aborted || !acceptor.is_open()) break;
     if (ec) {
       // e.g. out of file descriptors: wait a little instead of spinning.

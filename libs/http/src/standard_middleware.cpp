@@ -1,6 +1,8 @@
 #include <ignition/http/standard_middleware.hpp>
 
+#include <array>
 #include <cmath>
+#include <random>
 
 #include <boost/asio/error.hpp>
 #include <boost/asio/multiple_exceptions.hpp>
@@ -22,11 +24,23 @@ bool sane_request_id(std::string_view id) {
   }
   return true;
 }
+
+// Request ids need to be unique, not secret: a per-thread generator seeded from the system's
+// randomness, instead of a locked call into OpenSSL's generator on every request.
+std::string new_request_id() {
+  thread_local std::mt19937_64 engine = [] {
+    const std::string seed = crypto::random_bytes(32);
+    std::seed_seq sequence(seed.begin(), seed.end());
+    return std::mt19937_64(sequence);
+  }();
+  const std::array<std::uint64_t, 2> bits = {engine(), engine()};
+  return crypto::to_hex(std::string_view(reinterpret_cast<const char*>(bits.data()), 12));
+}
 }  // namespace
 
 asio::awaitable<Response> RequestId::handle(Request& request, Next next) {
   std::string_view given = request.header("X-Request-Id");
-  request.request_id = sane_request_id(given) ? std::string(given) : crypto::to_hex(crypto::random_bytes(12));
+  request.request_id = sane_request_id(given) ? std::string(given) : new_request_id();
   Response res = co_await next(request);
   res.set("X-Request-Id", request.request_id);
   co_return res;

@@ -38,6 +38,10 @@ struct Principal {
   Session session;
 };
 
+/// Shared, never changed once made: the cache and every request using the session hold
+/// the same one.
+using PrincipalPtr = std::shared_ptr<const Principal>;
+
 struct NewSession {
   std::string token;  ///< goes into the cookie, never stored
   Session session;
@@ -62,10 +66,10 @@ class SessionStore {
   /// the user's role (admin sessions are shorter).
   boost::asio::awaitable<NewSession> create(db::Transaction& tx, const User& user, std::string_view ip,
                                             std::string_view user_agent);
-  /// The session and user for a cookie token, or nullopt when the token is unknown,
+  /// The session and user for a cookie token, or null when the token is unknown,
   /// expired (absolute or idle), revoked, or its user is gone. Writes last_active_at
   /// at most once a minute per session.
-  boost::asio::awaitable<std::optional<Principal>> validate(std::string_view token);
+  boost::asio::awaitable<PrincipalPtr> validate(std::string_view token);
 
   /// Deletes the session with this token (logout). False when there was none.
   boost::asio::awaitable<bool> end(std::string_view token);
