@@ -44,10 +44,12 @@ namespace {
 Response session_response(const AuthDeps& d, const auth::User& user, const auth::Session& session) {
   std::string csrf = d.csrf.token_for(session.id);
   boost::json::object s;
+  s.reserve(3);
   s["id"] = session.id.to_string();
   s["created_at"] = format_rfc3339(session.created_at);
   s["expires_at"] = format_rfc3339(session.expires_at);
   boost::json::object body;
+  body.reserve(3);
   body["user"] = auth::to_json(user);
   body["session"] = std::move(s);
   body["csrf_token"] = csrf;

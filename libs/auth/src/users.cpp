@@ -77,6 +77,7 @@ User user_from_row(const db::Row& row, int first) {
 
 boost::json::object to_json(const User& user) {
   boost::json::object o;
+  o.reserve(9);
   o["id"] = user.id.to_string();
   o["email"] = user.email;
   o["name"] = user.name ? boost::json::value(*user.name) : nullptr;

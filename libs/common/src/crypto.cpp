@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <array>
 #include <climits>
+#include <initializer_list>
+#include <span>
 #include <stdexcept>
 
 namespace ignition::crypto {
@@ -68,6 +70,25 @@ const EVP_MD* sha256_md() {
   return md;
 }
 
+std::string_view view_of(std::span<const unsigned char> bytes) noexcept {
+  return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
+}
+
+// SHA-256 of the concatenated parts in this thread's reusable context: a fresh context
+// costs allocations and a provider context on every call.
+Sha256Digest digest_of(std::initializer_list<std::string_view> parts) {
+  struct Context {
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    ~Context() { EVP_MD_CTX_free(ctx); }
+  };
+  thread_local Context context;
+  Sha256Digest digest{};
+  bool ok = context.ctx && EVP_DigestInit_ex(context.ctx, sha256_md(), nullptr) == 1;
+  for (auto part : parts) ok = ok && EVP_DigestUpdate(context.ctx, part.data(), part.size()) == 1;
+  if (!ok || EVP_DigestFinal_ex(context.ctx, digest.data(), nullptr) != 1) throw std::runtime_error("SHA-256 failed");
+  return digest;
+}
+
 }  // namespace
 
 std::string random_bytes(std::size_t n) {
@@ -79,13 +100,7 @@ std::string random_bytes(std::size_t n) {
   return out;
 }
 
-Sha256Digest sha256(std::string_view data) {
-  Sha256Digest digest{};
-  if (EVP_Digest(data.data(), data.size(), digest.data(), nullptr, sha256_md(), nullptr) != 1) {
-    throw std::runtime_error("SHA-256 failed");
-  }
-  return digest;
-}
+Sha256Digest sha256(std::string_view data) { return digest_of({data}); }
 
 Sha256::Sha256() : context_(EVP_MD_CTX_new()) {
   if (!context_ || EVP_DigestInit_ex(context_, sha256_md(), nullptr) != 1) {
@@ -118,21 +133,13 @@ Sha256Digest hmac_sha256(std::string_view key, std::string_view data) {
     std::copy(key.begin(), key.end(), block.begin());
   }
   std::array<unsigned char, block_size> pad;
-  auto view = [](const auto& bytes) {
-    return std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-  };
   for (std::size_t i = 0; i < block_size; ++i) pad[i] = block[i] ^ 0x36;
-  Sha256 inner;
-  inner.update(view(pad));
-  inner.update(data);
-  const auto inner_digest = inner.finish();
+  const auto inner = digest_of({view_of(pad), data});
   for (std::size_t i = 0; i < block_size; ++i) pad[i] = block[i] ^ 0x5c;
-  Sha256 outer;
-  outer.update(view(pad));
-  outer.update(view(inner_digest));
+  const auto mac = digest_of({view_of(pad), view_of(inner)});
   OPENSSL_cleanse(block.data(), block.size());
   OPENSSL_cleanse(pad.data(), pad.size());
-  return outer.finish();
+  return mac;
 }
 
 std::string to_hex(std::string_view bytes) {

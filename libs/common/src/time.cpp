@@ -63,6 +63,29 @@ std::string format_with(Timestamp t, char separator, int fraction_digits, std::s
   const hh_mm_ss tod{t - day_start};
   auto fraction = tod.subseconds().count();
   for (int i = fraction_digits; i < 6; ++i) fraction /= 10;
+  const int year = static_cast<int>(date.year());
+  if (year >= 0 && year <= 9999 && fraction_digits >= 1 && fraction_digits <= 6) {
+    // Digits written in place: this runs for every timestamp of every JSON response.
+    std::string out(20 + static_cast<std::size_t>(fraction_digits), '0');
+    auto put = [&out](std::size_t at, std::int64_t value, int width) {
+      for (int i = width - 1; i >= 0; --i, value /= 10) out[at + static_cast<std::size_t>(i)] = char('0' + value % 10);
+    };
+    put(0, year, 4);
+    out[4] = '-';
+    put(5, static_cast<unsigned>(date.month()), 2);
+    out[7] = '-';
+    put(8, static_cast<unsigned>(date.day()), 2);
+    out[10] = separator;
+    put(11, tod.hours().count(), 2);
+    out[13] = ':';
+    put(14, tod.minutes().count(), 2);
+    out[16] = ':';
+    put(17, tod.seconds().count(), 2);
+    out[19] = '.';
+    put(20, fraction, fraction_digits);
+    out += zone;
+    return out;
+  }
   return fmt::format("{:04}-{:02}-{:02}{}{:02}:{:02}:{:02}.{:0{}}{}", static_cast<int>(date.year()),
                      static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()), separator,
                      tod.hours().count(), tod.minutes().count(), tod.seconds().count(), fraction, fraction_digits,

@@ -68,12 +68,12 @@ std::optional<Uuid> Uuid::parse(std::string_view text) noexcept {
 
 std::string Uuid::to_string() const {
   static constexpr char digits[] = "0123456789abcdef";
-  std::string text;
-  text.reserve(36);
+  std::string text(36, '-');
+  std::size_t at = 0;
   for (std::size_t i = 0; i < bytes_.size(); ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) text += '-';
-    text += digits[bytes_[i] >> 4];
-    text += digits[bytes_[i] & 0x0F];
+    if (i == 4 || i == 6 || i == 8 || i == 10) ++at;  // the dash already there
+    text[at++] = digits[bytes_[i] >> 4];
+    text[at++] = digits[bytes_[i] & 0x0F];
   }
   return text;
 }
