@@ -1,5 +1,8 @@
 #include "auth.hpp"
 
+#include <array>
+#include <boost/json/monotonic_resource.hpp>
+
 #include <ignition/auth/cookies.hpp>
 #include <ignition/auth/middleware.hpp>
 #include <ignition/common/error.hpp>
@@ -43,15 +46,18 @@ namespace {
 // script-readable cookie and the X-CSRF-Token header.
 Response session_response(const AuthDeps& d, const auth::User& user, const auth::Session& session) {
   std::string csrf = d.csrf.token_for(session.id);
-  boost::json::object s;
+  // The app asks for this on every page: the document is built in one stack arena.
+  std::array<unsigned char, 2048> arena;
+  boost::json::monotonic_resource memory(arena.data(), arena.size());
+  const boost::json::storage_ptr storage(&memory);
+  boost::json::object body(storage);
+  body.reserve(3);
+  body["user"] = auth::to_json(user, storage);
+  auto& s = body["session"].emplace_object();
   s.reserve(3);
   s["id"] = session.id.to_string();
   s["created_at"] = format_rfc3339(session.created_at);
   s["expires_at"] = format_rfc3339(session.expires_at);
-  boost::json::object body;
-  body.reserve(3);
-  body["user"] = auth::to_json(user);
-  body["session"] = std::move(s);
   body["csrf_token"] = csrf;
   Response res = http::json_response(Status::ok, body);
   res.insert(Field::set_cookie, csrf_cookie(d, csrf, session));

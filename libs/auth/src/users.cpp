@@ -75,8 +75,8 @@ User user_from_row(const db::Row& row, int first) {
   return u;
 }
 
-boost::json::object to_json(const User& user) {
-  boost::json::object o;
+boost::json::object to_json(const User& user, boost::json::storage_ptr storage) {
+  boost::json::object o(std::move(storage));
   o.reserve(9);
   o["id"] = user.id.to_string();
   o["email"] = user.email;

@@ -32,7 +32,8 @@ struct User {
 };
 
 /// The contract's user object.
-boost::json::object to_json(const User& user);
+/// `storage` lets a caller build the whole document in one arena.
+boost::json::object to_json(const User& user, boost::json::storage_ptr storage = {});
 
 /// Who a provider says signed in (filled from a verified ID token).
 struct ExternalIdentity {
