@@ -76,7 +76,7 @@ asio::awaitable<http::Response> ready(db::Pool& pool, storage::Store& store) {
 
 void add_operations_routes(http::Router& router, OperationsDeps deps) {
   router.add(http::Verb::get, "/health", [](http::Request&) -> asio::awaitable<http::Response> {
-    co_return http::json_response(http::Status::ok, {{"status", "ok"}});
+    co_return http::json_response(http::Status::ok, boost::json::object{{"status", "ok"}});
   });
   router.add(http::Verb::get, "/ready",
              [&pool = deps.pool, &store = deps.store](http::Request&) { return ready(pool, store); });

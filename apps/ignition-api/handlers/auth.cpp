@@ -44,8 +44,8 @@ namespace {
 
 // The body of /auth/session, dev-login and friends, with the CSRF token in the
 // script-readable cookie and the X-CSRF-Token header.
-Response session_response(const AuthDeps& d, const auth::User& user, const auth::Session& session) {
-  std::string csrf = d.csrf.token_for(session.id);
+Response session_response(const AuthDeps& d, const auth::User& user, const auth::Session& session,
+                          const std::string& csrf) {
   // The app asks for this on every page: the document is built in one stack arena.
   std::array<unsigned char, 2048> arena;
   boost::json::monotonic_resource memory(arena.data(), arena.size());
@@ -78,7 +78,7 @@ namespace {
 
 asio::awaitable<Response> get_session(AuthDeps d, Request& req) {
   const auto& p = auth::require_principal(req);
-  co_return session_response(d, p.user, p.session);
+  co_return session_response(d, p.user, p.session, p.csrf_token);
 }
 
 asio::awaitable<Response> list_sessions(AuthDeps d, Request& req) {
@@ -107,7 +107,7 @@ asio::awaitable<Response> revoke_others(AuthDeps d, Request& req) {
   const auto& p = auth::require_principal(req);
   auto n = co_await d.sessions.revoke_others(p.user.id, p.session.id);
   d.metrics.revoked(n);
-  co_return http::json_response(Status::ok, {{"revoked", n}});
+  co_return http::json_response(Status::ok, boost::json::object{{"revoked", n}});
 }
 
 asio::awaitable<Response> logout(AuthDeps d, Request& req) {
@@ -163,7 +163,7 @@ asio::awaitable<Response> dev_login(AuthDeps d, Request& req) {
   co_await tx.commit();
   d.metrics.sign_in("dev", "success");
 
-  Response res = session_response(d, outcome.user, created.session);
+  Response res = session_response(d, outcome.user, created.session, d.csrf.token_for(created.session.id));
   res.insert(Field::set_cookie, session_cookie(d, created.token, created.session));
   co_return res;
 }

@@ -69,7 +69,7 @@ std::string error_code_from(const std::string& provider_error) {
 asio::awaitable<Response> list_providers(SignInDeps d, Request&) {
   boost::json::array items;
   for (const auto& p : *d.providers) items.push_back({{"id", p.config().id}, {"name", p.config().name}});
-  co_return http::json_response(Status::ok, {{"providers", std::move(items)}});
+  co_return http::json_response(Status::ok, boost::json::object{{"providers", std::move(items)}});
 }
 
 asio::awaitable<Response> start(SignInDeps d, Request& req) {

@@ -150,8 +150,10 @@ asio::awaitable<http::Response> Csrf::handle(http::Request& request, http::Next 
     if (const Principal* p = principal_of(request)) {
       std::string_view header = request.header("X-CSRF-Token");
       auto cookie = find_cookie(request.header(Field::cookie), csrf_cookie_name);
+      // The current key's token is the session's own (derived at load); an older key's
+      // is still checked during a rotation.
       bool ok = !header.empty() && cookie && crypto::constant_time_equal(header, *cookie) &&
-                keys_.verify(header, p->session.id);
+                (crypto::constant_time_equal(header, p->csrf_token) || keys_.verify(header, p->session.id));
       if (!ok) {
         metrics_->csrf_rejected();
         throw Error(ErrorCode::csrf_failed, "missing or invalid CSRF token");

@@ -115,7 +115,7 @@ struct SessionStore::Cache {
 };
 
 SessionStore::SessionStore(db::Pool& pool, const AuthConfig& config)
-    : pool_(pool), config_(config), cache_(std::make_unique<Cache>()) {}
+    : pool_(pool), config_(config), csrf_(config.secret, config.old_secret), cache_(std::make_unique<Cache>()) {}
 
 SessionStore::~SessionStore() = default;
 
@@ -155,7 +155,9 @@ asio::awaitable<std::optional<Principal>> SessionStore::load(const std::string& 
   auto rows = co_await pool_.execute(validate_statement, key, admin_idle, user_idle);
   if (rows.empty()) co_return std::nullopt;
   auto row = rows.one();
-  co_return Principal{user_from_row(row, 7), session_from_row(row)};
+  auto session = session_from_row(row);
+  auto csrf_token = csrf_.token_for(session.id);
+  co_return Principal{user_from_row(row, 7), std::move(session), std::move(csrf_token)};
 }
 
 asio::awaitable<void> SessionStore::touch(Principal& principal) {

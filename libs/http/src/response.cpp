@@ -5,11 +5,23 @@
 
 namespace ignition::http {
 
-Response json_response(Status status, const boost::json::value& body) {
+namespace {
+Response json_text_response(Status status, std::string text) {
   Response res(status, 11);
   res.set(Field::content_type, "application/json; charset=utf-8");
-  res.body() = boost::json::serialize(body);
+  res.body() = std::move(text);
   return res;
+}
+}  // namespace
+
+Response json_response(Status status, const boost::json::value& body) {
+  return json_text_response(status, boost::json::serialize(body));
+}
+Response json_response(Status status, const boost::json::object& body) {
+  return json_text_response(status, boost::json::serialize(body));
+}
+Response json_response(Status status, const boost::json::array& body) {
+  return json_text_response(status, boost::json::serialize(body));
 }
 
 Response error_response(const Request& request, ErrorCode code, std::string_view message,

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include <ignition/auth/config.hpp>
+#include <ignition/auth/tokens.hpp>
 #include <ignition/auth/users.hpp>
 
 namespace ignition::db {
@@ -36,6 +37,9 @@ struct Session {
 struct Principal {
   User user;
   Session session;
+  /// The session's CSRF token under the current key, derived once when the session is
+  /// loaded rather than on every request that shows or checks it.
+  std::string csrf_token;
 };
 
 /// Shared, never changed once made: the cache and every request using the session hold
@@ -106,6 +110,7 @@ class SessionStore {
 
   db::Pool& pool_;
   const AuthConfig& config_;
+  const CsrfKeys csrf_;
   db::Listener* listener_ = nullptr;
   std::unique_ptr<Cache> cache_;
 };

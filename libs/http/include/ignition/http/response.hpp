@@ -11,8 +11,11 @@
 
 namespace ignition::http {
 
-/// `application/json; charset=utf-8` with the serialised value.
+/// `application/json; charset=utf-8` with the serialised value. The object and array
+/// forms serialise the document as it is (through `value` it would first be copied).
 Response json_response(Status status, const boost::json::value& body);
+Response json_response(Status status, const boost::json::object& body);
+Response json_response(Status status, const boost::json::array& body);
 /// `{"error","code","request_id"[,"fields"]}` with the code's status.
 Response error_response(const Request& request, ErrorCode code, std::string_view message,
                         const std::map<std::string, std::string>& fields = {});
