@@ -3,7 +3,7 @@
 # Builds Release, starts a throwaway Postgres (build-release/bench-pg), seeds 1,000 users
 # with one session each, then for each cache setting runs ignition-api pinned to CPU 1
 # (with Postgres) and wrk pinned to CPU 0: 5 s warm-up, then DURATION at 64 connections.
-#   bench/session.sh [DURATION]     (default 15s)
+#   bench/session.sh [DURATION]     (default 15s; REPEAT=n measures n times per setting)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD_DIR:-$root/build-release}
@@ -21,12 +21,16 @@ pgrep -f "$pg/data" | xargs -r -n1 taskset -pc 1 >/dev/null || true
 url="host=127.0.0.1 port=$(cat "$pg/port") user=postgres dbname=bench"
 tokens="$build/bench-tokens.txt"
 migrate_and_seed "$url" "$tokens"
+# The seed's writes are flushed now, not by a checkpoint during the measurement.
+psql "$url" -Xq -c "VACUUM ANALYZE" -c "CHECKPOINT"
 
 for cache in 30s 0; do
   start_server $port "$url" SESSION_CACHE_TTL=$cache
   taskset -c 0 wrk -t1 -c64 -d5s -s "$root/bench/w1_session.lua" "http://127.0.0.1:$port" -- "$tokens" >/dev/null
-  result=$(taskset -c 0 wrk -t1 -c64 -d"$duration" --timeout 5s -s "$root/bench/w1_session.lua" \
-    "http://127.0.0.1:$port" -- "$tokens" | grep '^RESULT')
-  echo "SESSION_CACHE_TTL=$cache: $result"
+  for _ in $(seq "${REPEAT:-1}"); do
+    result=$(taskset -c 0 wrk -t1 -c64 -d"$duration" --timeout 5s -s "$root/bench/w1_session.lua" \
+      "http://127.0.0.1:$port" -- "$tokens" | grep '^RESULT')
+    echo "SESSION_CACHE_TTL=$cache: $result"
+  done
   stop_server
 done

@@ -59,9 +59,14 @@ struct TableLock {
 std::string ignition_migrate() { return (binary_dir() / "apps/ignition-migrate/ignition-migrate").string(); }
 }  // namespace
 
+// One thread runs connections without strands (ADR-025): both ways are tested.
 TEST_CASE("operational routes, headers, request ids, 404 and 405") {
+  const std::string threads = GENERATE(as<std::string>{}, "1", "2");
+  INFO("THREADS=" << threads);
   TestDatabase database("e2e");
-  ServerProcess server(base_env(database.url()));
+  auto env = base_env(database.url());
+  env["THREADS"] = threads;
+  ServerProcess server(env);
 
   auto health = http_request(server.port(), "GET", "/health");
   CHECK(health.status == 200);
@@ -119,8 +124,11 @@ TEST_CASE("operational routes, headers, request ids, 404 and 405") {
 }
 
 TEST_CASE("hostile requests get their clear status and the server keeps serving") {
+  const std::string threads = GENERATE(as<std::string>{}, "1", "2");
+  INFO("THREADS=" << threads);
   TestDatabase database("e2e");
   auto env = base_env(database.url());
+  env["THREADS"] = threads;
   env["HTTP_READ_TIMEOUT"] = "2s";
   ServerProcess server(env);
 

@@ -94,11 +94,12 @@ Router& Router::add_streaming(Verb method, std::string_view pattern, Handler han
   probe.path = pattern;
   const Node* node = find(root_.get(), pattern.substr(1), probe.params, [](const Node* n) { return n; });
   const_cast<Node*>(node)->streamed_body_limits[method] = max_body;
+  streaming_methods_.insert(method);
   return *this;
 }
 
 std::size_t Router::streamed_body_limit(Verb method, std::string_view path) const {
-  if (path.empty() || path.front() != '/') return 0;
+  if (path.empty() || path.front() != '/' || !streaming_methods_.contains(method)) return 0;
   Params ignored;
   const Node* node = find(root_.get(), path.substr(1), ignored,
                           [](const Node* n) { return n->streamed_body_limits.empty() ? nullptr : n; });

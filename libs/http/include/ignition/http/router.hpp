@@ -5,6 +5,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -41,6 +42,7 @@ class Router {
 
  private:
   std::unique_ptr<Node> root_;
+  std::set<Verb> streaming_methods_;  // lets most requests skip the streaming lookup
 };
 
 }  // namespace ignition::http
