@@ -1,11 +1,9 @@
 #include "auth.hpp"
 
-#include <array>
-#include <boost/json/monotonic_resource.hpp>
-
 #include <ignition/auth/cookies.hpp>
 #include <ignition/auth/middleware.hpp>
 #include <ignition/common/error.hpp>
+#include <ignition/common/json.hpp>
 #include <ignition/db/transaction.hpp>
 #include <ignition/http/response.hpp>
 
@@ -46,20 +44,21 @@ namespace {
 // script-readable cookie and the X-CSRF-Token header.
 Response session_response(const AuthDeps& d, const auth::User& user, const auth::Session& session,
                           const std::string& csrf) {
-  // The app asks for this on every page: the document is built in one stack arena.
-  std::array<unsigned char, 2048> arena;
-  boost::json::monotonic_resource memory(arena.data(), arena.size());
-  const boost::json::storage_ptr storage(&memory);
-  boost::json::object body(storage);
-  body.reserve(3);
-  body["user"] = auth::to_json(user, storage);
-  auto& s = body["session"].emplace_object();
-  s.reserve(3);
-  s["id"] = session.id.to_string();
-  s["created_at"] = format_rfc3339(session.created_at);
-  s["expires_at"] = format_rfc3339(session.expires_at);
-  body["csrf_token"] = csrf;
-  Response res = http::json_response(Status::ok, body);
+  // The app asks for this on every page: the document is written as text, in one string.
+  std::string body;
+  body.reserve(512);
+  body += R"({"user":)";
+  auth::append_json(body, user);
+  body += R"(,"session":{"id":")";
+  body += session.id.to_string();
+  body += R"(","created_at":")";
+  body += format_rfc3339(session.created_at);
+  body += R"(","expires_at":")";
+  body += format_rfc3339(session.expires_at);
+  body += R"("},"csrf_token":)";
+  json::append_string(body, csrf);
+  body += '}';
+  Response res = http::json_text_response(Status::ok, std::move(body));
   res.insert(Field::set_cookie, csrf_cookie(d, csrf, session));
   res.set("X-CSRF-Token", csrf);
   return res;

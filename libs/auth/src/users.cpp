@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include <ignition/auth/sessions.hpp>
+#include <ignition/common/json.hpp>
 #include <ignition/db/transaction.hpp>
 
 namespace asio = boost::asio;
@@ -75,19 +76,34 @@ User user_from_row(const db::Row& row, int first) {
   return u;
 }
 
-boost::json::object to_json(const User& user, boost::json::storage_ptr storage) {
-  boost::json::object o(std::move(storage));
-  o.reserve(9);
-  o["id"] = user.id.to_string();
-  o["email"] = user.email;
-  o["name"] = user.name ? boost::json::value(*user.name) : nullptr;
-  o["image"] = user.image ? boost::json::value(*user.image) : nullptr;
-  o["role"] = user.role;
-  o["tos_accepted_version"] = user.tos_accepted_version ? boost::json::value(*user.tos_accepted_version) : nullptr;
-  o["tos_accepted_at"] = user.tos_accepted_at ? boost::json::value(format_rfc3339(*user.tos_accepted_at)) : nullptr;
-  o["age_verified"] = user.age_verified;
-  o["created_at"] = format_rfc3339(user.created_at);
-  return o;
+void append_json(std::string& out, const User& user) {
+  // Written as text: this object is in the answer to GET /auth/session, the app's most
+  // frequent request. Strings come from Postgres, so they are valid UTF-8.
+  auto text_or_null = [&out](const std::optional<std::string>& value) {
+    if (value)
+      json::append_string(out, *value);
+    else
+      out += "null";
+  };
+  out += R"({"id":")";
+  out += user.id.to_string();
+  out += R"(","email":)";
+  json::append_string(out, user.email);
+  out += R"(,"name":)";
+  text_or_null(user.name);
+  out += R"(,"image":)";
+  text_or_null(user.image);
+  out += R"(,"role":)";
+  json::append_string(out, user.role);
+  out += R"(,"tos_accepted_version":)";
+  text_or_null(user.tos_accepted_version);
+  out += R"(,"tos_accepted_at":)";
+  text_or_null(user.tos_accepted_at ? std::optional<std::string>(format_rfc3339(*user.tos_accepted_at)) : std::nullopt);
+  out += R"(,"age_verified":)";
+  out += user.age_verified ? "true" : "false";
+  out += R"(,"created_at":")";
+  out += format_rfc3339(user.created_at);
+  out += "\"}";
 }
 
 asio::awaitable<SignInOutcome> sign_in(db::Transaction& tx, const ExternalIdentity& identity,

@@ -39,6 +39,23 @@ std::size_t sequence_length(std::string_view s, std::size_t i) noexcept {
 
 }  // namespace
 
+void append_string(std::string& out, std::string_view text) {
+  static constexpr char hex[] = "0123456789abcdef";
+  out += '"';
+  std::size_t run = 0;  // start of the pending stretch that needs no escaping
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(text, run, i - run);
+    run = i + 1;
+    if (c < 0x20)
+      out.append("\\u00").append(1, hex[c >> 4]).append(1, hex[c & 0xf]);
+    else
+      out.append(1, '\\').append(1, static_cast<char>(c));
+  }
+  out.append(text, run).append(1, '"');
+}
+
 std::size_t utf8_length(std::string_view text) noexcept {
   std::size_t count = 0;
   for (const char c : text) {

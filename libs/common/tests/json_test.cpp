@@ -1,6 +1,9 @@
+#include <boost/json/parse.hpp>
 #include <catch2/catch.hpp>
 #include <ignition/common/error.hpp>
 #include <ignition/common/json.hpp>
+#include <string>
+#include <vector>
 
 using ignition::Error;
 using ignition::ErrorCode;
@@ -165,4 +168,21 @@ TEST_CASE("ObjectReader::finish rejects unknown fields alone") {
   CHECK(reader.integer("known", true, 0, 10) == 1);
   const auto error = finish_error(reader);
   CHECK(error.fields() == std::map<std::string, std::string>{{"typo", "unknown field"}});
+}
+
+TEST_CASE("append_string writes a JSON string literal that a parser reads back") {
+  const std::vector<std::string> samples = {"",
+                                            "plain",
+                                            R"(say "hi" \ bye)",
+                                            std::string("nul \0 tab \t newline \n bell \x07 unit \x1f", 36),
+                                            "ünïcødé ✓ 😀",
+                                            "</script>"};
+  for (const auto& text : samples) {
+    std::string out = "prefix:";
+    json::append_string(out, text);
+    REQUIRE(out.starts_with("prefix:"));
+    const std::string literal = out.substr(7);
+    INFO(literal);
+    CHECK(boost::json::parse(literal).as_string() == text);
+  }
 }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include <ignition/common/error.hpp>
+#include <ignition/common/json.hpp>
 #include <ignition/common/time.hpp>
 
 namespace ignition::domain {
@@ -47,23 +48,6 @@ std::string rfc3339(const db::Row& row, int column) {
   return out;
 }
 
-void append_json_string(std::string_view text, std::string& out) {
-  static constexpr char hex[] = "0123456789abcdef";
-  out += '"';
-  std::size_t run = 0;  // start of the pending stretch that needs no escaping
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;  // Postgres hands out valid UTF-8 only
-    out.append(text, run, i - run);
-    run = i + 1;
-    if (c < 0x20)
-      out.append("\\u00").append(1, hex[c >> 4]).append(1, hex[c & 0xf]);
-    else
-      out.append(1, '\\').append(1, static_cast<char>(c));
-  }
-  out.append(text, run).append(1, '"');
-}
-
 // A float or numeric as a JSON number; NaN and the infinities have none.
 void append_number(std::string_view text, std::string& out) {
   if (text == "NaN" || text.ends_with("Infinity"))
@@ -90,8 +74,8 @@ void append_value(const db::Row& row, int column, unsigned type, std::string& ou
     case float4_oid:
     case float8_oid:
     case numeric_oid: append_number(text, out); return;
-    case timestamptz_oid: append_json_string(rfc3339(row, column), out); return;
-    default: append_json_string(text, out);
+    case timestamptz_oid: json::append_string(out, rfc3339(row, column)); return;
+    default: json::append_string(out, text);
   }
 }
 
@@ -143,7 +127,7 @@ std::string to_json_text(const db::Result& result, int limit) {
   std::vector<std::string> keys(static_cast<std::size_t>(columns));
   std::vector<unsigned> types(static_cast<std::size_t>(columns));
   for (int c = 0; c < columns; ++c) {
-    append_json_string(result.column_name(c), keys[static_cast<std::size_t>(c)]);
+    json::append_string(keys[static_cast<std::size_t>(c)], result.column_name(c));
     keys[static_cast<std::size_t>(c)] += ':';
     types[static_cast<std::size_t>(c)] = result.column_type(c);
   }

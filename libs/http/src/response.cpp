@@ -5,14 +5,12 @@
 
 namespace ignition::http {
 
-namespace {
-Response json_text_response(Status status, std::string text) {
+Response json_text_response(Status status, std::string body) {
   Response res(status, 11);
   res.set(Field::content_type, "application/json; charset=utf-8");
-  res.body() = std::move(text);
+  res.body() = std::move(body);
   return res;
 }
-}  // namespace
 
 Response json_response(Status status, const boost::json::value& body) {
   return json_text_response(status, boost::json::serialize(body));

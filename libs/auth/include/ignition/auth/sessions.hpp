@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <boost/asio/awaitable.hpp>
+#include <boost/json/object.hpp>
 #include <chrono>
 #include <cstdint>
 #include <memory>

@@ -2,7 +2,6 @@
 /// Users as the auth layer sees them, and the sign-in rules that find or create them.
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/json/object.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,9 +30,8 @@ struct User {
   bool is_admin() const noexcept { return role == "admin"; }
 };
 
-/// The contract's user object.
-/// `storage` lets a caller build the whole document in one arena.
-boost::json::object to_json(const User& user, boost::json::storage_ptr storage = {});
+/// Appends the contract's user object, as JSON text, to `out`.
+void append_json(std::string& out, const User& user);
 
 /// Who a provider says signed in (filled from a verified ID token).
 struct ExternalIdentity {

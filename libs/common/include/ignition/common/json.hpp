@@ -96,6 +96,11 @@ auto ObjectReader::objects(std::string_view key, bool required, std::size_t max_
   return items;
 }
 
+/// Appends `text` as a JSON string literal: quoted, with quotes, backslashes and control
+/// characters escaped. `text` must be valid UTF-8 (as Postgres hands it out): bytes above
+/// 0x7f are copied as they are.
+void append_string(std::string& out, std::string_view text);
+
 /// Number of Unicode code points in valid UTF-8 text.
 std::size_t utf8_length(std::string_view text) noexcept;
 /// Whether `text` is valid UTF-8.

@@ -16,6 +16,8 @@ namespace ignition::http {
 Response json_response(Status status, const boost::json::value& body);
 Response json_response(Status status, const boost::json::object& body);
 Response json_response(Status status, const boost::json::array& body);
+/// The same with a body that is JSON text already.
+Response json_text_response(Status status, std::string body);
 /// `{"error","code","request_id"[,"fields"]}` with the code's status.
 Response error_response(const Request& request, ErrorCode code, std::string_view message,
                         const std::map<std::string, std::string>& fields = {});
