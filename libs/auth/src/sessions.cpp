@@ -80,12 +80,20 @@ Session session_from_row(const db::Row& row) {
 }
 
 std::int64_t seconds(std::chrono::seconds s) { return s.count(); }
+
+// Between 3/4 of SESSION_CACHE_TTL and all of it, by the token hash (random): sessions
+// loaded together (after a restart or a listener reconnect) are not all fetched again in
+// the same instant.
+Steady::duration jittered(std::chrono::milliseconds ttl, std::string_view hash) {
+  const auto spread = hash.empty() ? 0 : static_cast<unsigned char>(hash.front());
+  return ttl - ttl * (255 - spread) / (4 * 255);
+}
 }  // namespace
 
 struct SessionStore::Cache {
   struct Entry {
     PrincipalPtr principal;
-    Steady::time_point fetched;
+    Steady::time_point fresh_until;
   };
   mutable std::mutex mutex;
   std::unordered_map<std::string, Entry> entries;  // by token hash
@@ -177,7 +185,7 @@ asio::awaitable<PrincipalPtr> SessionStore::validate(std::string_view token) {
     {
       std::lock_guard lock(cache_->mutex);
       auto it = cache_->entries.find(hash);
-      if (it != cache_->entries.end() && Steady::now() - it->second.fetched < config_.session_cache_ttl) {
+      if (it != cache_->entries.end() && Steady::now() < it->second.fresh_until) {
         hit = it->second.principal;
       }
     }
@@ -206,7 +214,7 @@ asio::awaitable<PrincipalPtr> SessionStore::validate(std::string_view token) {
   if (cached) {
     std::lock_guard lock(cache_->mutex);
     if (cache_->entries.size() >= cache_capacity) cache_->entries.clear();
-    cache_->entries[hash] = Cache::Entry{principal, Steady::now()};
+    cache_->entries[hash] = Cache::Entry{principal, Steady::now() + jittered(config_.session_cache_ttl, hash)};
   }
   co_return principal;
 }
