@@ -145,7 +145,6 @@ int serve(const api::AppConfig& config) {
   http::Pipeline pipeline;
   pipeline.add(std::make_shared<http::RequestId>())
       .add(std::make_shared<http::AccessLog>(metrics))
-      .add(std::make_shared<http::SecurityHeaders>(config.auth.cookie.secure))
       .add(std::make_shared<auth::Cors>(config.auth.cors_origins))
       .add(std::make_shared<http::ErrorMapping>())
       .add(std::make_shared<auth::ClientIp>(auth::TrustedProxies(config.auth.trusted_proxies)))
@@ -156,7 +155,9 @@ int serve(const api::AppConfig& config) {
 
   // Caught from before the `listening` line: a stop sent as soon as it appears is a clean stop.
   asio::signal_set signals(io, SIGINT, SIGTERM);
-  http::Server server(io, config.server, std::move(router), std::move(pipeline));
+  http::ServerConfig server_config = config.server;
+  server_config.default_headers = http::security_headers(config.auth.cookie.secure);
+  http::Server server(io, std::move(server_config), std::move(router), std::move(pipeline));
   server.start();
   log::info("listening", {{"address", config.server.bind},
                           {"port", server.port()},

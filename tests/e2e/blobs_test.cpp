@@ -133,6 +133,9 @@ TEST_CASE("blobs: uploads round-trip byte for byte with their SHA-256, and range
     CHECK(back.header("content-type") == "image/png");
     CHECK(back.header("accept-ranges") == "bytes");
     CHECK(back.header("content-disposition").find("filename*=UTF-8''Zo%C3%AB") != std::string::npos);
+    // A user's file is never sniffed into something else, streamed or not.
+    CHECK(back.header("x-content-type-options") == "nosniff");
+    CHECK(back.header("content-security-policy") == "default-src 'none'; frame-ancestors 'none'");
   }
 
   const std::string data = file_of(png_magic, 5 * 1024 * 1024 + 1);

@@ -225,6 +225,13 @@ void Connection::write_head(const Response& response) {
     head_ += field.value();
     head_ += "\r\n";
   }
+  for (const auto& [name, value] : config_.default_headers) {
+    if (response.find(name) != response.end()) continue;
+    head_ += name;
+    head_ += ": ";
+    head_ += value;
+    head_ += "\r\n";
+  }
   head_ += "\r\n";
 }
 
@@ -238,6 +245,9 @@ asio::awaitable<bool> Connection::write_streamed(Response& response, const BodyS
           ? std::optional<std::uint64_t>(std::stoull(std::string(response[Field::content_length])))
           : std::nullopt;
   if (!length) response.chunked(true);
+  for (const auto& [name, value] : config_.default_headers) {
+    if (response.find(name) == response.end()) response.set(name, value);
+  }
   beast_http::response_serializer<beast_http::string_body> serializer(response);
   auto [ec, n] = co_await beast_http::async_write_header(socket_, serializer, asio::as_tuple(asio::use_awaitable));
   if (ec) co_return false;

@@ -67,15 +67,16 @@ asio::awaitable<Response> AccessLog::handle(Request& request, Next next) {
   co_return res;
 }
 
-asio::awaitable<Response> SecurityHeaders::handle(Request& request, Next next) {
-  Response res = co_await next(request);
-  res.set("X-Content-Type-Options", "nosniff");
-  res.set("X-Frame-Options", "DENY");
-  res.set("Referrer-Policy", "strict-origin-when-cross-origin");
-  res.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
-  if (hsts_) res.set(Field::strict_transport_security, "max-age=31536000; includeSubDomains");
-  if (res.find(Field::cache_control) == res.end()) res.set(Field::cache_control, "no-store");
-  co_return res;
+std::vector<std::pair<std::string, std::string>> security_headers(bool strict_transport_security) {
+  std::vector<std::pair<std::string, std::string>> headers = {
+      {"X-Content-Type-Options", "nosniff"},
+      {"X-Frame-Options", "DENY"},
+      {"Referrer-Policy", "strict-origin-when-cross-origin"},
+      {"Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"},
+      {"Cache-Control", "no-store"}};
+  if (strict_transport_security)
+    headers.emplace_back("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+  return headers;
 }
 
 namespace {

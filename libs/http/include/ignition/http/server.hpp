@@ -10,6 +10,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <ignition/http/middleware.hpp>
 #include <ignition/http/router.hpp>
@@ -30,6 +32,10 @@ struct ServerConfig {
   std::chrono::milliseconds read_timeout{10'000};     ///< first byte to complete request; also writes
   std::chrono::milliseconds request_timeout{30'000};  ///< handler deadline → 503
   std::chrono::milliseconds shutdown_timeout{20'000};
+  /// Fields every response carries unless its handler set the same one (the security
+  /// headers, a default cache policy). Written with the head, so no response pays for
+  /// adding them one by one.
+  std::vector<std::pair<std::string, std::string>> default_headers;
 
   /// BIND (default 127.0.0.1, or 0.0.0.0 in production), PORT, THREADS, HTTP_MAX_BODY,
   /// HTTP_IDLE_TIMEOUT, HTTP_READ_TIMEOUT, HTTP_REQUEST_TIMEOUT, HTTP_SHUTDOWN_TIMEOUT.

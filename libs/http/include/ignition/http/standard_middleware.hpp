@@ -1,8 +1,12 @@
 #pragma once
 /// The layers every request passes through, outermost first:
-/// RequestId → AccessLog → SecurityHeaders → ErrorMapping.
+/// RequestId → AccessLog → ErrorMapping (the security headers are the server's
+/// default headers: security_headers()).
 
 #include <memory>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include <ignition/http/metrics.hpp>
 #include <ignition/http/middleware.hpp>
@@ -27,16 +31,10 @@ class AccessLog final : public Middleware {
   std::shared_ptr<Metrics> metrics_;
 };
 
-/// The contract's security headers on every response, and `Cache-Control: no-store`
-/// unless the handler chose a cache policy.
-class SecurityHeaders final : public Middleware {
- public:
-  explicit SecurityHeaders(bool strict_transport_security) : hsts_(strict_transport_security) {}
-  boost::asio::awaitable<Response> handle(Request& request, Next next) override;
-
- private:
-  bool hsts_;
-};
+/// The contract's security headers and `Cache-Control: no-store`, for
+/// `ServerConfig::default_headers`: every response carries them unless its handler set
+/// the field (a cache policy, say). HSTS only when cookies are Secure (served over HTTPS).
+std::vector<std::pair<std::string, std::string>> security_headers(bool strict_transport_security);
 
 /// Turns exceptions into the contract's error body: ignition::Error → its status,
 /// an unreachable dependency or a passed deadline → 503, anything else → a logged 500

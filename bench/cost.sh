@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# What one cached GET /auth/session costs the server: CPU time per request (utime + stime
+# of ignition-api from /proc, divided by the requests wrk completed) and user-space
+# instructions per request (callgrind: repeatable whatever else the machine is doing).
+# Same setup as bench/session.sh (Release, build-release/bench-pg, split pinning).
+#   bench/cost.sh            (needs valgrind for the instruction count; skipped without it)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${BUILD_DIR:-$root/build-release}
+port=18183
+source "$root/bench/lib.sh"
+
+build_release
+pg="$build/bench-pg"
+"$root/scripts/pg_cluster.sh" start "$pg"
+trap '"$root/scripts/pg_cluster.sh" stop "$pg"' EXIT
+pgrep -f "$pg/data" | xargs -r -n1 taskset -pc 1 >/dev/null || true
+url="host=127.0.0.1 port=$(cat "$pg/port") user=postgres dbname=bench"
+tokens="$build/bench-tokens.txt"
+if ! psql "$url" -XAtqc "SELECT 1 FROM bench_tokens LIMIT 1" >/dev/null 2>&1; then
+  "$root/scripts/pg_cluster.sh" createdb "$pg" bench
+  migrate_and_seed "$url" "$tokens"
+fi
+DATABASE_URL="$url" "$build/apps/ignition-migrate/ignition-migrate" up >/dev/null
+load() { taskset -c 0 wrk -t1 -c"$1" -d"$2" -s "$root/bench/w1_session.lua" "http://127.0.0.1:$port" -- "$tokens"; }
+
+# CPU time per request, at 64 connections.
+start_server $port "$url"
+load 64 3s >/dev/null
+ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }
+before=$(ticks)
+out=$(load 64 10s)
+after=$(ticks)
+requests=$(awk '/requests in/ {print $1}' <<<"$out")
+echo "cpu: $(grep '^RESULT' <<<"$out") cpu_us_per_request=$(( (after - before) * 10000 * 1000 / requests / 1000 ))"
+stop_server
+
+# Instructions per request, under callgrind (counted only while wrk runs).
+command -v valgrind >/dev/null || { echo "instructions: skipped (no valgrind)"; exit 0; }
+out_file=$(mktemp)
+env DATABASE_URL="$url" PORT="$port" APP_ENV=test LOG_LEVEL=warn THREADS=1 RATE_LIMIT_AUTH=0 RATE_LIMIT_API=0 \
+  RATE_LIMIT_ADMIN=0 AUTH_SECRET=bench-secret-bench-secret-bench-secret \
+  valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$out_file" \
+  "$build/apps/ignition-api/ignition-api" >"$build/bench-server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 300); do curl -sf "http://127.0.0.1:$port/ready" >/dev/null && break; sleep 0.2; done
+load 16 3s >/dev/null
+callgrind_control -i on "$server_pid" >/dev/null
+requests=$(load 16 4s | awk '/requests in/ {print $1}')
+callgrind_control -i off "$server_pid" >/dev/null
+callgrind_control -d "$server_pid" >/dev/null
+stop_server
+total=$(cat "$out_file"* | awk '/^summary:/ {s += $2} END {print s}')
+rm -f "$out_file"*
+echo "instructions: requests=$requests instructions_per_request=$((total / requests))"
