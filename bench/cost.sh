@@ -32,7 +32,8 @@ before=$(ticks)
 out=$(load 64 10s)
 after=$(ticks)
 requests=$(awk '/requests in/ {print $1}' <<<"$out")
-echo "cpu: $(grep '^RESULT' <<<"$out") cpu_us_per_request=$(( (after - before) * 10000 * 1000 / requests / 1000 ))"
+echo "cpu: $(grep '^RESULT' <<<"$out") cpu_us_per_request=$(awk -v t=$((after - before)) -v n="$requests" \
+  'BEGIN {printf "%.2f", t * 1e6 / 100 / n}')"
 stop_server
 
 # Instructions per request, under callgrind (counted only while wrk runs).
@@ -50,6 +51,6 @@ requests=$(load 16 4s | awk '/requests in/ {print $1}')
 callgrind_control -i off "$server_pid" >/dev/null
 callgrind_control -d "$server_pid" >/dev/null
 stop_server
-total=$(cat "$out_file"* | awk '/^summary:/ {s += $2} END {print s}')
+total=$(cat "$out_file"* | awk '/^totals:/ {s += $2} END {print s}')
 rm -f "$out_file"*
 echo "instructions: requests=$requests instructions_per_request=$((total / requests))"
