@@ -21,8 +21,6 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/serializer.hpp>
-#include <boost/beast/http/write.hpp>
 #include <charconv>
 #include <mutex>
 #include <thread>
@@ -245,11 +243,8 @@ asio::awaitable<bool> Connection::write_streamed(Response& response, const BodyS
           ? std::optional<std::uint64_t>(std::stoull(std::string(response[Field::content_length])))
           : std::nullopt;
   if (!length) response.chunked(true);
-  for (const auto& [name, value] : config_.default_headers) {
-    if (response.find(name) == response.end()) response.set(name, value);
-  }
-  beast_http::response_serializer<beast_http::string_body> serializer(response);
-  auto [ec, n] = co_await beast_http::async_write_header(socket_, serializer, asio::as_tuple(asio::use_awaitable));
+  write_head(response);
+  auto [ec, n] = co_await asio::async_write(socket_, asio::buffer(head_), asio::as_tuple(asio::use_awaitable));
   if (ec) co_return false;
   // Each piece gets the write timeout afresh: a slow reader is cut off, a long body is not.
   std::uint64_t sent = 0;
