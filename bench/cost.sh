@@ -11,12 +11,7 @@ port=18183
 source "$root/bench/lib.sh"
 
 build_release
-pg="$build/bench-pg"
-"$root/scripts/pg_cluster.sh" start "$pg"
-trap '"$root/scripts/pg_cluster.sh" stop "$pg"' EXIT
-pgrep -f "$pg/data" | xargs -r -n1 taskset -pc 1 >/dev/null || true
-url="host=127.0.0.1 port=$(cat "$pg/port") user=postgres dbname=bench"
-tokens="$build/bench-tokens.txt"
+start_bench_pg
 if ! psql "$url" -XAtqc "SELECT 1 FROM bench_tokens LIMIT 1" >/dev/null 2>&1; then
   "$root/scripts/pg_cluster.sh" createdb "$pg" bench
   migrate_and_seed "$url" "$tokens"
@@ -39,12 +34,7 @@ stop_server
 # Instructions per request, under callgrind (counted only while wrk runs).
 command -v valgrind >/dev/null || { echo "instructions: skipped (no valgrind)"; exit 0; }
 out_file=$(mktemp)
-env DATABASE_URL="$url" PORT="$port" APP_ENV=test LOG_LEVEL=warn THREADS=1 RATE_LIMIT_AUTH=0 RATE_LIMIT_API=0 \
-  RATE_LIMIT_ADMIN=0 AUTH_SECRET=bench-secret-bench-secret-bench-secret \
-  valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$out_file" \
-  "$build/apps/ignition-api/ignition-api" >"$build/bench-server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 300); do curl -sf "http://127.0.0.1:$port/ready" >/dev/null && break; sleep 0.2; done
+SERVER_WRAPPER="valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file=$out_file" start_server $port "$url"
 load 16 3s >/dev/null
 callgrind_control -i on "$server_pid" >/dev/null
 requests=$(load 16 4s | awk '/requests in/ {print $1}')

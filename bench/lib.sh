@@ -32,16 +32,28 @@ open(path, "w").write("\n".join(lines) + "\n")
 PY
 }
 
+# start_bench_pg: the throwaway cluster under $build/bench-pg, stopped when the script exits and
+# pinned to CPU 1 with the server. Sets pg, url (its `bench` database) and tokens.
+start_bench_pg() {
+  pg="$build/bench-pg"
+  "$root/scripts/pg_cluster.sh" start "$pg"
+  trap '"$root/scripts/pg_cluster.sh" stop "$pg"' EXIT
+  pgrep -f "$pg/data" | xargs -r -n1 taskset -pc 1 >/dev/null || true
+  url="host=127.0.0.1 port=$(cat "$pg/port") user=postgres dbname=bench"
+  tokens="$build/bench-tokens.txt"
+}
+
 # start_server PORT DATABASE_URL [VAR=VALUE…]: ignition-api pinned to CPU 1 (with Postgres,
 # as the shared harness pins its peers), access log and rate limits off; waits for /ready.
+# SERVER_WRAPPER runs it under another program (cost.sh: callgrind).
 start_server() {
   local port=$1 url=$2
   shift 2
   env DATABASE_URL="$url" PORT="$port" APP_ENV=test LOG_LEVEL=warn THREADS=1 \
     RATE_LIMIT_AUTH=0 RATE_LIMIT_API=0 RATE_LIMIT_ADMIN=0 AUTH_SECRET=bench-secret-bench-secret-bench-secret "$@" \
-    taskset -c 1 "$build/apps/ignition-api/ignition-api" >"$build/bench-server.log" 2>&1 &
+    taskset -c 1 ${SERVER_WRAPPER:-} "$build/apps/ignition-api/ignition-api" >"$build/bench-server.log" 2>&1 &
   server_pid=$!
-  for _ in $(seq 100); do
+  for _ in $(seq 300); do
     curl -sf "http://127.0.0.1:$port/ready" >/dev/null && return 0
     sleep 0.1
   done

@@ -12,14 +12,9 @@ port=18181
 source "$root/bench/lib.sh"
 
 build_release
-pg="$build/bench-pg"
-"$root/scripts/pg_cluster.sh" start "$pg"
-trap '"$root/scripts/pg_cluster.sh" stop "$pg"' EXIT
-pgrep -f "$pg/data" | xargs -r -n1 taskset -pc 1 >/dev/null || true
+start_bench_pg
 "$root/scripts/pg_cluster.sh" dropdb "$pg" bench
 "$root/scripts/pg_cluster.sh" createdb "$pg" bench
-url="host=127.0.0.1 port=$(cat "$pg/port") user=postgres dbname=bench"
-tokens="$build/bench-tokens.txt"
 migrate_and_seed "$url" "$tokens"
 # The seed's writes are flushed now, not by a checkpoint during the measurement.
 psql "$url" -Xq -c "VACUUM ANALYZE" -c "CHECKPOINT"
