@@ -68,7 +68,6 @@ int serve(const api::AppConfig& config) {
   db::Listener listener(io.get_executor(), config.database.url, config.database.connect_timeout);
   sessions.attach(listener);
   listener.start();
-  auth::CsrfKeys csrf(config.auth.secret, config.auth.old_secret);
   auto auth_metrics = std::make_shared<auth::AuthMetrics>();
   metrics->add_source([&sessions, auth_metrics](std::string& out) { auth_metrics->render(out, sessions); });
   // The job and its stop signal share a strand: with several threads, a cancellation emitted
@@ -86,7 +85,7 @@ int serve(const api::AppConfig& config) {
   for (const auto& p : config.providers) providers.emplace_back(p, outbound);
 
   http::Router router;
-  api::AuthDeps auth_deps{pool, sessions, config.auth, csrf, *auth_metrics};
+  api::AuthDeps auth_deps{pool, sessions, config.auth, sessions.csrf_keys(), *auth_metrics};
   // Object storage: a bucket (its own outbound client: long transfers, ranges of a few MiB)
   // or the local directory.
   std::unique_ptr<http::Client> storage_client;
@@ -150,7 +149,7 @@ int serve(const api::AppConfig& config) {
       .add(std::make_shared<auth::ClientIp>(auth::TrustedProxies(config.auth.trusted_proxies)))
       .add(std::make_shared<auth::RateLimit>(config.auth, auth_metrics))
       .add(std::make_shared<auth::SessionLayer>(sessions, config.auth))
-      .add(std::make_shared<auth::Csrf>(csrf, config.auth.allowed_origins(), auth_metrics))
+      .add(std::make_shared<auth::Csrf>(sessions.csrf_keys(), config.auth.allowed_origins(), auth_metrics))
       .add(std::make_shared<auth::AdminGate>());
 
   // Caught from before the `listening` line: a stop sent as soon as it appears is a clean stop.

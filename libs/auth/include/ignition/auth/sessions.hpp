@@ -75,6 +75,8 @@ class SessionStore {
   /// expired (absolute or idle), revoked, or its user is gone. Writes last_active_at
   /// at most once a minute per session.
   boost::asio::awaitable<PrincipalPtr> validate(std::string_view token);
+  /// The keys the principals' CSRF tokens are derived with (AUTH_SECRET, AUTH_SECRET_OLD).
+  const CsrfKeys& csrf_keys() const noexcept { return csrf_; }
 
   /// Deletes the session with this token (logout). False when there was none.
   boost::asio::awaitable<bool> end(std::string_view token);
