@@ -40,25 +40,11 @@ std::string csrf_cookie(const AuthDeps& d, const std::string& csrf_token, const 
 
 namespace {
 
-// The body of /auth/session, dev-login and friends, with the CSRF token in the
-// script-readable cookie and the X-CSRF-Token header.
-Response session_response(const AuthDeps& d, const auth::User& user, const auth::Session& session,
+// The answer of /auth/session, dev-login and friends: the session document, with the CSRF
+// token in the script-readable cookie and the X-CSRF-Token header.
+Response session_response(const AuthDeps& d, std::string document, const auth::Session& session,
                           const std::string& csrf) {
-  // The app asks for this on every page: the document is written as text, in one string.
-  std::string body;
-  body.reserve(512);
-  body += R"({"user":)";
-  auth::append_json(body, user);
-  body += R"(,"session":{"id":")";
-  body += session.id.to_string();
-  body += R"(","created_at":")";
-  body += format_rfc3339(session.created_at);
-  body += R"(","expires_at":")";
-  body += format_rfc3339(session.expires_at);
-  body += R"("},"csrf_token":)";
-  json::append_string(body, csrf);
-  body += '}';
-  Response res = http::json_text_response(Status::ok, std::move(body));
+  Response res = http::json_text_response(Status::ok, std::move(document));
   res.insert(Field::set_cookie, csrf_cookie(d, csrf, session));
   res.set("X-CSRF-Token", csrf);
   return res;
@@ -77,7 +63,7 @@ namespace {
 
 asio::awaitable<Response> get_session(AuthDeps d, Request& req) {
   const auto& p = auth::require_principal(req);
-  co_return session_response(d, p.user, p.session, p.csrf_token);
+  co_return session_response(d, p.document, p.session, p.csrf_token);
 }
 
 asio::awaitable<Response> list_sessions(AuthDeps d, Request& req) {
@@ -162,7 +148,9 @@ asio::awaitable<Response> dev_login(AuthDeps d, Request& req) {
   co_await tx.commit();
   d.metrics.sign_in("dev", "success");
 
-  Response res = session_response(d, outcome.user, created.session, d.csrf.token_for(created.session.id));
+  auto csrf = d.csrf.token_for(created.session.id);
+  Response res =
+      session_response(d, auth::session_document(outcome.user, created.session, csrf), created.session, csrf);
   res.insert(Field::set_cookie, session_cookie(d, created.token, created.session));
   co_return res;
 }

@@ -30,8 +30,7 @@ constexpr std::array<std::string_view, 4> legacy_cookies = {"authjs.session-toke
 }  // namespace
 
 const Principal* principal_of(const http::Request& request) {
-  const auto* shared = std::any_cast<PrincipalPtr>(&request.principal);
-  return shared ? shared->get() : nullptr;
+  return static_cast<const Principal*>(request.principal.get());
 }
 
 const Principal& require_principal(const http::Request& request) {
@@ -78,28 +77,32 @@ asio::awaitable<http::Response> ClientIp::handle(http::Request& request, http::N
   return next(request);
 }
 
-asio::awaitable<http::Response> RateLimit::handle(http::Request& request, http::Next next) {
-  std::string_view path = request.path;
-  const RateRule* rule = nullptr;
-  std::string_view kind;
-  if (path.starts_with("/auth/")) {
-    rule = &config_.rate_auth;
-    kind = "auth";
-  } else if (path == "/api/v1/feedback") {
-    // Anyone signed in can write to the team: limited like sign-in, in a bucket of its own.
-    rule = &config_.rate_auth;
-    kind = "feedback";
-  } else if (is_admin_path(path)) {
-    rule = &config_.rate_admin;
-    kind = "admin";
-  } else if (path.starts_with("/api/v1/")) {
-    rule = &config_.rate_api;
-    kind = "api";
-  }
-  if (!rule || rule->off()) co_return co_await next(request);
+namespace {
+struct RateClass {
+  const RateRule* rule = nullptr;  // null: not limited
+  std::string_view bucket;
+};
 
-  std::string key = std::string(kind) + "|" + request.client_ip;
-  auto decision = limiter_.check(key, *rule);
+RateClass rate_class(const AuthConfig& config, std::string_view path) {
+  if (path.starts_with("/auth/")) return {&config.rate_auth, "auth"};
+  // Anyone signed in can write to the team: limited like sign-in, in a bucket of its own.
+  if (path == "/api/v1/feedback") return {&config.rate_auth, "feedback"};
+  if (is_admin_path(path)) return {&config.rate_admin, "admin"};
+  if (path.starts_with("/api/v1/")) return {&config.rate_api, "api"};
+  return {};
+}
+}  // namespace
+
+// Requests no rule limits pass without a coroutine frame of this layer's own.
+asio::awaitable<http::Response> RateLimit::handle(http::Request& request, http::Next next) {
+  auto [rule, bucket] = rate_class(config_, request.path);
+  if (!rule || rule->off()) return next(request);
+  return count(request, next, *rule, std::string(bucket) + "|" + request.client_ip);
+}
+
+asio::awaitable<http::Response> RateLimit::count(http::Request& request, http::Next next, const RateRule& rule,
+                                                 std::string key) {
+  auto decision = limiter_.check(key, rule);
   auto annotate = [&](http::Response& res) {
     res.set("RateLimit-Limit", std::to_string(decision.limit));
     res.set("RateLimit-Remaining", std::to_string(decision.remaining));
@@ -117,14 +120,32 @@ asio::awaitable<http::Response> RateLimit::handle(http::Request& request, http::
   co_return res;
 }
 
+namespace {
+void attach(http::Request& request, PrincipalPtr principal) {
+  request.user_id = principal->user.id.to_string();
+  request.principal = std::move(principal);
+}
+}  // namespace
+
+// A cached session is attached without a coroutine frame of this layer's own (the app's most
+// frequent requests take this way); loading one from Postgres suspends in attach_loaded.
 asio::awaitable<http::Response> SessionLayer::handle(http::Request& request, http::Next next) {
+  auto token = find_cookie(request.header(Field::cookie), config_.cookie.session_name);
+  if (token && !token->empty()) {
+    if (auto principal = store_.cached(*token)) {
+      attach(request, std::move(principal));
+      return next(request);
+    }
+  }
+  return attach_loaded(request, next);
+}
+
+asio::awaitable<http::Response> SessionLayer::attach_loaded(http::Request& request, http::Next next) {
   std::string_view cookies = request.header(Field::cookie);
   if (auto token = find_cookie(cookies, config_.cookie.session_name); token && !token->empty()) {
     std::string value(*token);
-    auto principal = co_await store_.validate(value);
-    if (principal) {
-      request.user_id = principal->user.id.to_string();
-      request.principal = std::move(principal);
+    if (auto principal = co_await store_.validate(value)) {
+      attach(request, std::move(principal));
     } else {
       log::info("session not found", {{"request_id", request.request_id}});
     }

@@ -5,6 +5,8 @@
 #include <unordered_map>
 
 #include <ignition/auth/tokens.hpp>
+#include <ignition/common/json.hpp>
+#include <ignition/common/time.hpp>
 #include <ignition/db/listener.hpp>
 #include <ignition/db/pool.hpp>
 #include <ignition/db/transaction.hpp>
@@ -122,6 +124,23 @@ struct SessionStore::Cache {
   }
 };
 
+std::string session_document(const User& user, const Session& session, std::string_view csrf_token) {
+  std::string out;
+  out.reserve(512);
+  out += R"({"user":)";
+  append_json(out, user);
+  out += R"(,"session":{"id":")";
+  out += session.id.to_string();
+  out += R"(","created_at":")";
+  out += format_rfc3339(session.created_at);
+  out += R"(","expires_at":")";
+  out += format_rfc3339(session.expires_at);
+  out += R"("},"csrf_token":)";
+  json::append_string(out, csrf_token);
+  out += '}';
+  return out;
+}
+
 SessionStore::SessionStore(db::Pool& pool, const AuthConfig& config)
     : pool_(pool), config_(config), csrf_(config.secret, config.old_secret), cache_(std::make_unique<Cache>()) {}
 
@@ -165,7 +184,9 @@ asio::awaitable<std::optional<Principal>> SessionStore::load(const std::string& 
   auto row = rows.one();
   auto session = session_from_row(row);
   auto csrf_token = csrf_.token_for(session.id);
-  co_return Principal{user_from_row(row, 7), std::move(session), std::move(csrf_token)};
+  auto user = user_from_row(row, 7);
+  auto document = session_document(user, session, csrf_token);
+  co_return Principal{std::move(user), std::move(session), std::move(csrf_token), std::move(document)};
 }
 
 asio::awaitable<void> SessionStore::touch(Principal& principal) {
@@ -176,34 +197,49 @@ asio::awaitable<void> SessionStore::touch(Principal& principal) {
   last = rows.empty() ? now() : rows.one().get<Timestamp>(0);
 }
 
+bool SessionStore::caching() const noexcept {
+  return config_.session_cache_ttl.count() > 0 && cache_->usable && listener_ && listener_->connected();
+}
+
+// The cached principal while its entry is fresh and its session still live (absolute and idle
+// expiry); null otherwise.
+PrincipalPtr SessionStore::cache_hit(const std::string& hash) const {
+  PrincipalPtr hit;
+  {
+    std::lock_guard lock(cache_->mutex);
+    auto it = cache_->entries.find(hash);
+    if (it != cache_->entries.end() && Steady::now() < it->second.fresh_until) hit = it->second.principal;
+  }
+  if (!hit) return nullptr;
+  auto t = now();
+  bool live = t < hit->session.expires_at && t - hit->session.last_active_at < policy(hit->user).idle;
+  return live ? hit : nullptr;
+}
+
+PrincipalPtr SessionStore::cached(std::string_view token) {
+  if (token.empty() || token.size() > 256 || !caching()) return nullptr;
+  auto hit = cache_hit(token_hash(token));
+  if (!hit || now() - hit->session.last_active_at >= touch_interval) return nullptr;
+  ++cache_->hits;
+  return hit;
+}
+
 asio::awaitable<PrincipalPtr> SessionStore::validate(std::string_view token) {
   if (token.empty() || token.size() > 256) co_return nullptr;
   std::string hash = token_hash(token);
-  bool cached = config_.session_cache_ttl.count() > 0 && cache_->usable && listener_ && listener_->connected();
+  bool cached = caching();
   if (cached) {
-    PrincipalPtr hit;
-    {
+    if (auto hit = cache_hit(hash)) {
+      ++cache_->hits;
+      if (now() - hit->session.last_active_at < touch_interval) co_return hit;
+      // Once a minute: a new principal with the new last_active_at replaces the shared one.
+      auto touched = std::make_shared<Principal>(*hit);
+      co_await touch(*touched);
       std::lock_guard lock(cache_->mutex);
-      auto it = cache_->entries.find(hash);
-      if (it != cache_->entries.end() && Steady::now() < it->second.fresh_until) {
-        hit = it->second.principal;
+      if (auto it = cache_->entries.find(hash); it != cache_->entries.end() && it->second.principal == hit) {
+        it->second.principal = touched;
       }
-    }
-    if (hit) {
-      const auto& p = policy(hit->user);
-      auto t = now();
-      if (t < hit->session.expires_at && t - hit->session.last_active_at < p.idle) {
-        ++cache_->hits;
-        if (t - hit->session.last_active_at < touch_interval) co_return hit;
-        // Once a minute: a new principal with the new last_active_at replaces the shared one.
-        auto touched = std::make_shared<Principal>(*hit);
-        co_await touch(*touched);
-        std::lock_guard lock(cache_->mutex);
-        if (auto it = cache_->entries.find(hash); it != cache_->entries.end() && it->second.principal == hit) {
-          it->second.principal = touched;
-        }
-        co_return touched;
-      }
+      co_return touched;
     }
     ++cache_->misses;
   }

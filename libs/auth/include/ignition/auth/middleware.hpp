@@ -48,6 +48,8 @@ class RateLimit final : public http::Middleware {
   boost::asio::awaitable<http::Response> handle(http::Request& request, http::Next next) override;
 
  private:
+  boost::asio::awaitable<http::Response> count(http::Request& request, http::Next next, const RateRule& rule,
+                                               std::string key);
   const AuthConfig& config_;
   std::shared_ptr<AuthMetrics> metrics_;
   RateLimiter limiter_;
@@ -60,6 +62,7 @@ class SessionLayer final : public http::Middleware {
   boost::asio::awaitable<http::Response> handle(http::Request& request, http::Next next) override;
 
  private:
+  boost::asio::awaitable<http::Response> attach_loaded(http::Request& request, http::Next next);
   SessionStore& store_;
   const AuthConfig& config_;
 };

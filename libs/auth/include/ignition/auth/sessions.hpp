@@ -41,7 +41,14 @@ struct Principal {
   /// The session's CSRF token under the current key, derived once when the session is
   /// loaded rather than on every request that shows or checks it.
   std::string csrf_token;
+  /// session_document() of the above, rendered once when the session is loaded: the app
+  /// asks for it on every page.
+  std::string document;
 };
+
+/// The body of GET /auth/session and of a sign-in's answer, as JSON text:
+/// `{"user":{…},"session":{"id","created_at","expires_at"},"csrf_token"}`.
+std::string session_document(const User& user, const Session& session, std::string_view csrf_token);
 
 /// Shared, never changed once made: the cache and every request using the session hold
 /// the same one.
@@ -75,6 +82,9 @@ class SessionStore {
   /// expired (absolute or idle), revoked, or its user is gone. Writes last_active_at
   /// at most once a minute per session.
   boost::asio::awaitable<PrincipalPtr> validate(std::string_view token);
+  /// What validate() would answer when the cache has it and no write is due, without
+  /// suspending; null otherwise (then call validate()).
+  PrincipalPtr cached(std::string_view token);
   /// The keys the principals' CSRF tokens are derived with (AUTH_SECRET, AUTH_SECRET_OLD).
   const CsrfKeys& csrf_keys() const noexcept { return csrf_; }
 
@@ -109,6 +119,8 @@ class SessionStore {
   struct Cache;
   boost::asio::awaitable<std::optional<Principal>> load(const std::string& hash);
   boost::asio::awaitable<void> touch(Principal& principal);
+  bool caching() const noexcept;
+  PrincipalPtr cache_hit(const std::string& hash) const;
   const SessionPolicy& policy(const User& user) const noexcept;
 
   db::Pool& pool_;

@@ -1,13 +1,13 @@
 #pragma once
 /// The request as handlers and middleware see it, and the response type.
 
-#include <any>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,7 +37,9 @@ struct Request {
   boost::asio::ip::address peer;  ///< the socket's peer
   std::string client_ip;          ///< the client as trusted-proxy rules see it (set by a layer)
   std::string user_id;            ///< the signed-in user, for logs (set by the session layer)
-  std::any principal;             ///< who is signed in (set by the session layer)
+  /// Who is signed in: set by the session layer, read through auth::principal_of. (Not a
+  /// std::any, whose one-pointer buffer would put the shared pointer on the heap.)
+  std::shared_ptr<const void> principal;
   std::chrono::steady_clock::time_point received_at;
   /// Set by a handler whose body is too large to build in memory: the server sends the
   /// response's headers, then runs this to send the body chunked (the response's own body
