@@ -29,6 +29,24 @@ std::map<std::string, std::string> auth_env(const std::string& url) {
 int session_status(std::uint16_t port, const std::string& cookie) {
   return http_request(port, "GET", "/auth/session", {{"Cookie", cookie}}).status;
 }
+
+long cache_hits(std::uint16_t port) {
+  const std::string metrics = http_request(port, "GET", "/metrics").body;
+  const std::string name = "\nauth_session_cache_hits_total ";
+  const auto at = metrics.find(name);
+  return at == std::string::npos ? -1 : std::stol(metrics.substr(at + name.size()));
+}
+
+// Asks for the session until the instance answers it from its cache (the cache is bypassed
+// until the instance listens for revocations, which it starts doing just after start-up).
+void until_cached(std::uint16_t port, const Login& login) {
+  const auto started = std::chrono::steady_clock::now();
+  const long before = cache_hits(port);
+  while (cache_hits(port) == before && std::chrono::steady_clock::now() - started < 5s) {
+    REQUIRE(with_session(port, "GET", "/auth/session", login).status == 200);
+  }
+  REQUIRE(cache_hits(port) > before);
+}
 }  // namespace
 
 TEST_CASE("dev login sets the session and CSRF cookies with secure defaults") {
@@ -237,6 +255,38 @@ TEST_CASE("sessions survive a restart and revocations reach a second instance wi
   CHECK(status == 401);
   auto metrics = http_request(b.port(), "GET", "/metrics").body;
   CHECK_THAT(metrics, Catch::Contains("auth_session_cache_hits_total"));
+}
+
+TEST_CASE("a change to the user shows in /auth/session at once here and within a second on another instance") {
+  TestDatabase database("auth_e2e");
+  auto env = auth_env(database.url());
+  ServerProcess a(env);
+  ServerProcess b(env);
+  auto ada = dev_login(a.port(), "ada@example.com");
+  auto user_on = [&](std::uint16_t port) {
+    auto r = with_session(port, "GET", "/auth/session", ada);
+    REQUIRE(r.status == 200);
+    return json_of(r).at("user").as_object();
+  };
+  until_cached(a.port(), ada);
+  until_cached(b.port(), ada);
+  CHECK(user_on(a.port()).at("name").is_null());
+  CHECK(user_on(b.port()).at("tos_accepted_version").is_null());
+
+  REQUIRE(call(a.port(), ada, "PATCH", "/api/v1/me", R"({"name":"Ada Lovelace"})").status == 200);
+  CHECK(user_on(a.port()).at("name") == "Ada Lovelace");  // the instance that made the change
+  REQUIRE(call(a.port(), ada, "POST", "/api/v1/me/accept-tos", R"({"version":"2026-11"})").status == 200);
+  CHECK(user_on(a.port()).at("tos_accepted_version") == "2026-11");
+
+  auto started = std::chrono::steady_clock::now();
+  auto seen = user_on(b.port());
+  while (seen.at("tos_accepted_version").is_null() && std::chrono::steady_clock::now() - started < 1s) {
+    std::this_thread::sleep_for(10ms);
+    seen = user_on(b.port());
+  }
+  CHECK(seen.at("name") == "Ada Lovelace");
+  CHECK(seen.at("tos_accepted_version") == "2026-11");
+  CHECK(with_session(b.port(), "GET", "/auth/session", ada).status == 200);  // still signed in
 }
 
 TEST_CASE("the 11th auth request in a minute is refused with 429 and rate headers") {

@@ -27,6 +27,13 @@ struct UsersDeps {
   int min_age;
 };
 
+// The user's row changed: this instance drops their cached sessions now, so the next
+// /auth/session shows the change (the other instances hear of it through migration 0006).
+Response changed(const UsersDeps& d, const Uuid& user, const boost::json::object& profile) {
+  d.auth.sessions.forget_user(user);
+  return ok(profile);
+}
+
 asio::awaitable<Response> me(UsersDeps d, Request& req) {
   const Uuid user = user_of(req);
   auto profile = co_await users::me(d.auth.pool, user);
@@ -42,7 +49,7 @@ asio::awaitable<Response> update(UsersDeps d, Request& req) {
   changes.image = change(reader, "image", true, [&] { return reader.string("image", false, 1, 2048); });
   reader.finish();
   auto profile = co_await users::update(d.auth.pool, user, std::move(changes));
-  co_return ok(profile);
+  co_return changed(d, user, profile);
 }
 
 asio::awaitable<Response> settings(UsersDeps d, Request& req) {
@@ -67,7 +74,7 @@ asio::awaitable<Response> accept_tos(UsersDeps d, Request& req) {
   auto version = reader.string("version", true, 1, 32);
   reader.finish();
   auto profile = co_await users::accept_tos(d.auth.pool, user, std::move(*version));
-  co_return ok(profile);
+  co_return changed(d, user, profile);
 }
 
 asio::awaitable<Response> verify_age(UsersDeps d, Request& req) {
@@ -77,7 +84,7 @@ asio::awaitable<Response> verify_age(UsersDeps d, Request& req) {
   auto birth_date = reader.date("birth_date", true);
   reader.finish();
   auto profile = co_await users::verify_age(d.auth.pool, user, std::move(*birth_date), d.min_age);
-  co_return ok(profile);
+  co_return changed(d, user, profile);
 }
 
 asio::awaitable<Response> export_data(UsersDeps d, Request& req) {
@@ -88,7 +95,7 @@ asio::awaitable<Response> export_data(UsersDeps d, Request& req) {
   req.body_stream = [pool = &d.auth.pool, user](const http::BodyWrite& write) {
     return users::export_json(*pool, user, write);
   };
-  Response res(http::Status::ok, 11);
+  Response res(http::Status::ok);
   res.set(Field::content_type, "application/json; charset=utf-8");
   res.set(Field::content_disposition, "attachment; filename=\"ignition-export.json\"");
   co_return res;

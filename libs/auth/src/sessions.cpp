@@ -102,15 +102,17 @@ struct SessionStore::Cache {
   std::atomic<bool> usable{false};                 // listening, so revocations arrive
   std::atomic<std::uint64_t> hits{0}, misses{0}, revocations{0};
 
-  // A revocation notice: "u:<user id>" or "s:<session id>".
+  // A notice: "s:<session id>" (revoked), "u:<user id>" (all the user's sessions revoked) or
+  // "c:<user id>" (the user's row changed: load their sessions again).
   void forget(std::string_view notice) {
-    ++revocations;
     auto id = Uuid::parse(notice.size() > 2 ? notice.substr(2) : std::string_view{});
-    if (!id) {
+    if (!id || !(notice.starts_with("s:") || notice.starts_with("u:") || notice.starts_with("c:"))) {
+      ++revocations;
       clear();  // unreadable notice: be safe
       return;
     }
-    forget(notice.starts_with("u:"), *id);
+    if (!notice.starts_with("c:")) ++revocations;
+    forget(!notice.starts_with("s:"), *id);
   }
   void forget(bool by_user, const Uuid& id) {
     std::lock_guard lock(mutex);

@@ -66,7 +66,8 @@ struct SessionCacheStats {
   std::size_t entries = 0;
 };
 
-/// The channel revocations are announced on; payload "s:<session id>" or "u:<user id>".
+/// The channel cached sessions are dropped through: payload "s:<session id>" and "u:<user id>"
+/// (revoked), "c:<user id>" (the user changed; migration 0006 sends it on every instance).
 inline constexpr const char* revocation_channel = "session_revoked";
 
 class SessionStore {
