@@ -143,11 +143,11 @@ Sha256Digest hmac_sha256(std::string_view key, std::string_view data) {
 }
 
 std::string to_hex(std::string_view bytes) {
-  std::string out;
-  out.reserve(bytes.size() * 2);
+  std::string out(bytes.size() * 2, '\0');
+  char* digit = out.data();
   for (const unsigned char b : bytes) {
-    out += hex_digits[b >> 4];
-    out += hex_digits[b & 0x0F];
+    *digit++ = hex_digits[b >> 4];
+    *digit++ = hex_digits[b & 0x0F];
   }
   return out;
 }
