@@ -89,7 +89,7 @@ void add_operations_routes(http::Router& router, OperationsDeps deps) {
             throw Error(ErrorCode::unauthorized, "metrics need the bearer token");
           }
         }
-        http::Response res(http::Status::ok, 11);
+        http::Response res(http::Status::ok);
         res.set(http::Field::content_type, "text/plain; version=0.0.4; charset=utf-8");
         res.body() = metrics->render();
         co_return res;

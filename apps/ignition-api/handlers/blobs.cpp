@@ -80,7 +80,7 @@ asio::awaitable<void> read_object(storage::Store& store, std::string key, std::o
 
 Response serve_object(storage::Store& store, const blobs::Object& object, Request& req, bool attachment) {
   const std::string etag = "\"" + object.sha256_hex + "\"";
-  Response res(Status::ok, 11);
+  Response res(Status::ok);
   res.set(Field::etag, etag);
   res.set(Field::accept_ranges, "bytes");
   if (req.header(Field::if_none_match) == etag) {
@@ -104,7 +104,7 @@ Response serve_object(storage::Store& store, const blobs::Object& object, Reques
                                       std::to_string(wanted.range->last) + "/" + std::to_string(object.size));
     length = wanted.range->size();
   }
-  res.content_length(length);
+  res.set(Field::content_length, std::to_string(length));  // the streamed body's length
   if (length > 0) {
     req.body_stream = [&store, key = object.storage_key, range = wanted.range](const http::BodyWrite& write) {
       return read_object(store, key, range, write);

@@ -71,7 +71,7 @@ http::Response ok(const boost::json::object& body) { return http::json_response(
 
 http::Response created(const boost::json::object& body) { return http::json_response(http::Status::created, body); }
 
-http::Response no_content() { return http::Response(http::Status::no_content, 11); }
+http::Response no_content() { return http::Response(http::Status::no_content); }
 
 http::Response items_response(boost::json::array items) {
   boost::json::object body;
@@ -81,7 +81,7 @@ http::Response items_response(boost::json::array items) {
 
 http::Response page_response(domain::Page page) {
   // Written as text: the items already are (domain::to_json_text), and the cursor is base64url.
-  http::Response res(http::Status::ok, 11);
+  http::Response res(http::Status::ok);
   res.set(http::Field::content_type, "application/json; charset=utf-8");
   std::string& body = res.body();
   body.reserve(page.items.size() + 64);

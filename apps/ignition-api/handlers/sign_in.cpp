@@ -52,7 +52,7 @@ struct SignInDeps {
 };
 
 Response redirect(const std::string& location) {
-  Response res(Status::found, 11);
+  Response res(Status::found);
   res.set(Field::location, location);
   return res;
 }

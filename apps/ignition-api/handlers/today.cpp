@@ -41,11 +41,11 @@ asio::awaitable<Response> dashboard(DomainDeps d, Request& req) {
   const std::string etag =
       "\"" + crypto::to_hex(std::string_view(reinterpret_cast<const char*>(digest.data()), 16)) + "\"";
   if (matches(req.header(Field::if_none_match), etag)) {
-    Response res(Status::not_modified, 11);
+    Response res(Status::not_modified);
     res.set(Field::etag, etag);
     co_return res;
   }
-  Response res(Status::ok, 11);
+  Response res(Status::ok);
   res.set(Field::content_type, "application/json; charset=utf-8");
   res.set(Field::etag, etag);
   res.body() = std::move(body);

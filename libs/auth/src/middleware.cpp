@@ -44,7 +44,7 @@ asio::awaitable<http::Response> Cors::handle(http::Request& request, http::Next 
   bool listed = !origin.empty() && allowed(origins_, origin);
   if (request.method() == Verb::options && !request.header(Field::access_control_request_method).empty()) {
     // Preflight: answered here, without touching the session.
-    http::Response res(listed ? http::Status::no_content : http::Status::forbidden, 11);
+    http::Response res(listed ? http::Status::no_content : http::Status::forbidden);
     if (listed) {
       res.set(Field::access_control_allow_methods, "GET, HEAD, POST, PUT, PATCH, DELETE");
       res.set(Field::access_control_allow_headers, "Content-Type, X-CSRF-Token, X-Request-Id");

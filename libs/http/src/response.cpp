@@ -6,7 +6,7 @@
 namespace ignition::http {
 
 Response json_text_response(Status status, std::string body) {
-  Response res(status, 11);
+  Response res(status);
   res.set(Field::content_type, "application/json; charset=utf-8");
   res.body() = std::move(body);
   return res;

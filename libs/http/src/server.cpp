@@ -1,5 +1,6 @@
 #include <ignition/http/server.hpp>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <boost/asio/as_tuple.hpp>
@@ -69,13 +70,29 @@ asio::ip::address peer_of(const tcp::socket& socket) {
   return ec ? asio::ip::address() : endpoint.address();
 }
 
+// ServerConfig::default_headers, and the same as one block of head text: a response that
+// sets none of them itself (nearly every one) gets them in one append.
+struct DefaultHeaders {
+  explicit DefaultHeaders(const std::vector<std::pair<std::string, std::string>>& headers) : fields(headers) {
+    for (const auto& [name, value] : fields) block.append(name).append(": ").append(value).append("\r\n");
+  }
+  bool includes(std::string_view name) const {
+    return std::any_of(fields.begin(), fields.end(), [name](const auto& field) {
+      return field.first.size() == name.size() && boost::beast::iequals(field.first, name);
+    });
+  }
+  const std::vector<std::pair<std::string, std::string>>& fields;
+  std::string block;
+};
+
 // One client connection. All its state lives on its strand: the session coroutine,
 // the watchdog timer and the shutdown notice, so none of them needs a lock.
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(tcp::socket socket, const ServerConfig& config, const Router& router, const Pipeline& pipeline)
+  Connection(tcp::socket socket, const ServerConfig& config, const DefaultHeaders& defaults, const Router& router,
+             const Pipeline& pipeline)
       : socket_(std::move(socket)), watchdog_(socket_.get_executor()), peer_(peer_of(socket_)), config_(config),
-        router_(router), pipeline_(pipeline) {}
+        defaults_(defaults), router_(router), pipeline_(pipeline) {}
 
   asio::awaitable<void> run();
 
@@ -133,7 +150,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   asio::awaitable<Response> respond(Request& request);
   asio::awaitable<Response> reject(Request& request, ErrorCode code, std::string_view message);
   asio::awaitable<bool> write(Response& response, bool keep_alive, bool head = false);
-  void write_head(const Response& response);
+  void write_head(const Response& response, bool keep_alive, std::optional<std::uint64_t> content_length, bool chunked);
   asio::awaitable<bool> write_streamed(Response& response, const BodyStream& stream, bool keep_alive);
   asio::awaitable<void> linger();
   asio::awaitable<std::optional<std::string>> read_body_piece(RequestParser& parser, boost::beast::flat_buffer& buffer,
@@ -145,6 +162,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   asio::ip::address peer_;  // asked once per connection, not per request
   std::string head_;        // the response head being written, its capacity kept
   const ServerConfig& config_;
+  const DefaultHeaders& defaults_;
   const Router& router_;
   const Pipeline& pipeline_;
   std::chrono::steady_clock::time_point deadline_;
@@ -189,61 +207,63 @@ asio::awaitable<Response> Connection::respond(Request& request) {
 asio::awaitable<bool> Connection::write(Response& response, bool keep_alive, bool head) {
   phase_ = Phase::writing;
   arm(config_.read_timeout);
-  response.keep_alive(keep_alive);
-  // A streamed response's handler set its Content-Length itself (its body is not here);
-  // HEAD keeps it.
-  const bool streamed_length = head && response.has_content_length() && response.body().empty();
-  if (!streamed_length) response.prepare_payload();
-  if (head && !streamed_length) {
-    // HEAD: the GET handler's headers, Content-Length included, and no body.
-    auto length = response.body().size();
-    response.body().clear();
-    response.content_length(length);
+  const auto status = response.result();
+  const bool bodyless = beast_http::to_status_class(status) == beast_http::status_class::informational ||
+                        status == Status::no_content || status == Status::not_modified;
+  std::optional<std::uint64_t> length;
+  // HEAD on a streamed route: its handler declared the length of the body it did not make.
+  const bool declared = head && response.body().empty() && response.find(Field::content_length) != response.end();
+  if (!declared) {
+    response.erase(Field::content_length);
+    if (!bodyless) length = response.body().size();
   }
-  write_head(response);
+  if (head || bodyless) response.body().clear();  // HEAD: the GET handler's fields, no body
+  write_head(response, keep_alive, length, false);
   const std::array<asio::const_buffer, 2> buffers = {asio::buffer(head_), asio::buffer(response.body())};
   auto [ec, n] = co_await asio::async_write(socket_, buffers, asio::as_tuple(asio::use_awaitable));
   co_return !ec && keep_alive;
 }
 
-// The status line and the fields as they are, in the connection's reused buffer. Beast's
-// serializer walks a chain of buffer views per field, which costs more than the bytes.
-void Connection::write_head(const Response& response) {
+// The status line, the handler's fields as they are (already head text), the default
+// headers and the framing, in the connection's reused buffer.
+void Connection::write_head(const Response& response, bool keep_alive, std::optional<std::uint64_t> content_length,
+                            bool chunked) {
   head_.clear();
-  head_ += response.version() == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
-  char status[4];
-  std::to_chars(status, status + sizeof status, response.result_int());
-  head_.append(status, 3);
+  head_ += "HTTP/1.1 ";
+  char number[24];
+  head_.append(number, std::to_chars(number, number + sizeof number, response.result_int()).ptr);
   head_ += ' ';
-  head_ += response.reason();
+  head_ += beast_http::obsolete_reason(response.result());
   head_ += "\r\n";
-  for (const auto& field : response) {
-    head_ += field.name_string();
-    head_ += ": ";
-    head_ += field.value();
+  head_ += response.field_text();
+  // Nearly every response sets none of the default headers itself: then they go in whole.
+  const bool sets_default = std::any_of(response.begin(), response.end(),
+                                        [this](const auto& field) { return defaults_.includes(field.name); });
+  if (!sets_default) {
+    head_ += defaults_.block;
+  } else {
+    for (const auto& [name, value] : defaults_.fields) {
+      if (response.find(name) == response.end()) head_.append(name).append(": ").append(value).append("\r\n");
+    }
+  }
+  if (content_length) {
+    head_ += "Content-Length: ";
+    head_.append(number, std::to_chars(number, number + sizeof number, *content_length).ptr);
     head_ += "\r\n";
   }
-  for (const auto& [name, value] : config_.default_headers) {
-    if (response.find(name) != response.end()) continue;
-    head_ += name;
-    head_ += ": ";
-    head_ += value;
-    head_ += "\r\n";
-  }
+  if (chunked) head_ += "Transfer-Encoding: chunked\r\n";
+  if (!keep_alive) head_ += "Connection: close\r\n";
   head_ += "\r\n";
 }
 
 asio::awaitable<bool> Connection::write_streamed(Response& response, const BodyStream& stream, bool keep_alive) {
   phase_ = Phase::writing;
   arm(config_.read_timeout);
-  response.keep_alive(keep_alive);
   // A body of known length (a stored file) is sent as it is; one of unknown length chunked.
+  const std::string declared(response[Field::content_length]);
   const std::optional<std::uint64_t> length =
-      response.has_content_length()
-          ? std::optional<std::uint64_t>(std::stoull(std::string(response[Field::content_length])))
-          : std::nullopt;
-  if (!length) response.chunked(true);
-  write_head(response);
+      declared.empty() ? std::nullopt : std::optional<std::uint64_t>(std::stoull(declared));
+  write_head(response, keep_alive, std::nullopt, !length);
   auto [ec, n] = co_await asio::async_write(socket_, asio::buffer(head_), asio::as_tuple(asio::use_awaitable));
   if (ec) co_return false;
   // Each piece gets the write timeout afresh: a slow reader is cut off, a long body is not.
@@ -467,8 +487,8 @@ asio::awaitable<void> Connection::linger() {
 
 struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   Impl(asio::io_context& context, ServerConfig c, Router r, Pipeline p)
-      : io(context), config(std::move(c)), router(std::move(r)), pipeline(std::move(p)),
-        acceptor(asio::make_strand(context)) {}
+      : io(context), config(std::move(c)), defaults(config.default_headers), router(std::move(r)),
+        pipeline(std::move(p)), acceptor(asio::make_strand(context)) {}
 
   asio::awaitable<void> accept_loop();
   void connection_closed(Connection* c);
@@ -481,6 +501,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
 
   asio::io_context& io;
   ServerConfig config;
+  DefaultHeaders defaults;
   Router router;
   Pipeline pipeline;
   tcp::acceptor acceptor;
@@ -507,7 +528,7 @@ asio::awaitable<void> Server::Impl::accept_loop() {
     }
     boost::system::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
-    auto connection = std::make_shared<Connection>(std::move(socket), config, router, pipeline);
+    auto connection = std::make_shared<Connection>(std::move(socket), config, defaults, router, pipeline);
     {
       std::lock_guard lock(mutex);
       if (shutting_down) continue;

@@ -12,7 +12,7 @@ namespace asio = boost::asio;
 namespace {
 Handler returning(std::string body) {
   return [body](Request&) -> asio::awaitable<Response> {
-    Response r(Status::ok, 11);
+    Response r(Status::ok);
     r.body() = body;
     co_return r;
   };

@@ -20,7 +20,76 @@ namespace beast_http = boost::beast::http;
 using Verb = beast_http::verb;
 using Status = beast_http::status;
 using Field = beast_http::field;
-using Response = beast_http::response<beast_http::string_body>;
+/// A response as handlers build it: status, header fields and an in-memory body. The fields
+/// are kept as the head's own text ("Name: value\r\n" lines) in one buffer, so a response
+/// costs one allocation for its fields however many it has, and the server writes them as
+/// they are. Content-Length and Connection are the server's: it writes them from the body and
+/// the connection's state.
+class Response {
+ public:
+  /// One field: views into the response, valid until it is next changed.
+  struct FieldView {
+    std::string_view name;
+    std::string_view value;
+  };
+  class const_iterator {
+   public:
+    using value_type = FieldView;
+    using difference_type = std::ptrdiff_t;
+    const_iterator() = default;
+    const FieldView& operator*() const noexcept { return field_; }
+    const FieldView* operator->() const noexcept { return &field_; }
+    const_iterator& operator++() noexcept;
+    const_iterator operator++(int) noexcept {
+      auto before = *this;
+      ++*this;
+      return before;
+    }
+    bool operator==(const const_iterator& other) const noexcept { return at_ == other.at_; }
+
+   private:
+    friend class Response;
+    const_iterator(std::string_view text, std::size_t at) noexcept;
+    void load() noexcept;
+    std::string_view text_;
+    std::size_t at_ = 0;
+    FieldView field_;
+  };
+
+  explicit Response(Status status = Status::ok) : status_(status) {}
+
+  Status result() const noexcept { return status_; }
+  void result(Status status) noexcept { status_ = status; }
+  unsigned result_int() const noexcept { return static_cast<unsigned>(status_); }
+
+  std::string& body() noexcept { return body_; }
+  const std::string& body() const noexcept { return body_; }
+
+  /// Replaces every field of that name; insert adds one more (Set-Cookie). CR, LF or NUL in
+  /// a name or value, or a colon in a name, throws std::invalid_argument: it would split the head.
+  void set(Field name, std::string_view value) { set(to_string(name), value); }
+  void set(std::string_view name, std::string_view value);
+  void insert(Field name, std::string_view value) { insert(to_string(name), value); }
+  void insert(std::string_view name, std::string_view value);
+  void erase(Field name) { erase(to_string(name)); }
+  void erase(std::string_view name);
+  /// The first field of that name (case-insensitive), or end().
+  const_iterator find(Field name) const noexcept { return find(to_string(name)); }
+  const_iterator find(std::string_view name) const noexcept;
+  /// The first value of that name; "" when absent.
+  std::string_view operator[](Field name) const noexcept { return operator[](to_string(name)); }
+  std::string_view operator[](std::string_view name) const noexcept;
+  const_iterator begin() const noexcept { return {fields_, 0}; }
+  const_iterator end() const noexcept { return {fields_, fields_.size()}; }
+  /// The fields as the head's text: "Name: value\r\n" lines.
+  std::string_view field_text() const noexcept { return fields_; }
+
+ private:
+  static std::string_view to_string(Field name) noexcept { return beast_http::to_string(name); }
+  Status status_;
+  std::string fields_;
+  std::string body_;
+};
 
 /// Writes one piece of a streamed response body (sent as an HTTP/1.1 chunk).
 using BodyWrite = std::function<boost::asio::awaitable<void>(std::string_view piece)>;
