@@ -76,11 +76,6 @@ struct DefaultHeaders {
   explicit DefaultHeaders(const std::vector<std::pair<std::string, std::string>>& headers) : fields(headers) {
     for (const auto& [name, value] : fields) block.append(name).append(": ").append(value).append("\r\n");
   }
-  bool includes(std::string_view name) const {
-    return std::any_of(fields.begin(), fields.end(), [name](const auto& field) {
-      return field.first.size() == name.size() && boost::beast::iequals(field.first, name);
-    });
-  }
   const std::vector<std::pair<std::string, std::string>>& fields;
   std::string block;
 };
@@ -237,8 +232,9 @@ void Connection::write_head(const Response& response, bool keep_alive, std::opti
   head_ += "\r\n";
   head_ += response.field_text();
   // Nearly every response sets none of the default headers itself: then they go in whole.
-  const bool sets_default = std::any_of(response.begin(), response.end(),
-                                        [this](const auto& field) { return defaults_.includes(field.name); });
+  const bool sets_default = std::any_of(defaults_.fields.begin(), defaults_.fields.end(), [&](const auto& field) {
+    return response.find(field.first) != response.end();
+  });
   if (!sets_default) {
     head_ += defaults_.block;
   } else {

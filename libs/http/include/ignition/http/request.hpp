@@ -6,6 +6,7 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -67,9 +68,9 @@ class Response {
 
   /// Replaces every field of that name; insert adds one more (Set-Cookie). CR, LF or NUL in
   /// a name or value, or a colon in a name, throws std::invalid_argument: it would split the head.
-  void set(Field name, std::string_view value) { set(to_string(name), value); }
+  void set(Field name, std::string_view value);
   void set(std::string_view name, std::string_view value);
-  void insert(Field name, std::string_view value) { insert(to_string(name), value); }
+  void insert(Field name, std::string_view value) { append(to_string(name), value); }
   void insert(std::string_view name, std::string_view value);
   void erase(Field name) { erase(to_string(name)); }
   void erase(std::string_view name);
@@ -86,7 +87,16 @@ class Response {
 
  private:
   static std::string_view to_string(Field name) noexcept { return beast_http::to_string(name); }
+  // insert() with a name known to be valid (a Field's).
+  void append(std::string_view name, std::string_view value);
+  // A bit per field name present (by length and last letter, case-insensitive; erased names
+  // keep theirs): looking for a field the response does not have, the usual case of set(),
+  // costs no scan.
+  static std::uint64_t bit(std::string_view name) noexcept {
+    return std::uint64_t{1} << ((name.size() * 7 + (name.empty() ? 0u : (name.back() | 0x20u))) & 63);
+  }
   Status status_;
+  std::uint64_t names_ = 0;
   std::string fields_;
   std::string body_;
 };
