@@ -39,33 +39,30 @@ const Principal& require_principal(const http::Request& request) {
   return *p;
 }
 
+// Its fields go on whatever response the request gets, so the layer needs no frame of its own.
 asio::awaitable<http::Response> Cors::handle(http::Request& request, http::Next next) {
-  std::string origin(request.header(Field::origin));
+  std::string_view origin = request.header(Field::origin);
   bool listed = !origin.empty() && allowed(origins_, origin);
+  auto& fields = request.response_fields;
+  fields.set(Field::vary, "Origin");
+  if (listed) {
+    fields.set(Field::access_control_allow_origin, origin);
+    fields.set(Field::access_control_allow_credentials, "true");
+  }
   if (request.method() == Verb::options && !request.header(Field::access_control_request_method).empty()) {
     // Preflight: answered here, without touching the session.
-    http::Response res(listed ? http::Status::no_content : http::Status::forbidden);
     if (listed) {
-      res.set(Field::access_control_allow_methods, "GET, HEAD, POST, PUT, PATCH, DELETE");
-      res.set(Field::access_control_allow_headers, "Content-Type, X-CSRF-Token, X-Request-Id");
-      res.set(Field::access_control_max_age, "600");
+      fields.set(Field::access_control_allow_methods, "GET, HEAD, POST, PUT, PATCH, DELETE");
+      fields.set(Field::access_control_allow_headers, "Content-Type, X-CSRF-Token, X-Request-Id");
+      fields.set(Field::access_control_max_age, "600");
     }
-    res.set(Field::vary, "Origin");
-    if (listed) {
-      res.set(Field::access_control_allow_origin, origin);
-      res.set(Field::access_control_allow_credentials, "true");
-    }
-    co_return res;
+    return http::answer(http::Response(listed ? http::Status::no_content : http::Status::forbidden));
   }
-  auto res = co_await next(request);
-  res.set(Field::vary, "Origin");
   if (listed) {
-    res.set(Field::access_control_allow_origin, origin);
-    res.set(Field::access_control_allow_credentials, "true");
-    res.set(Field::access_control_expose_headers,
-            "X-Request-Id, X-CSRF-Token, Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset");
+    fields.set(Field::access_control_expose_headers,
+               "X-Request-Id, X-CSRF-Token, Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset");
   }
-  co_return res;
+  return next(request);
 }
 
 // ClientIp, Csrf and AdminGate act before the rest only: they hand over the rest's awaitable

@@ -1,10 +1,13 @@
 #include <ignition/auth/sessions.hpp>
 
 #include <fmt/format.h>
+#include <algorithm>
+#include <cstring>
 #include <mutex>
 #include <unordered_map>
 
 #include <ignition/auth/tokens.hpp>
+#include <ignition/common/crypto.hpp>
 #include <ignition/common/json.hpp>
 #include <ignition/common/time.hpp>
 #include <ignition/db/listener.hpp>
@@ -98,8 +101,18 @@ struct SessionStore::Cache {
     Steady::time_point fresh_until;
   };
   mutable std::mutex mutex;
-  std::unordered_map<std::string, Entry> entries;  // by token hash
-  std::atomic<bool> usable{false};                 // listening, so revocations arrive
+  // Keys are SHA-256 digests, already uniformly random: their first bytes are the bucket hash,
+  // and a lookup takes the digest as a view, without a string of its own.
+  struct DigestHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view digest) const noexcept {
+      std::size_t h = 0;
+      std::memcpy(&h, digest.data(), std::min(sizeof h, digest.size()));
+      return h;
+    }
+  };
+  std::unordered_map<std::string, Entry, DigestHash, std::equal_to<>> entries;  // by token hash
+  std::atomic<bool> usable{false};                                              // listening, so revocations arrive
   std::atomic<std::uint64_t> hits{0}, misses{0}, revocations{0};
 
   // A notice: "s:<session id>" (revoked), "u:<user id>" (all the user's sessions revoked) or
@@ -205,7 +218,7 @@ bool SessionStore::caching() const noexcept {
 
 // The cached principal while its entry is fresh and its session still live (absolute and idle
 // expiry); null otherwise.
-PrincipalPtr SessionStore::cache_hit(const std::string& hash) const {
+PrincipalPtr SessionStore::cache_hit(std::string_view hash) const {
   PrincipalPtr hit;
   {
     std::lock_guard lock(cache_->mutex);
@@ -220,7 +233,8 @@ PrincipalPtr SessionStore::cache_hit(const std::string& hash) const {
 
 PrincipalPtr SessionStore::cached(std::string_view token) {
   if (token.empty() || token.size() > 256 || !caching()) return nullptr;
-  auto hit = cache_hit(token_hash(token));
+  const auto digest = crypto::sha256(token);
+  auto hit = cache_hit(crypto::as_view(digest));
   if (!hit || now() - hit->session.last_active_at >= touch_interval) return nullptr;
   ++cache_->hits;
   return hit;

@@ -27,4 +27,6 @@ boost::asio::awaitable<Response> Next::operator()(Request& request) const {
   return (*terminal_)(request);
 }
 
+boost::asio::awaitable<Response> answer(Response response) { co_return response; }
+
 }  // namespace ignition::http

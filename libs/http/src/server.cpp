@@ -34,6 +34,7 @@
 #include <ignition/http/response.hpp>
 
 namespace asio = boost::asio;
+using namespace std::string_view_literals;
 using tcp = asio::ip::tcp;
 using Strand = asio::strand<asio::any_io_executor>;
 
@@ -144,9 +145,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
                                                           bool header_only);
   asio::awaitable<Response> respond(Request& request);
   asio::awaitable<Response> reject(Request& request, ErrorCode code, std::string_view message);
-  asio::awaitable<bool> write(Response& response, bool keep_alive, bool head = false);
-  void write_head(const Response& response, bool keep_alive, std::optional<std::uint64_t> content_length, bool chunked);
-  asio::awaitable<bool> write_streamed(Response& response, const BodyStream& stream, bool keep_alive);
+  asio::awaitable<bool> write(Response& response, const Fields& extra, bool keep_alive, bool head = false);
+  void write_head(const Response& response, const Fields& extra, bool keep_alive,
+                  std::optional<std::uint64_t> content_length, bool chunked);
+  asio::awaitable<bool> write_streamed(Response& response, const Fields& extra, const BodyStream& stream,
+                                       bool keep_alive);
   asio::awaitable<void> linger();
   asio::awaitable<std::optional<std::string>> read_body_piece(RequestParser& parser, boost::beast::flat_buffer& buffer,
                                                               bool& send_continue);
@@ -199,7 +202,7 @@ asio::awaitable<Response> Connection::respond(Request& request) {
   co_return co_await reject(request, ErrorCode::not_found, "no such route");
 }
 
-asio::awaitable<bool> Connection::write(Response& response, bool keep_alive, bool head) {
+asio::awaitable<bool> Connection::write(Response& response, const Fields& extra, bool keep_alive, bool head) {
   phase_ = Phase::writing;
   arm(config_.read_timeout);
   const auto status = response.result();
@@ -213,24 +216,29 @@ asio::awaitable<bool> Connection::write(Response& response, bool keep_alive, boo
     if (!bodyless) length = response.body().size();
   }
   if (head || bodyless) response.body().clear();  // HEAD: the GET handler's fields, no body
-  write_head(response, keep_alive, length, false);
+  write_head(response, extra, keep_alive, length, false);
   const std::array<asio::const_buffer, 2> buffers = {asio::buffer(head_), asio::buffer(response.body())};
   auto [ec, n] = co_await asio::async_write(socket_, buffers, asio::as_tuple(asio::use_awaitable));
   co_return !ec && keep_alive;
 }
 
-// The status line, the handler's fields as they are (already head text), the default
-// headers and the framing, in the connection's reused buffer.
-void Connection::write_head(const Response& response, bool keep_alive, std::optional<std::uint64_t> content_length,
-                            bool chunked) {
+// The status line, the handler's fields as they are (already head text), the request's
+// fields and the default headers the handler did not set, and the framing, in the
+// connection's reused buffer.
+void Connection::write_head(const Response& response, const Fields& extra, bool keep_alive,
+                            std::optional<std::uint64_t> content_length, bool chunked) {
   head_.clear();
-  head_ += "HTTP/1.1 ";
+  head_ += "HTTP/1.1 "sv;
   char number[24];
   head_.append(number, std::to_chars(number, number + sizeof number, response.result_int()).ptr);
   head_ += ' ';
   head_ += beast_http::obsolete_reason(response.result());
-  head_ += "\r\n";
+  head_ += "\r\n"sv;
   head_ += response.field_text();
+  for (const auto& field : extra) {
+    if (response.find(field.name) == response.end())
+      head_.append(field.name).append(": "sv).append(field.value) += "\r\n"sv;
+  }
   // Nearly every response sets none of the default headers itself: then they go in whole.
   const bool sets_default = std::any_of(defaults_.fields.begin(), defaults_.fields.end(), [&](const auto& field) {
     return response.find(field.first) != response.end();
@@ -239,27 +247,28 @@ void Connection::write_head(const Response& response, bool keep_alive, std::opti
     head_ += defaults_.block;
   } else {
     for (const auto& [name, value] : defaults_.fields) {
-      if (response.find(name) == response.end()) head_.append(name).append(": ").append(value).append("\r\n");
+      if (response.find(name) == response.end()) head_.append(name).append(": "sv).append(value).append("\r\n"sv);
     }
   }
   if (content_length) {
-    head_ += "Content-Length: ";
+    head_ += "Content-Length: "sv;
     head_.append(number, std::to_chars(number, number + sizeof number, *content_length).ptr);
-    head_ += "\r\n";
+    head_ += "\r\n"sv;
   }
-  if (chunked) head_ += "Transfer-Encoding: chunked\r\n";
-  if (!keep_alive) head_ += "Connection: close\r\n";
-  head_ += "\r\n";
+  if (chunked) head_ += "Transfer-Encoding: chunked\r\n"sv;
+  if (!keep_alive) head_ += "Connection: close\r\n"sv;
+  head_ += "\r\n"sv;
 }
 
-asio::awaitable<bool> Connection::write_streamed(Response& response, const BodyStream& stream, bool keep_alive) {
+asio::awaitable<bool> Connection::write_streamed(Response& response, const Fields& extra, const BodyStream& stream,
+                                                 bool keep_alive) {
   phase_ = Phase::writing;
   arm(config_.read_timeout);
   // A body of known length (a stored file) is sent as it is; one of unknown length chunked.
   const std::string declared(response[Field::content_length]);
   const std::optional<std::uint64_t> length =
       declared.empty() ? std::nullopt : std::optional<std::uint64_t>(std::stoull(declared));
-  write_head(response, keep_alive, std::nullopt, !length);
+  write_head(response, extra, keep_alive, std::nullopt, !length);
   auto [ec, n] = co_await asio::async_write(socket_, asio::buffer(head_), asio::as_tuple(asio::use_awaitable));
   if (ec) co_return false;
   // Each piece gets the write timeout afresh: a slow reader is cut off, a long body is not.
@@ -391,7 +400,7 @@ asio::awaitable<void> Connection::run() {
       if (parser.is_header_done()) request.message = parser.release();
       expired_ = false;
       response = co_await reject(request, rejection->first, rejection->second);
-      co_await write(response, false);
+      co_await write(response, request.response_fields, false);
       break;
     }
     if (streaming) {
@@ -420,8 +429,9 @@ asio::awaitable<void> Connection::run() {
     bool keep_alive = request.message.keep_alive() && !stopping_ && !expired_ && (!streaming || parser.is_done());
     const bool streamed = request.body_stream && request.method() != Verb::head &&
                           (response.result() == Status::ok || response.result() == Status::partial_content);
-    const bool open = streamed ? co_await write_streamed(response, request.body_stream, keep_alive)
-                               : co_await write(response, keep_alive, request.method() == Verb::head);
+    const bool open =
+        streamed ? co_await write_streamed(response, request.response_fields, request.body_stream, keep_alive)
+                 : co_await write(response, request.response_fields, keep_alive, request.method() == Verb::head);
     if (!open) break;
   }
   boost::system::error_code ignored;

@@ -41,9 +41,8 @@ std::string new_request_id() {
 asio::awaitable<Response> RequestId::handle(Request& request, Next next) {
   std::string_view given = request.header("X-Request-Id");
   request.request_id = sane_request_id(given) ? std::string(given) : new_request_id();
-  Response res = co_await next(request);
-  res.set("X-Request-Id", request.request_id);
-  co_return res;
+  request.response_fields.set("X-Request-Id", request.request_id);
+  return next(request);
 }
 
 asio::awaitable<Response> AccessLog::handle(Request& request, Next next) {

@@ -121,7 +121,7 @@ class SessionStore {
   boost::asio::awaitable<std::optional<Principal>> load(const std::string& hash);
   boost::asio::awaitable<void> touch(Principal& principal);
   bool caching() const noexcept;
-  PrincipalPtr cache_hit(const std::string& hash) const;
+  PrincipalPtr cache_hit(std::string_view hash) const;
   const SessionPolicy& policy(const User& user) const noexcept;
 
   db::Pool& pool_;

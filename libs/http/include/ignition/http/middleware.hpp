@@ -33,6 +33,10 @@ class Middleware {
   virtual boost::asio::awaitable<Response> handle(Request& request, Next next) = 0;
 };
 
+/// The response itself, as an awaitable: for a layer that answers without a coroutine frame
+/// of its own (it sets the request's response fields and hands over the rest's awaitable).
+boost::asio::awaitable<Response> answer(Response response);
+
 /// An ordered list of layers, outermost first, ending in a terminal handler.
 class Pipeline {
  public:

@@ -21,14 +21,12 @@ namespace beast_http = boost::beast::http;
 using Verb = beast_http::verb;
 using Status = beast_http::status;
 using Field = beast_http::field;
-/// A response as handlers build it: status, header fields and an in-memory body. The fields
-/// are kept as the head's own text ("Name: value\r\n" lines) in one buffer, so a response
-/// costs one allocation for its fields however many it has, and the server writes them as
-/// they are. Content-Length and Connection are the server's: it writes them from the body and
-/// the connection's state.
-class Response {
+/// Header fields as the head's own text ("Name: value\r\n" lines) in one buffer, so that a
+/// response costs one allocation for its fields however many it has, and the server writes
+/// them as they are.
+class Fields {
  public:
-  /// One field: views into the response, valid until it is next changed.
+  /// One field: views into the fields, valid until they are next changed.
   struct FieldView {
     std::string_view name;
     std::string_view value;
@@ -49,22 +47,13 @@ class Response {
     bool operator==(const const_iterator& other) const noexcept { return at_ == other.at_; }
 
    private:
-    friend class Response;
+    friend class Fields;
     const_iterator(std::string_view text, std::size_t at) noexcept;
     void load() noexcept;
     std::string_view text_;
     std::size_t at_ = 0;
     FieldView field_;
   };
-
-  explicit Response(Status status = Status::ok) : status_(status) {}
-
-  Status result() const noexcept { return status_; }
-  void result(Status status) noexcept { status_ = status; }
-  unsigned result_int() const noexcept { return static_cast<unsigned>(status_); }
-
-  std::string& body() noexcept { return body_; }
-  const std::string& body() const noexcept { return body_; }
 
   /// Replaces every field of that name; insert adds one more (Set-Cookie). CR, LF or NUL in
   /// a name or value, or a colon in a name, throws std::invalid_argument: it would split the head.
@@ -90,14 +79,30 @@ class Response {
   // insert() with a name known to be valid (a Field's).
   void append(std::string_view name, std::string_view value);
   // A bit per field name present (by length and last letter, case-insensitive; erased names
-  // keep theirs): looking for a field the response does not have, the usual case of set(),
-  // costs no scan.
+  // keep theirs): looking for a field that is not there, the usual case of set(), costs no scan.
   static std::uint64_t bit(std::string_view name) noexcept {
     return std::uint64_t{1} << ((name.size() * 7 + (name.empty() ? 0u : (name.back() | 0x20u))) & 63);
   }
-  Status status_;
   std::uint64_t names_ = 0;
   std::string fields_;
+};
+
+/// A response as handlers build it: status, header fields and an in-memory body.
+/// Content-Length and Connection are the server's: it writes them from the body and the
+/// connection's state.
+class Response : public Fields {
+ public:
+  explicit Response(Status status = Status::ok) : status_(status) {}
+
+  Status result() const noexcept { return status_; }
+  void result(Status status) noexcept { status_ = status; }
+  unsigned result_int() const noexcept { return static_cast<unsigned>(status_); }
+
+  std::string& body() noexcept { return body_; }
+  const std::string& body() const noexcept { return body_; }
+
+ private:
+  Status status_;
   std::string body_;
 };
 
@@ -113,6 +118,9 @@ struct Request {
   std::string route;       ///< matched template ("/api/v1/focus/{id}"), or "" when none
   std::vector<std::pair<std::string_view, std::string_view>> params;  ///< path parameters
   std::string request_id;
+  /// Fields for whatever response this request gets, set by layers before it is answered
+  /// (its id, CORS): the server writes each one the response does not set itself.
+  Fields response_fields;
   boost::asio::ip::address peer;  ///< the socket's peer
   std::string client_ip;          ///< the client as trusted-proxy rules see it (set by a layer)
   std::string user_id;            ///< the signed-in user, for logs (set by the session layer)
