@@ -15,6 +15,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/buffers_suffix.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/read_size.hpp>
 #include <boost/beast/core/string.hpp>
@@ -151,6 +152,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   asio::awaitable<bool> write_streamed(Response& response, const Fields& extra, const BodyStream& stream,
                                        bool keep_alive);
   asio::awaitable<void> linger();
+  asio::awaitable<std::tuple<boost::system::error_code, std::size_t>> read_some(boost::beast::flat_buffer& buffer,
+                                                                                std::size_t size);
   asio::awaitable<std::optional<std::string>> read_body_piece(RequestParser& parser, boost::beast::flat_buffer& buffer,
                                                               bool& send_continue);
 
@@ -218,8 +221,17 @@ asio::awaitable<bool> Connection::write(Response& response, const Fields& extra,
   if (head || bodyless) response.body().clear();  // HEAD: the GET handler's fields, no body
   write_head(response, extra, keep_alive, length, false);
   const std::array<asio::const_buffer, 2> buffers = {asio::buffer(head_), asio::buffer(response.body())};
-  auto [ec, n] = co_await asio::async_write(socket_, buffers, asio::as_tuple(asio::use_awaitable));
-  co_return !ec && keep_alive;
+  // A response nearly always fits the socket's send buffer: it goes out now, without an
+  // asynchronous write whose completion waits its turn in the scheduler (the socket is
+  // non-blocking, so this never waits). Only what is left is written asynchronously.
+  boost::system::error_code ec;
+  const std::size_t sent = socket_.write_some(buffers, ec);
+  if (ec && ec != asio::error::would_block && ec != asio::error::try_again) co_return false;
+  if (sent == asio::buffer_size(buffers)) co_return keep_alive;
+  boost::beast::buffers_suffix<std::array<asio::const_buffer, 2>> rest(buffers);
+  rest.consume(ec ? 0 : sent);
+  auto [write_ec, n] = co_await asio::async_write(socket_, rest, asio::as_tuple(asio::use_awaitable));
+  co_return !write_ec && keep_alive;
 }
 
 // The status line, the handler's fields as they are (already head text), the request's
@@ -298,6 +310,23 @@ asio::awaitable<bool> Connection::write_streamed(Response& response, const Field
   co_return !ec && keep_alive;
 }
 
+// Up to `size` bytes from the socket into the buffer. Under load the bytes are usually there
+// already: read at once, without an asynchronous read whose completion waits its turn in the
+// scheduler. Otherwise it waits until the socket is readable and reads then.
+asio::awaitable<std::tuple<boost::system::error_code, std::size_t>> Connection::read_some(
+    boost::beast::flat_buffer& buffer, std::size_t size) {
+  for (;;) {
+    boost::system::error_code ec;
+    const std::size_t n = socket_.read_some(buffer.prepare(size), ec);
+    if (ec != asio::error::would_block && ec != asio::error::try_again) {
+      buffer.commit(n);
+      co_return std::tuple{ec, n};
+    }
+    auto [wait_ec] = co_await socket_.async_wait(tcp::socket::wait_read, asio::as_tuple(asio::use_awaitable));
+    if (wait_ec) co_return std::tuple{wait_ec, std::size_t{0}};
+  }
+}
+
 // Feeds the parser from the buffer, reading from the socket while it needs more, until the
 // header (or the whole message) is in: Beast's async_read steps, without the trips through
 // the scheduler it makes when the bytes are already here (the usual case).
@@ -318,8 +347,7 @@ asio::awaitable<boost::system::error_code> Connection::read_message(RequestParse
     }
     const std::size_t size = boost::beast::read_size(buffer, max_read);
     if (size == 0) co_return beast_http::error::buffer_overflow;
-    auto [read_ec, n] = co_await socket_.async_read_some(buffer.prepare(size), asio::as_tuple(asio::use_awaitable));
-    buffer.commit(n);
+    auto [read_ec, n] = co_await read_some(buffer, size);
     if (read_ec == asio::error::eof) {
       if (!parser.got_some()) co_return beast_http::error::end_of_stream;
       // A message without a length ends with the connection; anything else is cut short.
@@ -334,6 +362,8 @@ asio::awaitable<boost::system::error_code> Connection::read_message(RequestParse
 
 asio::awaitable<void> Connection::run() {
   boost::beast::flat_buffer buffer;
+  boost::system::error_code ignored;
+  socket_.non_blocking(true, ignored);  // reads and writes try the socket before they wait for it
   for (;;) {
     // Idle: wait for the first byte of the next request (silently closed on timeout).
     phase_ = Phase::idle;
@@ -342,10 +372,8 @@ asio::awaitable<void> Connection::run() {
       // A read rather than a readiness wait: it is tried at once (a pipelined or quick
       // client costs no wait at all) and needs no epoll re-arm per request.
       arm(config_.idle_timeout);
-      auto [ec, n] =
-          co_await socket_.async_read_some(buffer.prepare(idle_read_size), asio::as_tuple(asio::use_awaitable));
+      auto [ec, n] = co_await read_some(buffer, idle_read_size);
       if (ec || stopping_ || expired_) break;
-      buffer.commit(n);
     }
 
     phase_ = Phase::reading;
@@ -434,7 +462,6 @@ asio::awaitable<void> Connection::run() {
                  : co_await write(response, request.response_fields, keep_alive, request.method() == Verb::head);
     if (!open) break;
   }
-  boost::system::error_code ignored;
   socket_.shutdown(tcp::socket::shutdown_send, ignored);
   co_await linger();
   closed_ = true;
