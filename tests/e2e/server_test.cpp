@@ -4,7 +4,10 @@
 #include <catch2/catch.hpp>
 
 #include <libpq-fe.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <boost/json/parse.hpp>
 #include <future>
@@ -164,6 +167,51 @@ TEST_CASE("hostile requests get their clear status and the server keeps serving"
   }
   CHECK(http_request(server.port(), "GET", "/health").status == 200);
   CHECK(server.running());
+}
+
+TEST_CASE("a client that keeps requests coming does not hold the server: another is answered meanwhile") {
+  TestDatabase database("e2e");
+  auto env = base_env(database.url());
+  env["THREADS"] = "1";
+  ServerProcess server(env);
+  // A pipelines many requests and reads its answers as they come, so that the server never
+  // has to wait for A's socket; B asks once while A's stream is being served.
+  constexpr int pipelined = 40000;
+  const std::string one = "GET /health HTTP/1.1\r\nHost: a\r\n\r\n";
+  std::string stream;
+  for (int i = 0; i < pipelined; ++i) stream += one;
+  int a = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(server.port());
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(connect(a, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  timeval patience{30, 0};
+  setsockopt(a, SOL_SOCKET, SO_RCVTIMEO, &patience, sizeof patience);
+  auto a_answered = std::async(std::launch::async, [a] {
+    std::string window;
+    int answers = 0;
+    char buffer[65536];
+    while (answers < pipelined) {
+      const auto n = recv(a, buffer, sizeof buffer, 0);
+      if (n <= 0) break;
+      window.append(buffer, static_cast<std::size_t>(n));
+      for (auto at = window.find("HTTP/1.1 200"); at != std::string::npos; at = window.find("HTTP/1.1 200", at + 1))
+        ++answers;
+      window.erase(0, window.size() > 11 ? window.size() - 11 : 0);  // a status line may be cut
+    }
+    return std::make_pair(answers, std::chrono::steady_clock::now());
+  });
+  auto a_sent =
+      std::async(std::launch::async, [a, &stream] { return send(a, stream.data(), stream.size(), MSG_NOSIGNAL); });
+  std::this_thread::sleep_for(20ms);  // A's stream is under way
+  CHECK(http_request(server.port(), "GET", "/health").status == 200);
+  const auto b_answered = std::chrono::steady_clock::now();
+  CHECK(a_sent.get() == static_cast<ssize_t>(stream.size()));
+  const auto [answers, a_done] = a_answered.get();
+  close(a);
+  CHECK(answers == pipelined);
+  CHECK(b_answered < a_done);
 }
 
 TEST_CASE("a request past its deadline answers 503 and releases its database connection") {

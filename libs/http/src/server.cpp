@@ -63,6 +63,8 @@ using RequestParser = beast_http::request_parser<beast_http::string_body>;
 // The first read of an idle connection takes up to this much; a request head is usually
 // all in it.
 constexpr std::size_t idle_read_size = 4096;
+// Requests a connection serves in a row before it lets the others take their turn.
+constexpr std::uint64_t fair_share = 16;
 // How soon an expired phase's cancellation is repeated while the connection has not moved on.
 constexpr auto cancel_retry = std::chrono::milliseconds(50);
 
@@ -364,6 +366,7 @@ asio::awaitable<void> Connection::run() {
   boost::beast::flat_buffer buffer;
   boost::system::error_code ignored;
   socket_.non_blocking(true, ignored);  // reads and writes try the socket before they wait for it
+  std::uint64_t served = 0;
   for (;;) {
     // Idle: wait for the first byte of the next request (silently closed on timeout).
     phase_ = Phase::idle;
@@ -461,6 +464,10 @@ asio::awaitable<void> Connection::run() {
         streamed ? co_await write_streamed(response, request.response_fields, request.body_stream, keep_alive)
                  : co_await write(response, request.response_fields, keep_alive, request.method() == Verb::head);
     if (!open) break;
+    // Reads and writes that need no wait never leave this loop: a client that keeps requests
+    // coming (pipelining) would hold the thread. Every few requests it goes to the back of
+    // the scheduler's queue.
+    if (++served % fair_share == 0) co_await asio::post(socket_.get_executor(), asio::use_awaitable);
   }
   socket_.shutdown(tcp::socket::shutdown_send, ignored);
   co_await linger();
