@@ -25,7 +25,7 @@ get_sessions $port "$tokens"
 load 64 3s >/dev/null
 ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }
 before=$(ticks)
-out=$(load 64 10s)
+out=$(measured load 64 10s)
 after=$(ticks)
 requests=$(awk '/requests in/ {print $1}' <<<"$out")
 echo "cpu: $(grep '^RESULT' <<<"$out") cpu_us_per_request=$(awk -v t=$((after - before)) -v n="$requests" \

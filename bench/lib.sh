@@ -37,6 +37,19 @@ if mode == ["csrf"]:
 PY
 }
 
+# measured CMD…: runs CMD and prints its output's RESULT line followed by steal_pct, the share of
+# CPU time the hypervisor gave to other guests meanwhile (/proc/stat). This VM's speed swings
+# with it; a run with steal above a few percent measures the host, not the server.
+measured() {
+  local before after out
+  before=$(awk '/^cpu / {print $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat)
+  out=$("$@")
+  after=$(awk '/^cpu / {print $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat)
+  printf '%s\n' "$out" | grep -v '^RESULT' || true
+  echo "$(grep '^RESULT' <<<"$out") $(awk -v b="$before" -v a="$after" 'BEGIN {
+    split(b, x, " "); split(a, y, " "); printf "steal_pct=%.1f", 100 * (y[1] - x[1]) / (y[2] - x[2]) }')"
+}
+
 # start_bench_pg: the throwaway cluster under $build/bench-pg, stopped when the script exits and
 # pinned to CPU 1 with the server. Sets pg, url (its `bench` database) and tokens.
 start_bench_pg() {

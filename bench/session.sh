@@ -23,7 +23,7 @@ for cache in 30s 0; do
   start_server $port "$url" SESSION_CACHE_TTL=$cache
   taskset -c 0 wrk -t1 -c64 -d5s -s "$root/bench/w1_session.lua" "http://127.0.0.1:$port" -- "$tokens" >/dev/null
   for _ in $(seq "${REPEAT:-1}"); do
-    result=$(taskset -c 0 wrk -t1 -c64 -d"$duration" --timeout 5s -s "$root/bench/w1_session.lua" \
+    result=$(measured taskset -c 0 wrk -t1 -c64 -d"$duration" --timeout 5s -s "$root/bench/w1_session.lua" \
       "http://127.0.0.1:$port" -- "$tokens" | grep '^RESULT')
     echo "SESSION_CACHE_TTL=$cache: $result"
   done
