@@ -141,7 +141,8 @@ asio::awaitable<http::Response> SessionLayer::attach_loaded(http::Request& reque
   std::string_view cookies = request.header(Field::cookie);
   if (auto token = find_cookie(cookies, config_.cookie.session_name); token && !token->empty()) {
     std::string value(*token);
-    if (auto principal = co_await store_.validate(value)) {
+    auto principal = co_await store_.validate(value);  // not in the condition: GCC 12 (docs/style.md)
+    if (principal) {
       attach(request, std::move(principal));
     } else {
       log::info("session not found", {{"request_id", request.request_id}});

@@ -21,10 +21,9 @@ void check_value(std::string_view value) {
 }
 
 void check_name(std::string_view name) {
-  for (const char c : std::string_view("\r\n\0:", 4)) {
-    if (name.find(c) != std::string_view::npos)
-      throw std::invalid_argument("a response field name holds a forbidden character");
-  }
+  bool bad = name.empty();
+  for (const char c : std::string_view("\r\n\0:", 4)) bad = bad || name.find(c) != std::string_view::npos;
+  if (bad) throw std::invalid_argument("a response field name is empty or holds a forbidden character");
 }
 }  // namespace
 
@@ -38,7 +37,7 @@ Fields::const_iterator& Fields::const_iterator::operator++() noexcept {
   return *this;
 }
 
-// The field of the line at at_, or none at the end. Lines are only ever written by insert(),
+// The field of the line at at_, or none at the end. Lines are only ever written by append(),
 // so a line's name ends at its first colon and its value at its first CR.
 void Fields::const_iterator::load() noexcept {
   if (at_ >= text_.size()) {

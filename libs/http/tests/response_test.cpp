@@ -43,5 +43,9 @@ TEST_CASE("a response field cannot split the head") {
   CHECK_THROWS_AS(res.insert("X-Note", std::string("a\0b", 3)), std::invalid_argument);
   CHECK_THROWS_AS(res.set("X-Bad\nName", "v"), std::invalid_argument);
   CHECK_THROWS_AS(res.set("X-Bad: Name", "v"), std::invalid_argument);
-  CHECK(res.field_text().empty());
+  CHECK_THROWS_AS(res.set("", "v"), std::invalid_argument);
+  CHECK_THROWS_AS(res.set(Field::location, "/next\n"), std::invalid_argument);  // a Field's value is checked too
+  res.set("X-Text", "caf\xc3\xa9 au lait");
+  CHECK(res["x-text"] == "caf\xc3\xa9 au lait");
+  CHECK(res.field_text() == "X-Text: caf\xc3\xa9 au lait\r\n");
 }

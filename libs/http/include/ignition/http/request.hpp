@@ -55,8 +55,9 @@ class Fields {
     FieldView field_;
   };
 
-  /// Replaces every field of that name; insert adds one more (Set-Cookie). CR, LF or NUL in
-  /// a name or value, or a colon in a name, throws std::invalid_argument: it would split the head.
+  /// Replaces every field of that name; insert adds one more (Set-Cookie). A control
+  /// character in a value, or an empty name or one with CR, LF, NUL or a colon, throws
+  /// std::invalid_argument: it would split the head.
   void set(Field name, std::string_view value);
   void set(std::string_view name, std::string_view value);
   void insert(Field name, std::string_view value) { append(to_string(name), value); }
