@@ -242,8 +242,7 @@ TEST_CASE("sessions survive a restart and revocations reach a second instance wi
   ServerProcess b(env);
   CHECK(session_status(a.port(), ada.cookie()) == 200);  // survived the restart
   auto other = dev_login(a.port(), "ada@example.com");
-  CHECK(session_status(b.port(), ada.cookie()) == 200);
-  CHECK(session_status(b.port(), ada.cookie()) == 200);  // cached on b now
+  until_cached(b.port(), ada);  // b answers from its cache: only the notice can tell it
   CHECK(with_session(a.port(), "POST", "/auth/sessions/revoke-others", other, {{"X-CSRF-Token", other.csrf}}).status ==
         200);
   auto started = std::chrono::steady_clock::now();
@@ -253,8 +252,6 @@ TEST_CASE("sessions survive a restart and revocations reach a second instance wi
     if (status == 200) std::this_thread::sleep_for(10ms);
   }
   CHECK(status == 401);
-  auto metrics = http_request(b.port(), "GET", "/metrics").body;
-  CHECK_THAT(metrics, Catch::Contains("auth_session_cache_hits_total"));
 }
 
 TEST_CASE("a change to the user shows in /auth/session at once here and within a second on another instance") {
