@@ -77,8 +77,8 @@ User user_from_row(const db::Row& row, int first) {
 }
 
 void append_json(std::string& out, const User& user) {
-  // Written as text: this object is in the answer to GET /auth/session, the app's most
-  // frequent request. Strings come from Postgres, so they are valid UTF-8.
+  // Written as text, straight into the session document it is part of. Strings come from
+  // Postgres, so they are valid UTF-8.
   auto text_or_null = [&out](const std::optional<std::string>& value) {
     if (value)
       json::append_string(out, *value);

@@ -74,21 +74,31 @@ asio::ip::address peer_of(const tcp::socket& socket) {
   return ec ? asio::ip::address() : endpoint.address();
 }
 
-// ServerConfig::default_headers, and the same as one block of head text: a response that
-// sets none of them itself (nearly every one) gets them in one append.
-struct DefaultHeaders {
-  explicit DefaultHeaders(const std::vector<std::pair<std::string, std::string>>& headers) : fields(headers) {
-    for (const auto& [name, value] : fields) block.append(name).append(": ").append(value).append("\r\n");
+// ServerConfig::default_headers as head text, written with every response.
+Fields fields_of(const std::vector<std::pair<std::string, std::string>>& headers) {
+  Fields fields;
+  for (const auto& [name, value] : headers) fields.insert(name, value);
+  return fields;
+}
+
+// Appends the fields of `more` that the response did not set itself: all of them in one go
+// when it set none (nearly always).
+void append_unset(std::string& head, const Response& response, const Fields& more) {
+  const auto set_by_response = [&response](const auto& field) { return response.find(field.name) != response.end(); };
+  if (std::none_of(more.begin(), more.end(), set_by_response)) {
+    head += more.field_text();
+    return;
   }
-  const std::vector<std::pair<std::string, std::string>>& fields;
-  std::string block;
-};
+  for (const auto& field : more) {
+    if (!set_by_response(field)) head.append(field.name).append(": "sv).append(field.value).append("\r\n"sv);
+  }
+}
 
 // One client connection. All its state lives on its strand: the session coroutine,
 // the watchdog timer and the shutdown notice, so none of them needs a lock.
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(tcp::socket socket, const ServerConfig& config, const DefaultHeaders& defaults, const Router& router,
+  Connection(tcp::socket socket, const ServerConfig& config, const Fields& defaults, const Router& router,
              const Pipeline& pipeline)
       : socket_(std::move(socket)), watchdog_(socket_.get_executor()), peer_(peer_of(socket_)), config_(config),
         defaults_(defaults), router_(router), pipeline_(pipeline) {}
@@ -165,7 +175,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   asio::ip::address peer_;  // asked once per connection, not per request
   std::string head_;        // the response head being written, its capacity kept
   const ServerConfig& config_;
-  const DefaultHeaders& defaults_;
+  const Fields& defaults_;  // ServerConfig::default_headers
   const Router& router_;
   const Pipeline& pipeline_;
   std::chrono::steady_clock::time_point deadline_;
@@ -249,21 +259,8 @@ void Connection::write_head(const Response& response, const Fields& extra, bool 
   head_ += beast_http::obsolete_reason(response.result());
   head_ += "\r\n"sv;
   head_ += response.field_text();
-  for (const auto& field : extra) {
-    if (response.find(field.name) == response.end())
-      head_.append(field.name).append(": "sv).append(field.value) += "\r\n"sv;
-  }
-  // Nearly every response sets none of the default headers itself: then they go in whole.
-  const bool sets_default = std::any_of(defaults_.fields.begin(), defaults_.fields.end(), [&](const auto& field) {
-    return response.find(field.first) != response.end();
-  });
-  if (!sets_default) {
-    head_ += defaults_.block;
-  } else {
-    for (const auto& [name, value] : defaults_.fields) {
-      if (response.find(name) == response.end()) head_.append(name).append(": "sv).append(value).append("\r\n"sv);
-    }
-  }
+  append_unset(head_, response, extra);
+  append_unset(head_, response, defaults_);
   if (content_length) {
     head_ += "Content-Length: "sv;
     head_.append(number, std::to_chars(number, number + sizeof number, *content_length).ptr);
@@ -372,8 +369,8 @@ asio::awaitable<void> Connection::run() {
     phase_ = Phase::idle;
     if (stopping_) break;
     if (buffer.size() == 0) {
-      // A read rather than a readiness wait: it is tried at once (a pipelined or quick
-      // client costs no wait at all) and needs no epoll re-arm per request.
+      // Tried at once: a pipelined or quick client costs no wait at all. When nothing is
+      // there yet, read_some waits for readiness, which costs an epoll re-arm.
       arm(config_.idle_timeout);
       auto [ec, n] = co_await read_some(buffer, idle_read_size);
       if (ec || stopping_ || expired_) break;
@@ -527,7 +524,7 @@ asio::awaitable<void> Connection::linger() {
 
 struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   Impl(asio::io_context& context, ServerConfig c, Router r, Pipeline p)
-      : io(context), config(std::move(c)), defaults(config.default_headers), router(std::move(r)),
+      : io(context), config(std::move(c)), defaults(fields_of(config.default_headers)), router(std::move(r)),
         pipeline(std::move(p)), acceptor(asio::make_strand(context)) {}
 
   asio::awaitable<void> accept_loop();
@@ -541,7 +538,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
 
   asio::io_context& io;
   ServerConfig config;
-  DefaultHeaders defaults;
+  Fields defaults;
   Router router;
   Pipeline pipeline;
   tcp::acceptor acceptor;
