@@ -1,6 +1,7 @@
 #include "ignition/common/time.hpp"
 
 #include <fmt/format.h>
+#include <ctime>
 
 #include <ignition/common/parse.hpp>
 
@@ -134,5 +135,12 @@ std::string format_date(year_month_day d) {
 }
 
 Timestamp now() { return floor<microseconds>(Clock::now()); }
+
+// CLOCK_MONOTONIC_COARSE is CLOCK_MONOTONIC (libstdc++'s steady_clock) at tick resolution.
+std::chrono::steady_clock::time_point coarse_steady_now() noexcept {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+  return std::chrono::steady_clock::time_point(seconds(ts.tv_sec) + nanoseconds(ts.tv_nsec));
+}
 
 }  // namespace ignition

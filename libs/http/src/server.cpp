@@ -32,6 +32,7 @@
 #include <ignition/common/env.hpp>
 #include <ignition/common/error.hpp>
 #include <ignition/common/log.hpp>
+#include <ignition/common/time.hpp>
 #include <ignition/http/response.hpp>
 
 namespace asio = boost::asio;
@@ -63,8 +64,9 @@ using RequestParser = beast_http::request_parser<beast_http::string_body>;
 // The first read of an idle connection takes up to this much; a request head is usually
 // all in it.
 constexpr std::size_t idle_read_size = 4096;
-// Requests a connection serves in a row before it lets the others take their turn.
-constexpr std::uint64_t fair_share = 16;
+// Requests a connection serves in a row, never passing through the scheduler, before it
+// lets the others take their turn.
+constexpr std::uint32_t fair_share = 16;
 // How soon an expired phase's cancellation is repeated while the connection has not moved on.
 constexpr auto cancel_retry = std::chrono::milliseconds(50);
 
@@ -120,8 +122,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // The watchdog: one timer per connection, moved forward by phase. When a phase
   // overruns, reads and writes are cut by cancelling the socket, and a handler by
   // cancelling the coroutine (its database waits end and it answers 503).
+  // Deadlines are set by the coarse clock (they are seconds long, and set several times a
+  // request); the watchdog checks them by the precise one, which is never behind it.
   void arm(std::chrono::milliseconds budget) {
-    deadline_ = std::chrono::steady_clock::now() + budget;
+    deadline_ = coarse_steady_now() + budget;
     if (!watching_ || deadline_ < watchdog_.expiry()) watch();
   }
   void watch() {
@@ -180,6 +184,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   const Pipeline& pipeline_;
   std::chrono::steady_clock::time_point deadline_;
   Phase phase_ = Phase::idle;
+  std::uint32_t unwaited_ = 0;  // requests served since the connection last went through the scheduler
   bool watching_ = false;
   bool expired_ = false;
   bool stopping_ = false;
@@ -242,6 +247,7 @@ asio::awaitable<bool> Connection::write(Response& response, const Fields& extra,
   if (sent == asio::buffer_size(buffers)) co_return keep_alive;
   boost::beast::buffers_suffix<std::array<asio::const_buffer, 2>> rest(buffers);
   rest.consume(ec ? 0 : sent);
+  unwaited_ = 0;
   auto [write_ec, n] = co_await asio::async_write(socket_, rest, asio::as_tuple(asio::use_awaitable));
   co_return !write_ec && keep_alive;
 }
@@ -311,19 +317,18 @@ asio::awaitable<bool> Connection::write_streamed(Response& response, const Field
 
 // Up to `size` bytes from the socket into the buffer. Under load the bytes are usually there
 // already: read at once, without an asynchronous read whose completion waits its turn in the
-// scheduler. Otherwise it waits until the socket is readable and reads then.
+// scheduler. Otherwise an asynchronous read waits for them. (Not async_wait: Asio re-arms
+// epoll with epoll_ctl for every wait, while a read's wait uses the registration it has.)
 asio::awaitable<std::tuple<boost::system::error_code, std::size_t>> Connection::read_some(
     boost::beast::flat_buffer& buffer, std::size_t size) {
-  for (;;) {
-    boost::system::error_code ec;
-    const std::size_t n = socket_.read_some(buffer.prepare(size), ec);
-    if (ec != asio::error::would_block && ec != asio::error::try_again) {
-      buffer.commit(n);
-      co_return std::tuple{ec, n};
-    }
-    auto [wait_ec] = co_await socket_.async_wait(tcp::socket::wait_read, asio::as_tuple(asio::use_awaitable));
-    if (wait_ec) co_return std::tuple{wait_ec, std::size_t{0}};
+  boost::system::error_code ec;
+  std::size_t n = socket_.read_some(buffer.prepare(size), ec);
+  if (ec == asio::error::would_block || ec == asio::error::try_again) {
+    unwaited_ = 0;
+    std::tie(ec, n) = co_await socket_.async_read_some(buffer.prepare(size), asio::as_tuple(asio::use_awaitable));
   }
+  buffer.commit(n);
+  co_return std::tuple{ec, n};
 }
 
 // Feeds the parser from the buffer, reading from the socket while it needs more, until the
@@ -363,16 +368,21 @@ asio::awaitable<void> Connection::run() {
   boost::beast::flat_buffer buffer;
   boost::system::error_code ignored;
   socket_.non_blocking(true, ignored);  // reads and writes try the socket before they wait for it
-  std::uint64_t served = 0;
   for (;;) {
     // Idle: wait for the first byte of the next request (silently closed on timeout).
     phase_ = Phase::idle;
     if (stopping_) break;
     if (buffer.size() == 0) {
-      // Tried at once: a pipelined or quick client costs no wait at all. When nothing is
-      // there yet, read_some waits for readiness, which costs an epoll re-arm.
+      // Right after a response the next request is seldom there yet, so this read is not
+      // tried at once: the asynchronous read's own first try (Asio tries the socket before it
+      // waits) is the only one, and the usual cost is one failed recv. (A try of our own
+      // added a second; a wait for readiness instead, an epoll re-arm.) Its completion takes
+      // its turn in the scheduler, so the connection also gives way to the others here.
       arm(config_.idle_timeout);
-      auto [ec, n] = co_await read_some(buffer, idle_read_size);
+      unwaited_ = 0;
+      auto [ec, n] =
+          co_await socket_.async_read_some(buffer.prepare(idle_read_size), asio::as_tuple(asio::use_awaitable));
+      buffer.commit(n);
       if (ec || stopping_ || expired_) break;
     }
 
@@ -461,10 +471,13 @@ asio::awaitable<void> Connection::run() {
         streamed ? co_await write_streamed(response, request.response_fields, request.body_stream, keep_alive)
                  : co_await write(response, request.response_fields, keep_alive, request.method() == Verb::head);
     if (!open) break;
-    // Reads and writes that need no wait never leave this loop: a client that keeps requests
-    // coming (pipelining) would hold the thread. Every few requests it goes to the back of
-    // the scheduler's queue.
-    if (++served % fair_share == 0) co_await asio::post(socket_.get_executor(), asio::use_awaitable);
+    // A client that pipelines its requests is served from the buffer, and reads and writes
+    // that need no wait never leave this loop: it would hold the thread. After a few such
+    // requests in a row it goes to the back of the scheduler's queue.
+    if (++unwaited_ == fair_share) {
+      unwaited_ = 0;
+      co_await asio::post(socket_.get_executor(), asio::use_awaitable);
+    }
   }
   socket_.shutdown(tcp::socket::shutdown_send, ignored);
   co_await linger();
