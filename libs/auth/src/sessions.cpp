@@ -20,8 +20,11 @@ using Steady = std::chrono::steady_clock;
 namespace ignition::auth {
 
 namespace {
-// last_active_at is written at most this often per session.
+// last_active_at is written at most this often per session, and up to touch_spread later:
+// sessions written together (all loaded at once after a restart, say) are written again
+// over the next half minute, not in the same instant.
 constexpr auto touch_interval = std::chrono::seconds(60);
+constexpr int touch_spread_seconds = 30;
 // A flood of distinct sessions cannot grow the cache past this; it is then emptied.
 constexpr std::size_t cache_capacity = 100'000;
 
@@ -89,9 +92,14 @@ std::int64_t seconds(std::chrono::seconds s) { return s.count(); }
 // Between 3/4 of SESSION_CACHE_TTL and all of it, by the token hash (random): sessions
 // loaded together (after a restart or a listener reconnect) are not all fetched again in
 // the same instant.
-Steady::duration jittered(std::chrono::milliseconds ttl, std::string_view hash) {
-  const auto spread = hash.empty() ? 0 : static_cast<unsigned char>(hash.front());
-  return ttl - ttl * (255 - spread) / (4 * 255);
+Steady::duration jittered(std::chrono::milliseconds ttl, const crypto::Sha256Digest& hash) {
+  return ttl - ttl * (255 - hash.front()) / (4 * 255);
+}
+
+// By the session id (random).
+bool touch_due(const Session& session, Timestamp t) {
+  const auto spread = std::chrono::seconds(session.id.bytes().front() % (touch_spread_seconds + 1));
+  return t - session.last_active_at >= touch_interval + spread;
 }
 }  // namespace
 
@@ -101,18 +109,17 @@ struct SessionStore::Cache {
     Steady::time_point fresh_until;
   };
   mutable std::mutex mutex;
-  // Keys are SHA-256 digests, already uniformly random: their first bytes are the bucket hash,
-  // and a lookup takes the digest as a view, without a string of its own.
+  // Keys are SHA-256 digests, already uniformly random: their first bytes are the bucket
+  // hash. They are kept in the map's nodes, not behind a pointer of their own.
   struct DigestHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view digest) const noexcept {
-      std::size_t h = 0;
-      std::memcpy(&h, digest.data(), std::min(sizeof h, digest.size()));
+    std::size_t operator()(const crypto::Sha256Digest& digest) const noexcept {
+      std::size_t h;
+      std::memcpy(&h, digest.data(), sizeof h);
       return h;
     }
   };
-  std::unordered_map<std::string, Entry, DigestHash, std::equal_to<>> entries;  // by token hash
-  std::atomic<bool> usable{false};                                              // listening, so revocations arrive
+  std::unordered_map<crypto::Sha256Digest, Entry, DigestHash> entries;  // by token hash
+  std::atomic<bool> usable{false};                                      // listening, so revocations arrive
   std::atomic<std::uint64_t> hits{0}, misses{0}, revocations{0};
 
   // A notice: "s:<session id>" (revoked), "u:<user id>" (all the user's sessions revoked) or
@@ -206,7 +213,7 @@ asio::awaitable<std::optional<Principal>> SessionStore::load(const std::string& 
 
 asio::awaitable<void> SessionStore::touch(Principal& principal) {
   auto& last = principal.session.last_active_at;
-  if (now() - last < touch_interval) co_return;
+  if (!touch_due(principal.session, now())) co_return;
   auto rows = co_await pool_.execute(touch_statement, principal.session.id);
   // Another request (or instance) may have touched it first: then it is recent anyway.
   last = rows.empty() ? now() : rows.one().get<Timestamp>(0);
@@ -218,36 +225,37 @@ bool SessionStore::caching() const noexcept {
 
 // The cached principal while its entry is fresh and its session still live (absolute and idle
 // expiry); null otherwise.
-PrincipalPtr SessionStore::cache_hit(std::string_view hash) const {
+// Freshness is judged by the coarse clock (a few milliseconds behind; entries live for
+// seconds), liveness by the wall clock, read once by the caller.
+PrincipalPtr SessionStore::cache_hit(const crypto::Sha256Digest& hash, Timestamp t) const {
   PrincipalPtr hit;
   {
     std::lock_guard lock(cache_->mutex);
     auto it = cache_->entries.find(hash);
-    if (it != cache_->entries.end() && Steady::now() < it->second.fresh_until) hit = it->second.principal;
+    if (it != cache_->entries.end() && coarse_steady_now() < it->second.fresh_until) hit = it->second.principal;
   }
   if (!hit) return nullptr;
-  auto t = now();
   bool live = t < hit->session.expires_at && t - hit->session.last_active_at < policy(hit->user).idle;
   return live ? hit : nullptr;
 }
 
 PrincipalPtr SessionStore::cached(std::string_view token) {
   if (token.empty() || token.size() > 256 || !caching()) return nullptr;
-  const auto digest = crypto::sha256(token);
-  auto hit = cache_hit(crypto::as_view(digest));
-  if (!hit || now() - hit->session.last_active_at >= touch_interval) return nullptr;
+  const auto t = now();
+  auto hit = cache_hit(crypto::sha256(token), t);
+  if (!hit || touch_due(hit->session, t)) return nullptr;
   ++cache_->hits;
   return hit;
 }
 
 asio::awaitable<PrincipalPtr> SessionStore::validate(std::string_view token) {
   if (token.empty() || token.size() > 256) co_return nullptr;
-  std::string hash = token_hash(token);
+  const auto hash = crypto::sha256(token);
   bool cached = caching();
   if (cached) {
-    if (auto hit = cache_hit(hash)) {
+    if (auto hit = cache_hit(hash, now())) {
       ++cache_->hits;
-      if (now() - hit->session.last_active_at < touch_interval) co_return hit;
+      if (!touch_due(hit->session, now())) co_return hit;
       // Once a minute: a new principal with the new last_active_at replaces the shared one.
       auto touched = std::make_shared<Principal>(*hit);
       co_await touch(*touched);
@@ -259,26 +267,28 @@ asio::awaitable<PrincipalPtr> SessionStore::validate(std::string_view token) {
     }
     ++cache_->misses;
   }
-  auto loaded = co_await load(hash);
+  const std::string key(crypto::as_view(hash));
+  auto loaded = co_await load(key);
   if (!loaded) co_return nullptr;
   co_await touch(*loaded);
   auto principal = std::make_shared<const Principal>(std::move(*loaded));
   if (cached) {
     std::lock_guard lock(cache_->mutex);
     if (cache_->entries.size() >= cache_capacity) cache_->entries.clear();
-    cache_->entries[hash] = Cache::Entry{principal, Steady::now() + jittered(config_.session_cache_ttl, hash)};
+    cache_->entries[hash] = Cache::Entry{principal, coarse_steady_now() + jittered(config_.session_cache_ttl, hash)};
   }
   co_return principal;
 }
 
 asio::awaitable<bool> SessionStore::end(std::string_view token) {
-  db::Bytes hash{token_hash(token)};
-  auto rows = co_await pool_.execute(end_statement, hash);
+  const auto hash = crypto::sha256(token);
+  const db::Bytes key{std::string(crypto::as_view(hash))};
+  auto rows = co_await pool_.execute(end_statement, key);
   // This instance stops accepting the token before the response goes out; the others
   // learn of it by NOTIFY.
   {
     std::lock_guard lock(cache_->mutex);
-    cache_->entries.erase(hash.data);
+    cache_->entries.erase(hash);
   }
   co_return !rows.empty();
 }

@@ -16,6 +16,7 @@
 #include <ignition/auth/config.hpp>
 #include <ignition/auth/tokens.hpp>
 #include <ignition/auth/users.hpp>
+#include <ignition/common/crypto.hpp>
 
 namespace ignition::db {
 class Pool;
@@ -121,7 +122,7 @@ class SessionStore {
   boost::asio::awaitable<std::optional<Principal>> load(const std::string& hash);
   boost::asio::awaitable<void> touch(Principal& principal);
   bool caching() const noexcept;
-  PrincipalPtr cache_hit(std::string_view hash) const;
+  PrincipalPtr cache_hit(const crypto::Sha256Digest& hash, Timestamp t) const;
   const SessionPolicy& policy(const User& user) const noexcept;
 
   db::Pool& pool_;
