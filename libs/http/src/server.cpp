@@ -84,15 +84,15 @@ Fields fields_of(const std::vector<std::pair<std::string, std::string>>& headers
 }
 
 // Appends the fields of `more` that the response did not set itself: all of them in one go
-// when it set none (nearly always).
+// when their names show it set none (nearly always), else field by field.
 void append_unset(std::string& head, const Response& response, const Fields& more) {
-  const auto set_by_response = [&response](const auto& field) { return response.find(field.name) != response.end(); };
-  if (std::none_of(more.begin(), more.end(), set_by_response)) {
+  if (!response.may_share_names(more)) {
     head += more.field_text();
     return;
   }
   for (const auto& field : more) {
-    if (!set_by_response(field)) head.append(field.name).append(": "sv).append(field.value).append("\r\n"sv);
+    if (response.find(field.name) == response.end())
+      head.append(field.name).append(": "sv).append(field.value).append("\r\n"sv);
   }
 }
 

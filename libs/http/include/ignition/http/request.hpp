@@ -74,6 +74,9 @@ class Fields {
   const_iterator end() const noexcept { return {fields_, fields_.size()}; }
   /// The fields as the head's text: "Name: value\r\n" lines.
   std::string_view field_text() const noexcept { return fields_; }
+  /// False when no field of `other` can be among these (by the bits of their names): the
+  /// usual answer, found without a scan. True means perhaps.
+  bool may_share_names(const Fields& other) const noexcept { return (names_ & other.names_) != 0; }
 
  private:
   static std::string_view to_string(Field name) noexcept { return beast_http::to_string(name); }
