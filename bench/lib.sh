@@ -50,6 +50,21 @@ measured() {
     split(b, x, " "); split(a, y, " "); printf "steal_pct=%.1f", 100 * (y[1] - x[1]) / (y[2] - x[2]) }')"
 }
 
+# gauge: runs bench/gauge.c (a fixed-response epoll server, built on first use) under the same
+# load, tokens file and pinning for 4 s and prints "gauge: rps=… p99_ms=…". What it reaches is what the VM
+# allows at that moment: a server's figures are judged against it.
+gauge() {
+  local bin="$build/bench-gauge" port=18199 pid
+  [ "$bin" -nt "$root/bench/gauge.c" ] || cc -O2 -o "$bin" "$root/bench/gauge.c"
+  taskset -c 1 "$bin" $port &
+  pid=$!
+  sleep 0.2
+  echo "gauge: $(taskset -c 0 wrk -t1 -c64 -d4s -s "$root/bench/w1_session.lua" "http://127.0.0.1:$port" -- "$tokens" |
+    grep '^RESULT' | sed 's/^RESULT //; s/ non2xx.*//')"
+  kill "$pid"
+  wait "$pid" 2>/dev/null || true
+}
+
 # start_bench_pg: the throwaway cluster under $build/bench-pg, stopped when the script exits and
 # pinned to CPU 1 with the server. Sets pg, url (its `bench` database) and tokens.
 start_bench_pg() {
