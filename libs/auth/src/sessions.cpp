@@ -253,9 +253,10 @@ asio::awaitable<PrincipalPtr> SessionStore::validate(std::string_view token) {
   const auto hash = crypto::sha256(token);
   bool cached = caching();
   if (cached) {
-    if (auto hit = cache_hit(hash, now())) {
+    const auto t = now();
+    if (auto hit = cache_hit(hash, t)) {
       ++cache_->hits;
-      if (!touch_due(hit->session, now())) co_return hit;
+      if (!touch_due(hit->session, t)) co_return hit;
       // Once a minute: a new principal with the new last_active_at replaces the shared one.
       auto touched = std::make_shared<Principal>(*hit);
       co_await touch(*touched);
