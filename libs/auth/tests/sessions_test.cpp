@@ -141,7 +141,7 @@ TEST_CASE("admin sessions are shorter and idle out after an hour") {
   }());
 }
 
-TEST_CASE("last_active_at is written at most once a minute") {
+TEST_CASE("last_active_at is written at most once a minute, and at least every 90 seconds") {
   testing::TestDatabase database("auth");
   auto config = config_for_tests();
   run([&]() -> asio::awaitable<void> {
@@ -152,8 +152,16 @@ TEST_CASE("last_active_at is written at most once a minute") {
     auto before = database.scalar("SELECT last_active_at FROM sessions WHERE id = '" + id + "'");
     for (int i = 0; i < 5; ++i) co_await store.validate(s.token);
     CHECK(database.scalar("SELECT last_active_at FROM sessions WHERE id = '" + id + "'") == before);
+    // Due after 60 s plus up to 30 s chosen by the session id: never at 59 s, always at 91 s.
     database.scalar(
-        "UPDATE sessions SET last_active_at = now() - interval '2 minutes', created_at = now() - interval '3 minutes' "
+        "UPDATE sessions SET last_active_at = now() - interval '59 seconds', created_at = now() - interval '3 minutes' "
+        "WHERE id = '" +
+        id + "'");
+    const auto at_59 = database.scalar("SELECT last_active_at FROM sessions WHERE id = '" + id + "'");
+    co_await store.validate(s.token);
+    CHECK(database.scalar("SELECT last_active_at FROM sessions WHERE id = '" + id + "'") == at_59);
+    database.scalar(
+        "UPDATE sessions SET last_active_at = now() - interval '91 seconds', created_at = now() - interval '3 minutes' "
         "WHERE id = '" +
         id + "'");
     co_await store.validate(s.token);
