@@ -1,7 +1,6 @@
 #include <ignition/auth/sessions.hpp>
 
 #include <fmt/format.h>
-#include <algorithm>
 #include <cstring>
 #include <mutex>
 #include <unordered_map>
@@ -95,6 +94,9 @@ std::int64_t seconds(std::chrono::seconds s) { return s.count(); }
 Steady::duration jittered(std::chrono::milliseconds ttl, const crypto::Sha256Digest& hash) {
   return ttl - ttl * (255 - hash.front()) / (4 * 255);
 }
+
+// The token hash as the sessions table stores it.
+db::Bytes stored(const crypto::Sha256Digest& hash) { return db::Bytes{std::string(crypto::as_view(hash))}; }
 
 // By the session id (random).
 bool touch_due(const Session& session, Timestamp t) {
@@ -197,8 +199,8 @@ asio::awaitable<NewSession> SessionStore::create(db::Transaction& tx, const User
   co_return out;
 }
 
-asio::awaitable<std::optional<Principal>> SessionStore::load(const std::string& hash) {
-  db::Bytes key{hash};
+asio::awaitable<std::optional<Principal>> SessionStore::load(const crypto::Sha256Digest& hash) {
+  const db::Bytes key = stored(hash);
   auto admin_idle = seconds(config_.admin_sessions.idle);
   auto user_idle = seconds(config_.user_sessions.idle);
   auto rows = co_await pool_.execute(validate_statement, key, admin_idle, user_idle);
@@ -268,8 +270,7 @@ asio::awaitable<PrincipalPtr> SessionStore::validate(std::string_view token) {
     }
     ++cache_->misses;
   }
-  const std::string key(crypto::as_view(hash));
-  auto loaded = co_await load(key);
+  auto loaded = co_await load(hash);
   if (!loaded) co_return nullptr;
   co_await touch(*loaded);
   auto principal = std::make_shared<const Principal>(std::move(*loaded));
@@ -283,7 +284,7 @@ asio::awaitable<PrincipalPtr> SessionStore::validate(std::string_view token) {
 
 asio::awaitable<bool> SessionStore::end(std::string_view token) {
   const auto hash = crypto::sha256(token);
-  const db::Bytes key{std::string(crypto::as_view(hash))};
+  const db::Bytes key = stored(hash);
   auto rows = co_await pool_.execute(end_statement, key);
   // This instance stops accepting the token before the response goes out; the others
   // learn of it by NOTIFY.

@@ -119,7 +119,7 @@ class SessionStore {
 
  private:
   struct Cache;
-  boost::asio::awaitable<std::optional<Principal>> load(const std::string& hash);
+  boost::asio::awaitable<std::optional<Principal>> load(const crypto::Sha256Digest& hash);
   boost::asio::awaitable<void> touch(Principal& principal);
   bool caching() const noexcept;
   PrincipalPtr cache_hit(const crypto::Sha256Digest& hash, Timestamp t) const;
