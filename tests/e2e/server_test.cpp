@@ -109,6 +109,14 @@ TEST_CASE("operational routes, headers, request ids, 404 and 405") {
   std::string raw = raw_exchange(server.port(), two, 5s);
   CHECK(std::count(raw.begin(), raw.end(), '{') == 2);
   CHECK(status_of(raw) == 200);
+  // HTTP/1.0 keeps a connection only when asked and told: the answer says so.
+  std::string two_old = "GET /health HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET /health HTTP/1.0\r\n\r\n";
+  raw = raw_exchange(server.port(), two_old, 5s);
+  CHECK(std::count(raw.begin(), raw.end(), '{') == 2);
+  const auto second = raw.find("HTTP/1.1", 1);
+  REQUIRE(second != std::string::npos);
+  CHECK_THAT(raw.substr(0, second), Catch::Contains("Connection: keep-alive\r\n"));
+  CHECK_THAT(raw.substr(second), Catch::Contains("Connection: close\r\n"));
 
   auto metrics = http_request(server.port(), "GET", "/metrics");
   CHECK(metrics.status == 200);

@@ -185,6 +185,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::chrono::steady_clock::time_point deadline_;
   Phase phase_ = Phase::idle;
   std::uint32_t unwaited_ = 0;  // requests served since the connection last went through the scheduler
+  unsigned version_ = 11;       // the current request's HTTP version (10: 1.0)
   bool watching_ = false;
   bool expired_ = false;
   bool stopping_ = false;
@@ -273,7 +274,12 @@ void Connection::write_head(const Response& response, const Fields& extra, bool 
     head_ += "\r\n"sv;
   }
   if (chunked) head_ += "Transfer-Encoding: chunked\r\n"sv;
-  if (!keep_alive) head_ += "Connection: close\r\n"sv;
+  if (!keep_alive) {
+    head_ += "Connection: close\r\n"sv;
+  } else if (version_ < 11) {
+    // An HTTP/1.0 client keeps the connection only when the answer says it may.
+    head_ += "Connection: keep-alive\r\n"sv;
+  }
   head_ += "\r\n"sv;
 }
 
@@ -465,6 +471,7 @@ asio::awaitable<void> Connection::run() {
     co_await asio::this_coro::reset_cancellation_state();
     // A body the handler did not read to its end cannot be skipped reliably: close.
     bool keep_alive = request.message.keep_alive() && !stopping_ && !expired_ && (!streaming || parser.is_done());
+    version_ = request.message.version();
     const bool streamed = request.body_stream && request.method() != Verb::head &&
                           (response.result() == Status::ok || response.result() == Status::partial_content);
     const bool open =
