@@ -149,21 +149,20 @@ TEST_CASE("last_active_at is written at most once a minute, and at least every 9
     SessionStore store(pool, config);
     auto s = co_await signed_in(pool, store, "touch@example.com");
     std::string id = s.session.id.to_string();
-    auto before = database.scalar("SELECT last_active_at FROM sessions WHERE id = '" + id + "'");
+    auto last_active = [&] { return database.scalar("SELECT last_active_at FROM sessions WHERE id = '" + id + "'"); };
+    auto last_active_ago = [&](const std::string& interval) {
+      database.scalar("UPDATE sessions SET last_active_at = now() - interval '" + interval +
+                      "', created_at = now() - interval '3 minutes' WHERE id = '" + id + "'");
+    };
+    auto before = last_active();
     for (int i = 0; i < 5; ++i) co_await store.validate(s.token);
-    CHECK(database.scalar("SELECT last_active_at FROM sessions WHERE id = '" + id + "'") == before);
+    CHECK(last_active() == before);
     // Due after 60 s plus up to 30 s chosen by the session id: never at 59 s, always at 91 s.
-    database.scalar(
-        "UPDATE sessions SET last_active_at = now() - interval '59 seconds', created_at = now() - interval '3 minutes' "
-        "WHERE id = '" +
-        id + "'");
-    const auto at_59 = database.scalar("SELECT last_active_at FROM sessions WHERE id = '" + id + "'");
+    last_active_ago("59 seconds");
+    const auto at_59 = last_active();
     co_await store.validate(s.token);
-    CHECK(database.scalar("SELECT last_active_at FROM sessions WHERE id = '" + id + "'") == at_59);
-    database.scalar(
-        "UPDATE sessions SET last_active_at = now() - interval '91 seconds', created_at = now() - interval '3 minutes' "
-        "WHERE id = '" +
-        id + "'");
+    CHECK(last_active() == at_59);
+    last_active_ago("91 seconds");
     co_await store.validate(s.token);
     CHECK(database.scalar("SELECT last_active_at > now() - interval '5 seconds' FROM sessions WHERE id = '" + id +
                           "'") == "t");
