@@ -162,7 +162,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
                                                           bool header_only);
   asio::awaitable<Response> respond(Request& request);
   asio::awaitable<Response> reject(Request& request, ErrorCode code, std::string_view message);
-  asio::awaitable<bool> write(Response& response, const Fields& extra, bool keep_alive, bool head = false);
+  asio::awaitable<Response> not_allowed(Request& request, std::string allow);
+  std::optional<std::size_t> write_now(Response& response, const Fields& extra, bool keep_alive, bool head);
+  asio::awaitable<bool> write_rest(const Response& response, std::size_t left);
   void write_head(const Response& response, const Fields& extra, bool keep_alive,
                   std::optional<std::uint64_t> content_length, bool chunked);
   asio::awaitable<bool> write_streamed(Response& response, const Fields& extra, const BodyStream& stream,
@@ -201,29 +203,39 @@ asio::awaitable<Response> Connection::reject(Request& request, ErrorCode code, s
   co_return co_await pipeline_.run(request, fail);
 }
 
+// Routes the request into the pipeline. Not a coroutine: the pipeline's own awaitable is
+// handed over, without a frame of this step's own.
 asio::awaitable<Response> Connection::respond(Request& request) {
   std::string_view target = request.message.target();
   auto q = target.find('?');
   request.path = target.substr(0, q);
   request.query = q == std::string_view::npos ? std::string_view{} : target.substr(q + 1);
   if (request.path.empty() || request.path.front() != '/') {
-    co_return co_await reject(request, ErrorCode::bad_request, "request target must be an absolute path");
+    return reject(request, ErrorCode::bad_request, "request target must be an absolute path");
   }
   auto match = router_.match(request);
-  request.route = std::string(match.route);
-  if (match.handler) co_return co_await pipeline_.run(request, *match.handler);
-  if (!match.allow.empty()) {
-    Handler wrong_method = [allow = match.allow](Request& r) -> asio::awaitable<Response> {
-      Response res = error_response(r, ErrorCode::method_not_allowed, "method not allowed on this path");
-      res.set(Field::allow, allow);
-      co_return res;
-    };
-    co_return co_await pipeline_.run(request, wrong_method);
-  }
-  co_return co_await reject(request, ErrorCode::not_found, "no such route");
+  request.route = match.route;
+  if (match.handler) return pipeline_.run(request, *match.handler);
+  if (!match.allow.empty()) return not_allowed(request, std::move(match.allow));
+  return reject(request, ErrorCode::not_found, "no such route");
 }
 
-asio::awaitable<bool> Connection::write(Response& response, const Fields& extra, bool keep_alive, bool head) {
+// The path exists with other methods: 405 with Allow, through the pipeline like any answer.
+asio::awaitable<Response> Connection::not_allowed(Request& request, std::string allow) {
+  Handler wrong_method = [&allow](Request& r) -> asio::awaitable<Response> {
+    Response res = error_response(r, ErrorCode::method_not_allowed, "method not allowed on this path");
+    res.set(Field::allow, allow);
+    co_return res;
+  };
+  co_return co_await pipeline_.run(request, wrong_method);
+}
+
+// Sends the response: its head (built into head_) and body. A response nearly always fits
+// the socket's send buffer: it goes out now, without a coroutine frame or an asynchronous
+// write whose completion waits its turn in the scheduler (the socket is non-blocking, so
+// this never waits). Returns how many bytes are left for write_rest (nearly always none),
+// or nullopt when the connection failed.
+std::optional<std::size_t> Connection::write_now(Response& response, const Fields& extra, bool keep_alive, bool head) {
   phase_ = Phase::writing;
   arm(config_.read_timeout);
   const auto status = response.result();
@@ -239,18 +251,21 @@ asio::awaitable<bool> Connection::write(Response& response, const Fields& extra,
   if (head || bodyless) response.body().clear();  // HEAD: the GET handler's fields, no body
   write_head(response, extra, keep_alive, length, false);
   const std::array<asio::const_buffer, 2> buffers = {asio::buffer(head_), asio::buffer(response.body())};
-  // A response nearly always fits the socket's send buffer: it goes out now, without an
-  // asynchronous write whose completion waits its turn in the scheduler (the socket is
-  // non-blocking, so this never waits). Only what is left is written asynchronously.
   boost::system::error_code ec;
   const std::size_t sent = socket_.write_some(buffers, ec);
-  if (ec && ec != asio::error::would_block && ec != asio::error::try_again) co_return false;
-  if (sent == asio::buffer_size(buffers)) co_return keep_alive;
+  if (ec == asio::error::would_block || ec == asio::error::try_again) return asio::buffer_size(buffers);
+  if (ec) return std::nullopt;
+  return asio::buffer_size(buffers) - sent;
+}
+
+// The last `left` bytes of what write_now began, written asynchronously.
+asio::awaitable<bool> Connection::write_rest(const Response& response, std::size_t left) {
+  const std::array<asio::const_buffer, 2> buffers = {asio::buffer(head_), asio::buffer(response.body())};
   boost::beast::buffers_suffix<std::array<asio::const_buffer, 2>> rest(buffers);
-  rest.consume(ec ? 0 : sent);
+  rest.consume(asio::buffer_size(buffers) - left);
   unwaited_ = 0;
-  auto [write_ec, n] = co_await asio::async_write(socket_, rest, asio::as_tuple(asio::use_awaitable));
-  co_return !write_ec && keep_alive;
+  auto [ec, n] = co_await asio::async_write(socket_, rest, asio::as_tuple(asio::use_awaitable));
+  co_return !ec;
 }
 
 // The status line, the handler's fields as they are (already head text), the request's
@@ -337,24 +352,33 @@ asio::awaitable<std::tuple<boost::system::error_code, std::size_t>> Connection::
   co_return std::tuple{ec, n};
 }
 
-// Feeds the parser from the buffer, reading from the socket while it needs more, until the
-// header (or the whole message) is in: Beast's async_read steps, without the trips through
-// the scheduler it makes when the bytes are already here (the usual case).
+// Feeds the parser what the buffer holds. True when that settles it: the header (or the whole
+// message) is in, or `ec` tells why it never will be; false when more bytes are needed.
+bool parse_buffered(RequestParser& parser, boost::beast::flat_buffer& buffer, bool header_only,
+                    boost::system::error_code& ec) {
+  for (;;) {
+    if (header_only ? parser.is_header_done() : parser.is_done()) return true;
+    if (buffer.size() == 0) return false;
+    const std::size_t used = parser.put(buffer.data(), ec);
+    buffer.consume(used);
+    if (ec == beast_http::error::need_more) {
+      ec = {};
+      return false;
+    }
+    if (ec) return true;
+    // The header ended inside the buffer: parse what follows it before reading more.
+    if (used == 0) return false;
+  }
+}
+
+// Reads from the socket until the parser has the header (or the whole message): Beast's
+// async_read steps, without the trips through the scheduler it makes when the bytes are
+// already here. Called only when parse_buffered asked for more.
 asio::awaitable<boost::system::error_code> Connection::read_message(RequestParser& parser,
                                                                     boost::beast::flat_buffer& buffer,
                                                                     bool header_only) {
   constexpr std::size_t max_read = 64 * 1024;
-  auto complete = [&] { return header_only ? parser.is_header_done() : parser.is_done(); };
   for (;;) {
-    if (complete()) co_return boost::system::error_code{};
-    if (buffer.size() > 0) {
-      boost::system::error_code ec;
-      const std::size_t used = parser.put(buffer.data(), ec);
-      buffer.consume(used);
-      if (ec && ec != beast_http::error::need_more) co_return ec;
-      // The header ended inside the buffer: parse what follows it before reading more.
-      if (!ec && used > 0) continue;
-    }
     const std::size_t size = boost::beast::read_size(buffer, max_read);
     if (size == 0) co_return beast_http::error::buffer_overflow;
     auto [read_ec, n] = co_await read_some(buffer, size);
@@ -367,6 +391,8 @@ asio::awaitable<boost::system::error_code> Connection::read_message(RequestParse
       co_return boost::system::error_code{};
     }
     if (read_ec) co_return read_ec;
+    boost::system::error_code ec;
+    if (parse_buffered(parser, buffer, header_only, ec)) co_return ec;
   }
 }
 
@@ -404,7 +430,10 @@ asio::awaitable<void> Connection::run() {
     request.received_at = std::chrono::steady_clock::now();
     std::optional<std::pair<ErrorCode, std::string>> rejection;
 
-    auto ec = co_await read_message(parser, buffer, true);
+    // Nearly always the first read brought the whole request: it is parsed here, and a
+    // coroutine that reads on is only started when it did not.
+    boost::system::error_code ec;
+    if (!parse_buffered(parser, buffer, true, ec)) ec = co_await read_message(parser, buffer, true);
     // A streaming route (an upload) gets its body piece by piece from the handler.
     std::size_t body_limit = config_.max_body_bytes;
     bool streaming = false;
@@ -418,7 +447,7 @@ asio::awaitable<void> Connection::run() {
       parser.body_limit(body_limit);
       if (length && *length > body_limit) {
         rejection.emplace(ErrorCode::payload_too_large, "request body is too large");
-      } else if (!streaming) {
+      } else if (!streaming && !parse_buffered(parser, buffer, false, ec)) {
         ec = co_await read_message(parser, buffer, false);
       }
     }
@@ -444,7 +473,8 @@ asio::awaitable<void> Connection::run() {
       if (parser.is_header_done()) request.message = parser.release();
       expired_ = false;
       response = co_await reject(request, rejection->first, rejection->second);
-      co_await write(response, request.response_fields, false);
+      if (auto left = write_now(response, request.response_fields, false, false); left && *left > 0)
+        co_await write_rest(response, *left);
       break;
     }
     if (streaming) {
@@ -474,9 +504,17 @@ asio::awaitable<void> Connection::run() {
     version_ = request.message.version();
     const bool streamed = request.body_stream && request.method() != Verb::head &&
                           (response.result() == Status::ok || response.result() == Status::partial_content);
-    const bool open =
-        streamed ? co_await write_streamed(response, request.response_fields, request.body_stream, keep_alive)
-                 : co_await write(response, request.response_fields, keep_alive, request.method() == Verb::head);
+    bool open = false;
+    if (streamed) {
+      open = co_await write_streamed(response, request.response_fields, request.body_stream, keep_alive);
+    } else {
+      const auto left = write_now(response, request.response_fields, keep_alive, request.method() == Verb::head);
+      open = left && keep_alive;
+      if (left && *left > 0) {
+        const bool sent = co_await write_rest(response, *left);
+        open = sent && keep_alive;
+      }
+    }
     if (!open) break;
     // A client that pipelines its requests is served from the buffer, and reads and writes
     // that need no wait never leave this loop: it would hold the thread. After a few such
