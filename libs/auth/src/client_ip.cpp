@@ -28,14 +28,13 @@ bool in_network(const std::array<unsigned char, 16>& addr, const std::array<unsi
 std::string text_of(const asio::ip::address& a) {
   if (!a.is_v4()) return a.to_string();
   const auto bytes = a.to_v4().to_bytes();
-  std::string out;
+  char text[16];  // "255.255.255.255"
+  char* end = text;
   for (std::size_t i = 0; i < bytes.size(); ++i) {
-    if (i > 0) out += '.';
-    char digits[3];
-    const auto end = std::to_chars(digits, digits + sizeof digits, bytes[i]).ptr;
-    out.append(digits, end);
+    if (i > 0) *end++ = '.';
+    end = std::to_chars(end, text + sizeof text, bytes[i]).ptr;
   }
-  return out;
+  return std::string(text, end);
 }
 
 std::string_view trim(std::string_view s) {

@@ -119,7 +119,7 @@ asio::awaitable<http::Response> RateLimit::count(http::Request& request, http::N
 
 namespace {
 void attach(http::Request& request, PrincipalPtr principal) {
-  request.user_id = principal->user.id.to_string();
+  request.user_id = principal->user_id;
   request.principal = std::move(principal);
 }
 }  // namespace

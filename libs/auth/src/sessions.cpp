@@ -210,7 +210,9 @@ asio::awaitable<std::optional<Principal>> SessionStore::load(const crypto::Sha25
   auto csrf_token = csrf_.token_for(session.id);
   auto user = user_from_row(row, 7);
   auto document = session_document(user, session, csrf_token);
-  co_return Principal{std::move(user), std::move(session), std::move(csrf_token), std::move(document)};
+  auto user_id = user.id.to_string();
+  co_return Principal{std::move(user), std::move(session), std::move(csrf_token), std::move(document),
+                      std::move(user_id)};
 }
 
 asio::awaitable<void> SessionStore::touch(Principal& principal) {

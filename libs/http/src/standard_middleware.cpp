@@ -52,7 +52,7 @@ asio::awaitable<Response> AccessLog::handle(Request& request, Next next) {
   unsigned status = res.result_int();
   metrics_->observe_request(request.route, method, status, seconds);
   if (log::enabled(log::Level::info)) {
-    std::string_view route = request.route.empty() ? std::string_view("-") : std::string_view(request.route);
+    std::string_view route = request.route.empty() ? std::string_view("-") : request.route;
     double ms = std::round(seconds * 1e6) / 1e3;  // whole microseconds, in milliseconds
     log::info("request",
               {{"request_id", request.request_id},

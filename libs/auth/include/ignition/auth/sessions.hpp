@@ -45,6 +45,8 @@ struct Principal {
   /// session_document() of the above, rendered once when the session is loaded: the app
   /// asks for it on every page.
   std::string document;
+  /// user.id as text, for the request's log line (Request::user_id points at it).
+  std::string user_id;
 };
 
 /// The body of GET /auth/session and of a sign-in's answer, as JSON text:

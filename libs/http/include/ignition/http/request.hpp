@@ -119,7 +119,7 @@ struct Request {
   beast_http::request<beast_http::string_body> message;
   std::string_view path;   ///< target before '?', not decoded
   std::string_view query;  ///< target after '?', without it
-  std::string route;       ///< matched template ("/api/v1/focus/{id}"), or "" when none
+  std::string_view route;  ///< matched template ("/api/v1/focus/{id}", held by the router), or "" when none
   std::vector<std::pair<std::string_view, std::string_view>> params;  ///< path parameters
   std::string request_id;
   /// Fields for whatever response this request gets, set by layers before it is answered
@@ -127,7 +127,8 @@ struct Request {
   Fields response_fields;
   boost::asio::ip::address peer;  ///< the socket's peer
   std::string client_ip;          ///< the client as trusted-proxy rules see it (set by a layer)
-  std::string user_id;            ///< the signed-in user, for logs (set by the session layer)
+  /// The signed-in user, for logs: set by the session layer, the text held by `principal`.
+  std::string_view user_id;
   /// Who is signed in: set by the session layer, read through auth::principal_of. (Not a
   /// std::any, whose one-pointer buffer would put the shared pointer on the heap.)
   std::shared_ptr<const void> principal;
