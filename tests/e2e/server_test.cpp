@@ -222,6 +222,59 @@ TEST_CASE("a client that keeps requests coming does not hold the server: another
   CHECK(b_answered < a_done);
 }
 
+TEST_CASE("answers a client is slow to take are sent whole, in order, once each") {
+  TestDatabase database("e2e");
+  auto env = base_env(database.url());
+  env["THREADS"] = "1";
+  ServerProcess server(env);
+  // 20,000 pipelined requests whose answers (about 10 MB) the client leaves unread for a while,
+  // through a small receive buffer: the server's writes fill the socket and are finished
+  // asynchronously, answer after answer.
+  constexpr int pipelined = 20000;
+  const std::string one = "GET /health HTTP/1.1\r\nHost: a\r\n\r\n";
+  std::string stream;
+  for (int i = 0; i < pipelined; ++i) stream += one;
+  int a = socket(AF_INET, SOCK_STREAM, 0);
+  const int small = 4096;
+  setsockopt(a, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+  timeval patience{30, 0};
+  setsockopt(a, SOL_SOCKET, SO_RCVTIMEO, &patience, sizeof patience);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(server.port());
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(connect(a, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  auto a_sent =
+      std::async(std::launch::async, [a, &stream] { return send(a, stream.data(), stream.size(), MSG_NOSIGNAL); });
+  // Long enough for the server to fill its send buffer (at most 4 MB here) and wait.
+  std::this_thread::sleep_for(2s);
+  std::string received;
+  char buffer[65536];
+  std::size_t answer_size = 0;
+  while (answer_size == 0 || received.size() < answer_size * pipelined) {
+    const auto n = recv(a, buffer, sizeof buffer, 0);
+    if (n <= 0) break;
+    received.append(buffer, static_cast<std::size_t>(n));
+    // Every answer is alike but for its request id, which is always as long.
+    if (answer_size == 0 && received.find("\r\n\r\n") != std::string::npos) {
+      const auto head_end = received.find("\r\n\r\n") + 4;
+      const auto length_at = received.find("Content-Length: ");
+      REQUIRE(length_at < head_end);
+      answer_size = head_end + std::stoul(received.substr(length_at + 16));
+    }
+  }
+  CHECK(a_sent.get() == static_cast<ssize_t>(stream.size()));
+  close(a);
+  REQUIRE(answer_size > 0);
+  CHECK(received.size() == answer_size * pipelined);
+  int answers = 0;
+  for (std::size_t at = 0; at + answer_size <= received.size(); at += answer_size) {
+    if (received.compare(at, 17, "HTTP/1.1 200 OK\r\n") == 0) ++answers;
+  }
+  CHECK(answers == pipelined);
+  CHECK(server.running());
+}
+
 TEST_CASE("a request past its deadline answers 503 and releases its database connection") {
   TestDatabase database("e2e");
   auto env = base_env(database.url());
