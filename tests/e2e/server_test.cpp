@@ -4,7 +4,6 @@
 #include <catch2/catch.hpp>
 
 #include <libpq-fe.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -60,6 +59,26 @@ struct TableLock {
 };
 
 std::string ignition_migrate() { return (binary_dir() / "apps/ignition-migrate/ignition-migrate").string(); }
+
+// A server on one thread, whose connections run without strands: how one connection's
+// stream is served shows plainly.
+struct OneThreadServer {
+  static std::map<std::string, std::string> env_of(const std::string& url) {
+    auto env = base_env(url);
+    env["THREADS"] = "1";
+    return env;
+  }
+  TestDatabase database{"e2e"};
+  ServerProcess server{env_of(database.url())};
+};
+
+// `count` GET /health requests in one stream, for a client that pipelines them.
+std::string health_requests(int count) {
+  const std::string one = "GET /health HTTP/1.1\r\nHost: a\r\n\r\n";
+  std::string stream;
+  for (int i = 0; i < count; ++i) stream += one;
+  return stream;
+}
 }  // namespace
 
 // One thread runs connections without strands (ADR-025): both ways are tested.
@@ -178,24 +197,13 @@ TEST_CASE("hostile requests get their clear status and the server keeps serving"
 }
 
 TEST_CASE("a client that keeps requests coming does not hold the server: another is answered meanwhile") {
-  TestDatabase database("e2e");
-  auto env = base_env(database.url());
-  env["THREADS"] = "1";
-  ServerProcess server(env);
+  OneThreadServer one;
+  auto& server = one.server;
   // A pipelines many requests and reads its answers as they come, so that the server never
   // has to wait for A's socket; B asks once while A's stream is being served.
   constexpr int pipelined = 40000;
-  const std::string one = "GET /health HTTP/1.1\r\nHost: a\r\n\r\n";
-  std::string stream;
-  for (int i = 0; i < pipelined; ++i) stream += one;
-  int a = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(server.port());
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(connect(a, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-  timeval patience{30, 0};
-  setsockopt(a, SOL_SOCKET, SO_RCVTIMEO, &patience, sizeof patience);
+  const std::string stream = health_requests(pipelined);
+  int a = connect_loopback(server.port());
   auto a_answered = std::async(std::launch::async, [a] {
     std::string window;
     int answers = 0;
@@ -223,27 +231,14 @@ TEST_CASE("a client that keeps requests coming does not hold the server: another
 }
 
 TEST_CASE("answers a client is slow to take are sent whole, in order, once each") {
-  TestDatabase database("e2e");
-  auto env = base_env(database.url());
-  env["THREADS"] = "1";
-  ServerProcess server(env);
+  OneThreadServer one;
+  auto& server = one.server;
   // 20,000 pipelined requests whose answers (about 10 MB) the client leaves unread for a while,
   // through a small receive buffer: the server's writes fill the socket and are finished
   // asynchronously, answer after answer.
   constexpr int pipelined = 20000;
-  const std::string one = "GET /health HTTP/1.1\r\nHost: a\r\n\r\n";
-  std::string stream;
-  for (int i = 0; i < pipelined; ++i) stream += one;
-  int a = socket(AF_INET, SOCK_STREAM, 0);
-  const int small = 4096;
-  setsockopt(a, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
-  timeval patience{30, 0};
-  setsockopt(a, SOL_SOCKET, SO_RCVTIMEO, &patience, sizeof patience);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(server.port());
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(connect(a, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  const std::string stream = health_requests(pipelined);
+  int a = connect_loopback(server.port(), 4096);
   auto a_sent =
       std::async(std::launch::async, [a, &stream] { return send(a, stream.data(), stream.size(), MSG_NOSIGNAL); });
   // Long enough for the server to fill its send buffer (at most 4 MB here) and wait.

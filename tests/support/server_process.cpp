@@ -172,9 +172,11 @@ HttpResult http_request(std::uint16_t port, const std::string& method, const std
   return out;
 }
 
-std::string raw_exchange(std::uint16_t port, const std::string& bytes, std::chrono::milliseconds timeout,
-                         std::chrono::milliseconds delay_per_byte) {
+int connect_loopback(std::uint16_t port, int receive_buffer) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (receive_buffer > 0) setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
+  timeval patience{30, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &patience, sizeof patience);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(port);
@@ -183,6 +185,12 @@ std::string raw_exchange(std::uint16_t port, const std::string& bytes, std::chro
     close(fd);
     throw std::runtime_error("connect failed");
   }
+  return fd;
+}
+
+std::string raw_exchange(std::uint16_t port, const std::string& bytes, std::chrono::milliseconds timeout,
+                         std::chrono::milliseconds delay_per_byte) {
+  int fd = connect_loopback(port);
   auto until = std::chrono::steady_clock::now() + timeout;
   char buf[4096];
   if (delay_per_byte.count() == 0) {

@@ -71,6 +71,11 @@ std::string raw_exchange(std::uint16_t port, const std::string& bytes,
                          std::chrono::milliseconds timeout = std::chrono::seconds(10),
                          std::chrono::milliseconds delay_per_byte = std::chrono::milliseconds(0));
 
+/// A socket connected to `port` on loopback, whose reads give up after 30 s; throws when it
+/// cannot connect. A `receive_buffer` size is set before connecting, so that it bounds the
+/// window the server may fill.
+int connect_loopback(std::uint16_t port, int receive_buffer = 0);
+
 /// Status code of a raw HTTP response ("HTTP/1.1 404 …" → 404), 0 if none.
 int status_of(const std::string& raw_response);
 
