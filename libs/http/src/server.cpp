@@ -366,7 +366,8 @@ bool parse_buffered(RequestParser& parser, boost::beast::flat_buffer& buffer, bo
       return false;
     }
     if (ec) return true;
-    // The header ended inside the buffer: parse what follows it before reading more.
+    // Bytes were taken: the header may have ended inside the buffer, so what follows it is
+    // parsed before reading more. None taken: the parser waits for more.
     if (used == 0) return false;
   }
 }
