@@ -165,6 +165,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
   asio::awaitable<Response> not_allowed(Request& request, std::string allow);
   std::optional<std::size_t> write_now(Response& response, const Fields& extra, bool keep_alive, bool head);
   asio::awaitable<bool> write_rest(const Response& response, std::size_t left);
+  // The head write_head built and the response's body, as one write sends them: write_now and
+  // write_rest must agree on it, write_rest counting back from its end.
+  std::array<asio::const_buffer, 2> answer_buffers(const Response& response) const {
+    return {asio::buffer(head_), asio::buffer(response.body())};
+  }
   void write_head(const Response& response, const Fields& extra, bool keep_alive,
                   std::optional<std::uint64_t> content_length, bool chunked);
   asio::awaitable<bool> write_streamed(Response& response, const Fields& extra, const BodyStream& stream,
@@ -250,7 +255,7 @@ std::optional<std::size_t> Connection::write_now(Response& response, const Field
   }
   if (head || bodyless) response.body().clear();  // HEAD: the GET handler's fields, no body
   write_head(response, extra, keep_alive, length, false);
-  const std::array<asio::const_buffer, 2> buffers = {asio::buffer(head_), asio::buffer(response.body())};
+  const auto buffers = answer_buffers(response);
   boost::system::error_code ec;
   const std::size_t sent = socket_.write_some(buffers, ec);
   if (ec == asio::error::would_block || ec == asio::error::try_again) return asio::buffer_size(buffers);
@@ -260,7 +265,7 @@ std::optional<std::size_t> Connection::write_now(Response& response, const Field
 
 // The last `left` bytes of what write_now began, written asynchronously.
 asio::awaitable<bool> Connection::write_rest(const Response& response, std::size_t left) {
-  const std::array<asio::const_buffer, 2> buffers = {asio::buffer(head_), asio::buffer(response.body())};
+  const auto buffers = answer_buffers(response);
   boost::beast::buffers_suffix<std::array<asio::const_buffer, 2>> rest(buffers);
   rest.consume(asio::buffer_size(buffers) - left);
   unwaited_ = 0;
