@@ -251,8 +251,9 @@ TEST_CASE("answers a client is slow to take are sent whole, in order, once each"
     if (n <= 0) break;
     received.append(buffer, static_cast<std::size_t>(n));
     // Every answer is alike but for its request id, which is always as long.
-    if (answer_size == 0 && received.find("\r\n\r\n") != std::string::npos) {
-      const auto head_end = received.find("\r\n\r\n") + 4;
+    const auto blank = answer_size == 0 ? received.find("\r\n\r\n") : std::string::npos;
+    if (blank != std::string::npos) {
+      const auto head_end = blank + 4;
       const auto length_at = received.find("Content-Length: ");
       REQUIRE(length_at < head_end);
       answer_size = head_end + std::stoul(received.substr(length_at + 16));
