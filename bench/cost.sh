@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# What one cached GET /auth/session costs the server: CPU time per request (utime + stime
-# of ignition-api from /proc, divided by the requests wrk completed) and user-space
+# What one cached GET /auth/session costs the server: CPU time per request (utime and stime
+# of ignition-api from /proc, each divided by the requests wrk completed) and user-space
 # instructions per request (callgrind: repeatable whatever else the machine is doing).
 # Same setup as bench/session.sh (Release, build-release/bench-pg, split pinning).
 #   bench/cost.sh            (needs valgrind for the instruction count; skipped without it)
+#   KEEP_PROFILE=FILE bench/cost.sh   also keeps the callgrind profile, for callgrind_annotate
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD_DIR:-$root/build-release}
@@ -23,13 +24,14 @@ load() { taskset -c 0 wrk -t1 -c"$1" -d"$2" -s "$root/bench/w1_session.lua" "htt
 start_server $port "$url"
 get_sessions $port "$tokens"
 load 64 3s >/dev/null
-ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }
+ticks() { awk '{print $14, $15}' "/proc/$server_pid/stat"; }
 before=$(ticks)
 out=$(measured load 64 10s)
 after=$(ticks)
 requests=$(awk '/requests in/ {print $1}' <<<"$out")
-echo "cpu: $(grep '^RESULT' <<<"$out") cpu_us_per_request=$(awk -v t=$((after - before)) -v n="$requests" \
-  'BEGIN {printf "%.2f", t * 1e6 / 100 / n}')"
+echo "cpu: $(grep '^RESULT' <<<"$out") $(awk -v b="$before" -v a="$after" -v n="$requests" 'BEGIN {
+  split(b, x, " "); split(a, y, " ")
+  printf "user_us_per_request=%.2f system_us_per_request=%.2f", (y[1] - x[1]) * 1e4 / n, (y[2] - x[2]) * 1e4 / n }')"
 stop_server
 
 # Instructions per request, under callgrind (counted only while wrk runs).
@@ -44,5 +46,6 @@ callgrind_control -i off "$server_pid" >/dev/null
 callgrind_control -d "$server_pid" >/dev/null
 stop_server
 total=$(cat "$out_file"* | awk '/^totals:/ {s += $2} END {print s}')
+[ -z "${KEEP_PROFILE:-}" ] || cp "$(ls -S "$out_file"* | head -1)" "$KEEP_PROFILE"
 rm -f "$out_file"*
 echo "instructions: requests=$requests instructions_per_request=$((total / requests))"
