@@ -139,13 +139,12 @@ int serve(const api::AppConfig& config) {
   api::add_blobs_routes(router, api::BlobsDeps{blob_deps, std::string(crypto::as_view(url_key))});
   api::add_tracks_routes(router, blob_deps);
 
-  // Outermost first. CORS wraps error mapping so that errors carry CORS headers too;
-  // the session is read before CSRF, and CSRF before the admin gate.
+  // Outermost first. The id and the CORS fields come first, so that every answer carries
+  // them, errors too (the server turns what the pipeline throws into the error body); the
+  // session is read before CSRF, and CSRF before the admin gate.
   http::Pipeline pipeline;
   pipeline.add(std::make_shared<http::RequestId>())
-      .add(std::make_shared<http::AccessLog>(metrics))
       .add(std::make_shared<auth::Cors>(config.auth.cors_origins))
-      .add(std::make_shared<http::ErrorMapping>())
       .add(std::make_shared<auth::ClientIp>(auth::TrustedProxies(config.auth.trusted_proxies)))
       .add(std::make_shared<auth::RateLimit>(config.auth, auth_metrics))
       .add(std::make_shared<auth::SessionLayer>(sessions, config.auth))
@@ -156,7 +155,7 @@ int serve(const api::AppConfig& config) {
   asio::signal_set signals(io, SIGINT, SIGTERM);
   http::ServerConfig server_config = config.server;
   server_config.default_headers = http::security_headers(config.auth.cookie.secure);
-  http::Server server(io, std::move(server_config), std::move(router), std::move(pipeline));
+  http::Server server(io, std::move(server_config), std::move(router), std::move(pipeline), http::AccessLog(metrics));
   server.start();
   log::info("listening", {{"address", config.server.bind},
                           {"port", server.port()},

@@ -67,7 +67,7 @@ asio::awaitable<http::Response> Cors::handle(http::Request& request, http::Next 
 
 // ClientIp, Csrf and AdminGate act before the rest only: they hand over the rest's awaitable
 // instead of awaiting it in a coroutine frame of their own (one frame less per request each).
-// Their errors are thrown as the caller starts them, inside ErrorMapping's try.
+// Their errors are thrown as the caller starts them, inside the server's try.
 asio::awaitable<http::Response> ClientIp::handle(http::Request& request, http::Next next) {
   request.client_ip =
       proxies_.client_ip(request.peer, request.header("X-Forwarded-For"), request.header("CF-Connecting-IP"));

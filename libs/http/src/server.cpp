@@ -101,9 +101,9 @@ void append_unset(std::string& head, const Response& response, const Fields& mor
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(tcp::socket socket, const ServerConfig& config, const Fields& defaults, const Router& router,
-             const Pipeline& pipeline)
+             const Pipeline& pipeline, const AccessLog& access_log)
       : socket_(std::move(socket)), watchdog_(socket_.get_executor()), peer_(peer_of(socket_)), config_(config),
-        defaults_(defaults), router_(router), pipeline_(pipeline) {}
+        defaults_(defaults), router_(router), pipeline_(pipeline), access_log_(access_log) {}
 
   asio::awaitable<void> run();
 
@@ -189,6 +189,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   const Fields& defaults_;  // ServerConfig::default_headers
   const Router& router_;
   const Pipeline& pipeline_;
+  const AccessLog& access_log_;
   std::chrono::steady_clock::time_point deadline_;
   Phase phase_ = Phase::idle;
   std::uint32_t unwaited_ = 0;  // requests served since the connection last went through the scheduler
@@ -200,7 +201,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
 };
 
 // Runs a request that never reached a handler (malformed, too large, too slow)
-// through the pipeline anyway, so it gets a request id, a log line and the headers.
+// through the pipeline anyway, so it gets a request id and the headers; the error it throws
+// is answered like a handler's.
 asio::awaitable<Response> Connection::reject(Request& request, ErrorCode code, std::string_view message) {
   Handler fail = [code, text = std::string(message)](Request&) -> asio::awaitable<Response> {
     throw Error(code, text);
@@ -473,17 +475,11 @@ asio::awaitable<void> Connection::run() {
 
     phase_ = Phase::handling;
     arm(config_.request_timeout);
-    Response response;
     if (rejection) {
       // Whatever the parser understood is kept for the log line.
       if (parser.is_header_done()) request.message = parser.release();
       expired_ = false;
-      response = co_await reject(request, rejection->first, rejection->second);
-      if (auto left = write_now(response, request.response_fields, false, false); left && *left > 0)
-        co_await write_rest(response, *left);
-      break;
-    }
-    if (streaming) {
+    } else if (streaming) {
       request.message = parser.get();  // the header; the body stays with the parser
       // A client that asked "Expect: 100-continue" waits for it before sending the body.
       auto expects_continue =
@@ -494,14 +490,24 @@ asio::awaitable<void> Connection::run() {
     } else {
       request.message = parser.release();
     }
+    // Layers that need no frame of their own throw as the pipeline is called, the rest as it
+    // runs: both land here, inside every layer, so the error body gets the id and CORS fields.
+    Response response;
     try {
-      response = co_await respond(request);
-    } catch (const std::exception& e) {
-      // Only reachable when an outer middleware itself failed: still answer with an id.
-      if (request.request_id.empty()) request.request_id = crypto::to_hex(crypto::random_bytes(12));
-      log::error("request failed outside the pipeline", {{"request_id", request.request_id}, {"error", e.what()}});
-      response = error_response(request, ErrorCode::internal, "internal error");
-      response.set("X-Request-Id", request.request_id);
+      auto answer = rejection ? reject(request, rejection->first, rejection->second) : respond(request);
+      response = co_await std::move(answer);  // named first: GCC 12 (docs/style.md)
+    } catch (...) {
+      if (request.request_id.empty()) {  // the first layer itself failed
+        request.request_id = crypto::to_hex(crypto::random_bytes(12));
+        request.response_fields.set("X-Request-Id", request.request_id);
+      }
+      response = failure_response(request, std::current_exception());
+    }
+    access_log_.record(request, response);
+    if (rejection) {
+      if (auto left = write_now(response, request.response_fields, false, false); left && *left > 0)
+        co_await write_rest(response, *left);
+      break;
     }
     // A deadline cancellation is answered (503) above; reset it to write the reply.
     co_await asio::this_coro::reset_cancellation_state();
@@ -587,9 +593,9 @@ asio::awaitable<void> Connection::linger() {
 }  // namespace
 
 struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
-  Impl(asio::io_context& context, ServerConfig c, Router r, Pipeline p)
+  Impl(asio::io_context& context, ServerConfig c, Router r, Pipeline p, AccessLog log)
       : io(context), config(std::move(c)), defaults(fields_of(config.default_headers)), router(std::move(r)),
-        pipeline(std::move(p)), acceptor(asio::make_strand(context)) {}
+        pipeline(std::move(p)), access_log(std::move(log)), acceptor(asio::make_strand(context)) {}
 
   asio::awaitable<void> accept_loop();
   void connection_closed(Connection* c);
@@ -605,6 +611,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   Fields defaults;
   Router router;
   Pipeline pipeline;
+  AccessLog access_log;
   tcp::acceptor acceptor;
   std::uint16_t port = 0;
 
@@ -629,7 +636,7 @@ asio::awaitable<void> Server::Impl::accept_loop() {
     }
     boost::system::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
-    auto connection = std::make_shared<Connection>(std::move(socket), config, defaults, router, pipeline);
+    auto connection = std::make_shared<Connection>(std::move(socket), config, defaults, router, pipeline, access_log);
     {
       std::lock_guard lock(mutex);
       if (shutting_down) continue;
@@ -661,8 +668,9 @@ void Server::Impl::connection_closed(Connection* c) {
   if (done) done();
 }
 
-Server::Server(asio::io_context& io, ServerConfig config, Router router, Pipeline pipeline)
-    : impl_(std::make_shared<Impl>(io, std::move(config), std::move(router), std::move(pipeline))) {}
+Server::Server(asio::io_context& io, ServerConfig config, Router router, Pipeline pipeline, AccessLog access_log)
+    : impl_(std::make_shared<Impl>(io, std::move(config), std::move(router), std::move(pipeline),
+                                   std::move(access_log))) {}
 
 Server::~Server() = default;
 

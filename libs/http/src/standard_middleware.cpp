@@ -45,11 +45,10 @@ asio::awaitable<Response> RequestId::handle(Request& request, Next next) {
   return next(request);
 }
 
-asio::awaitable<Response> AccessLog::handle(Request& request, Next next) {
-  Response res = co_await next(request);
+void AccessLog::record(const Request& request, const Response& response) const {
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - request.received_at).count();
   std::string_view method = beast_http::to_string(request.method());
-  unsigned status = res.result_int();
+  unsigned status = response.result_int();
   metrics_->observe_request(request.route, method, status, seconds);
   if (log::enabled(log::Level::info)) {
     std::string_view route = request.route.empty() ? std::string_view("-") : request.route;
@@ -63,7 +62,6 @@ asio::awaitable<Response> AccessLog::handle(Request& request, Next next) {
                {"duration_ms", ms},
                request.user_id.empty() ? log::Field::omitted("user_id") : log::Field("user_id", request.user_id)});
   }
-  co_return res;
 }
 
 std::vector<std::pair<std::string, std::string>> security_headers(bool strict_transport_security) {
@@ -78,13 +76,12 @@ std::vector<std::pair<std::string, std::string>> security_headers(bool strict_tr
   return headers;
 }
 
-namespace {
-Response render_failure(const Request& request, const std::exception_ptr& failure) {
+Response failure_response(const Request& request, const std::exception_ptr& failure) {
   try {
     std::rethrow_exception(failure);
   } catch (const asio::multiple_exceptions& e) {
     // Parallel waits (`a || b`) that all failed: the first failure explains it.
-    return render_failure(request, e.first_exception());
+    return failure_response(request, e.first_exception());
   } catch (const Error& e) {
     return error_response(request, e);
   } catch (const DependencyUnavailable& e) {
@@ -103,18 +100,6 @@ Response render_failure(const Request& request, const std::exception_ptr& failur
     log::error("unhandled error", {{"request_id", request.request_id}, {"error", "unknown exception"}});
   }
   return error_response(request, ErrorCode::internal, "internal error");
-}
-}  // namespace
-
-asio::awaitable<Response> ErrorMapping::handle(Request& request, Next next) {
-  std::exception_ptr failure;
-  try {
-    auto response = co_await next(request);
-    co_return response;
-  } catch (...) {
-    failure = std::current_exception();
-  }
-  co_return render_failure(request, failure);
 }
 
 }  // namespace ignition::http

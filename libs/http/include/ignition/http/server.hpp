@@ -1,7 +1,8 @@
 #pragma once
 /// The Beast HTTP/1.1 server: a listener coroutine and one coroutine per connection
 /// (keep-alive, header/body limits, read timeouts, a per-request deadline), graceful
-/// shutdown that drains in-flight requests.
+/// shutdown that drains in-flight requests. Every request gets one answer: what the pipeline
+/// made, or failure_response() of what it threw; and one AccessLog record.
 
 #include <boost/asio/io_context.hpp>
 #include <chrono>
@@ -15,6 +16,7 @@
 
 #include <ignition/http/middleware.hpp>
 #include <ignition/http/router.hpp>
+#include <ignition/http/standard_middleware.hpp>
 
 namespace ignition {
 class Env;
@@ -44,7 +46,7 @@ struct ServerConfig {
 
 class Server {
  public:
-  Server(boost::asio::io_context& io, ServerConfig config, Router router, Pipeline pipeline);
+  Server(boost::asio::io_context& io, ServerConfig config, Router router, Pipeline pipeline, AccessLog access_log);
   ~Server();
 
   /// Binds and starts accepting. Throws std::runtime_error naming the address when it
