@@ -78,13 +78,14 @@ start_bench_pg() {
 
 # start_server PORT DATABASE_URL [VAR=VALUE…]: ignition-api pinned to CPU 1 (with Postgres,
 # as the shared harness pins its peers), access log and rate limits off; waits for /ready.
-# SERVER_WRAPPER runs it under another program (cost.sh: callgrind).
+# SERVER_WRAPPER runs it under another program (cost.sh: callgrind); SERVER_BINARY runs another
+# build (ab.sh).
 start_server() {
   local port=$1 url=$2
   shift 2
   env DATABASE_URL="$url" PORT="$port" APP_ENV=test LOG_LEVEL=warn THREADS=1 \
     RATE_LIMIT_AUTH=0 RATE_LIMIT_API=0 RATE_LIMIT_ADMIN=0 AUTH_SECRET=bench-secret-bench-secret-bench-secret "$@" \
-    taskset -c 1 ${SERVER_WRAPPER:-} "$build/apps/ignition-api/ignition-api" >"$build/bench-server.log" 2>&1 &
+    taskset -c 1 ${SERVER_WRAPPER:-} "${SERVER_BINARY:-$build/apps/ignition-api/ignition-api}" >"$build/bench-server.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 300); do
     curl -sf "http://127.0.0.1:$port/ready" >/dev/null && return 0
