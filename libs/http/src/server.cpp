@@ -68,11 +68,8 @@ class reactive_socket_recv_op_base<ignition::http::IdleBuffer> : public reactor_
   reactive_socket_recv_op_base(const boost::system::error_code& success_ec, socket_type socket,
                                socket_ops::state_type state, const ignition::http::IdleBuffer& buffer,
                                socket_base::message_flags flags, func_type complete_func)
-      : reactor_op(success_ec, &reactive_socket_recv_op_base::do_perform, complete_func),
-        socket_(socket),
-        state_(state),
-        buffer_(buffer),
-        flags_(flags) {}
+      : reactor_op(success_ec, &reactive_socket_recv_op_base::do_perform, complete_func), socket_(socket),
+        state_(state), buffer_(buffer), flags_(flags) {}
 
   static status do_perform(reactor_op* base) {
     auto* o = static_cast<reactive_socket_recv_op_base*>(base);
