@@ -23,7 +23,7 @@ namespace ignition::api {
 namespace {
 
 std::chrono::seconds remaining(const auth::Session& session) {
-  return std::chrono::duration_cast<std::chrono::seconds>(session.expires_at - now());
+  return std::chrono::duration_cast<std::chrono::seconds>(session.expires_at - coarse_now());
 }
 
 }  // namespace

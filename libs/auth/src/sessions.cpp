@@ -230,7 +230,7 @@ bool SessionStore::caching() const noexcept {
 // The cached principal while its entry is fresh and its session still live (absolute and idle
 // expiry); null otherwise.
 // Freshness is judged by the coarse clock (a few milliseconds behind; entries live for
-// seconds), liveness by the wall clock, read once by the caller.
+// seconds), liveness by the coarse wall clock, read once by the caller.
 PrincipalPtr SessionStore::cache_hit(const crypto::Sha256Digest& hash, Timestamp t) const {
   PrincipalPtr hit;
   {
@@ -245,7 +245,7 @@ PrincipalPtr SessionStore::cache_hit(const crypto::Sha256Digest& hash, Timestamp
 
 PrincipalPtr SessionStore::cached(std::string_view token) {
   if (token.empty() || token.size() > 256 || !caching()) return nullptr;
-  const auto t = now();
+  const auto t = coarse_now();
   auto hit = cache_hit(crypto::sha256(token), t);
   if (!hit || touch_due(hit->session, t)) return nullptr;
   ++cache_->hits;
@@ -257,7 +257,7 @@ asio::awaitable<PrincipalPtr> SessionStore::validate(std::string_view token) {
   const auto hash = crypto::sha256(token);
   bool cached = caching();
   if (cached) {
-    const auto t = now();
+    const auto t = coarse_now();
     if (auto hit = cache_hit(hash, t)) {
       ++cache_->hits;
       if (!touch_due(hit->session, t)) co_return hit;

@@ -136,6 +136,13 @@ std::string format_date(year_month_day d) {
 
 Timestamp now() { return floor<microseconds>(Clock::now()); }
 
+// CLOCK_REALTIME_COARSE is CLOCK_REALTIME (system_clock) at tick resolution.
+Timestamp coarse_now() noexcept {
+  timespec ts{};
+  clock_gettime(CLOCK_REALTIME_COARSE, &ts);
+  return Timestamp(duration_cast<microseconds>(seconds(ts.tv_sec) + nanoseconds(ts.tv_nsec)));
+}
+
 // CLOCK_MONOTONIC_COARSE is CLOCK_MONOTONIC (libstdc++'s steady_clock) at tick resolution.
 std::chrono::steady_clock::time_point coarse_steady_now() noexcept {
   timespec ts{};

@@ -27,6 +27,9 @@ std::string format_date(std::chrono::year_month_day d);
 
 /// Now, truncated to microseconds (Postgres precision).
 Timestamp now();
+/// The wall clock as of its last tick (at most a few milliseconds behind), for expiry
+/// checks of seconds on the request path.
+Timestamp coarse_now() noexcept;
 /// The monotonic clock as of its last tick (at most a few milliseconds behind), for
 /// deadlines and expiry of seconds: a precise reading costs more than what it times.
 std::chrono::steady_clock::time_point coarse_steady_now() noexcept;
