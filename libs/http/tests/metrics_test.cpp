@@ -22,6 +22,20 @@ TEST_CASE("requests are counted by route template, method and status with a cumu
   CHECK_THAT(text, Catch::Contains("# TYPE http_request_duration_seconds histogram"));
 }
 
+TEST_CASE("a series met again after others counts on; route, method and status each tell series apart") {
+  Metrics m;
+  m.observe_request("/a", "GET", 200, 0.1);
+  m.observe_request("/b", "GET", 200, 0.1);
+  m.observe_request("/a", "GET", 200, 0.1);
+  m.observe_request("/a", "POST", 200, 0.1);
+  m.observe_request("/a", "POST", 201, 0.1);
+  const std::string text = m.render();
+  CHECK_THAT(text, Catch::Contains(R"(http_requests_total{route="/a",method="GET",status="200"} 2)"));
+  CHECK_THAT(text, Catch::Contains(R"(http_requests_total{route="/b",method="GET",status="200"} 1)"));
+  CHECK_THAT(text, Catch::Contains(R"(http_requests_total{route="/a",method="POST",status="200"} 1)"));
+  CHECK_THAT(text, Catch::Contains(R"(http_requests_total{route="/a",method="POST",status="201"} 1)"));
+}
+
 TEST_CASE("other components contribute their own lines") {
   Metrics m;
   m.add_source([](std::string& out) { out += "db_pool_waiting 3\n"; });

@@ -26,6 +26,7 @@ class Metrics {
   struct Series;
   mutable std::mutex mutex_;
   std::map<std::string, std::unique_ptr<Series>, std::less<>> series_;
+  Series* last_ = nullptr;  // the series last observed
   std::vector<std::function<void(std::string&)>> sources_;
 };
 
