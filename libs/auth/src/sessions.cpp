@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <cstring>
+#include <map>
 #include <mutex>
 #include <unordered_map>
 
@@ -21,7 +22,8 @@ namespace ignition::auth {
 namespace {
 // last_active_at is written at most this often per session, and up to touch_spread later:
 // sessions written together (all loaded at once after a restart, say) are written again
-// over the next half minute, not in the same instant.
+// over the next half minute, not in the same instant. The writes that come due are made
+// together by write_activity(), in one statement.
 constexpr auto touch_interval = std::chrono::seconds(60);
 constexpr int touch_spread_seconds = 30;
 // A flood of distinct sessions cannot grow the cache past this; it is then emptied.
@@ -48,10 +50,10 @@ const std::string list_sql = fmt::format(
 const db::Statement validate_statement{"auth_session_validate", validate_sql};
 const db::Statement insert_statement{"auth_session_insert", insert_sql};
 const db::Statement list_statement{"auth_session_list", list_sql};
-const db::Statement touch_statement{
-    "auth_session_touch",
-    "UPDATE sessions SET last_active_at = now() WHERE id = $1 AND last_active_at < now() - interval '60 seconds' "
-    "RETURNING last_active_at"};
+// $1: the ids as an array literal ("{id,id}"), bound like any parameter.
+const db::Statement touch_statement{"auth_session_touch",
+                                    "UPDATE sessions SET last_active_at = now() WHERE id = ANY($1::uuid[]) "
+                                    "AND last_active_at < now() - interval '60 seconds' RETURNING id, last_active_at"};
 const db::Statement end_statement{"auth_session_end",
                                   "WITH d AS (DELETE FROM sessions WHERE token_hash = $1 RETURNING id) "
                                   "SELECT pg_notify('session_revoked', 's:' || id) FROM d"};
@@ -121,7 +123,9 @@ struct SessionStore::Cache {
     }
   };
   std::unordered_map<crypto::Sha256Digest, Entry, DigestHash> entries;  // by token hash
-  std::atomic<bool> usable{false};                                      // listening, so revocations arrive
+  // Sessions whose last_active_at write is due, by token hash: written by write_activity().
+  std::unordered_map<crypto::Sha256Digest, Uuid, DigestHash> due;
+  std::atomic<bool> usable{false};  // listening, so revocations arrive
   std::atomic<std::uint64_t> hits{0}, misses{0}, revocations{0};
 
   // A notice: "s:<session id>" (revoked), "u:<user id>" (all the user's sessions revoked) or
@@ -215,12 +219,39 @@ asio::awaitable<std::optional<Principal>> SessionStore::load(const crypto::Sha25
                       std::move(user_id)};
 }
 
-asio::awaitable<void> SessionStore::touch(Principal& principal) {
-  auto& last = principal.session.last_active_at;
-  if (!touch_due(principal.session, now())) co_return;
-  auto rows = co_await pool_.execute(touch_statement, principal.session.id);
-  // Another request (or instance) may have touched it first: then it is recent anyway.
-  last = rows.empty() ? now() : rows.one().get<Timestamp>(0);
+// Bounded like the cache: past it a due write waits for a later request of its session.
+void SessionStore::note_activity(const crypto::Sha256Digest& hash, const Session& session, Timestamp t) {
+  if (!touch_due(session, t)) return;
+  std::lock_guard lock(cache_->mutex);
+  if (cache_->due.size() < cache_capacity) cache_->due.emplace(hash, session.id);
+}
+
+asio::awaitable<std::size_t> SessionStore::write_activity() {
+  decltype(cache_->due) due;
+  {
+    std::lock_guard lock(cache_->mutex);
+    due.swap(cache_->due);
+  }
+  if (due.empty()) co_return 0;
+  std::string ids = "{";
+  for (const auto& [hash, id] : due) ids.append(id.to_string()).append(1, ',');
+  ids.back() = '}';
+  auto rows = co_await pool_.execute(touch_statement, ids);
+  std::map<Uuid, Timestamp> written;
+  for (const auto& row : rows) written.emplace(row.get<Uuid>(0), row.get<Timestamp>(1));
+  // Cached principals are replaced, never changed: a new one carries the new last_active_at.
+  // A session another instance wrote first is recent anyway.
+  const auto t = now();
+  std::lock_guard lock(cache_->mutex);
+  for (const auto& [hash, id] : due) {
+    auto it = cache_->entries.find(hash);
+    if (it == cache_->entries.end() || it->second.principal->session.id != id) continue;
+    auto touched = std::make_shared<Principal>(*it->second.principal);
+    auto w = written.find(id);
+    touched->session.last_active_at = w == written.end() ? t : w->second;
+    it->second.principal = std::move(touched);
+  }
+  co_return static_cast<std::size_t>(rows.rows());
 }
 
 bool SessionStore::caching() const noexcept {
@@ -246,9 +277,11 @@ PrincipalPtr SessionStore::cache_hit(const crypto::Sha256Digest& hash, Timestamp
 PrincipalPtr SessionStore::cached(std::string_view token) {
   if (token.empty() || token.size() > 256 || !caching()) return nullptr;
   const auto t = coarse_now();
-  auto hit = cache_hit(crypto::sha256(token), t);
-  if (!hit || touch_due(hit->session, t)) return nullptr;
+  const auto hash = crypto::sha256(token);
+  auto hit = cache_hit(hash, t);
+  if (!hit) return nullptr;
   ++cache_->hits;
+  note_activity(hash, hit->session, t);
   return hit;
 }
 
@@ -260,21 +293,14 @@ asio::awaitable<PrincipalPtr> SessionStore::validate(std::string_view token) {
     const auto t = coarse_now();
     if (auto hit = cache_hit(hash, t)) {
       ++cache_->hits;
-      if (!touch_due(hit->session, t)) co_return hit;
-      // Once a minute: a new principal with the new last_active_at replaces the shared one.
-      auto touched = std::make_shared<Principal>(*hit);
-      co_await touch(*touched);
-      std::lock_guard lock(cache_->mutex);
-      if (auto it = cache_->entries.find(hash); it != cache_->entries.end() && it->second.principal == hit) {
-        it->second.principal = touched;
-      }
-      co_return touched;
+      note_activity(hash, hit->session, t);
+      co_return hit;
     }
     ++cache_->misses;
   }
   auto loaded = co_await load(hash);
   if (!loaded) co_return nullptr;
-  co_await touch(*loaded);
+  note_activity(hash, loaded->session, coarse_now());
   auto principal = std::make_shared<const Principal>(std::move(*loaded));
   if (cached) {
     std::lock_guard lock(cache_->mutex);

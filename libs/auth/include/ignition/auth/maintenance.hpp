@@ -1,7 +1,8 @@
 #pragma once
-/// The background job: deletes expired sessions and OAuth states every
+/// The background job: writes the sessions' due last_active_at every second
+/// (SessionStore::write_activity), deletes expired sessions and OAuth states every
 /// `cleanup_interval`, and refreshes the active-sessions gauge every minute. Several
-/// instances may run it at once (the deletes are idempotent).
+/// instances may run it at once (the writes and deletes are idempotent).
 
 #include <boost/asio/awaitable.hpp>
 #include <chrono>

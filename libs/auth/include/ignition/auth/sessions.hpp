@@ -83,12 +83,16 @@ class SessionStore {
   boost::asio::awaitable<NewSession> create(db::Transaction& tx, const User& user, std::string_view ip,
                                             std::string_view user_agent);
   /// The session and user for a cookie token, or null when the token is unknown,
-  /// expired (absolute or idle), revoked, or its user is gone. Writes last_active_at
-  /// at most once a minute per session.
+  /// expired (absolute or idle), revoked, or its user is gone. At most once a minute per
+  /// session it marks last_active_at for writing (write_activity() writes it).
   boost::asio::awaitable<PrincipalPtr> validate(std::string_view token);
-  /// What validate() would answer when the cache has it and no write is due, without
-  /// suspending; null otherwise (then call validate()).
+  /// What validate() would answer when the cache has it, without suspending; null otherwise
+  /// (then call validate()).
   PrincipalPtr cached(std::string_view token);
+  /// Writes last_active_at = now() for the sessions marked since the last call, in one
+  /// statement, so that no request waits for that write (the session maintenance calls it
+  /// every second). Returns how many rows it wrote.
+  boost::asio::awaitable<std::size_t> write_activity();
   /// The keys the principals' CSRF tokens are derived with (AUTH_SECRET, AUTH_SECRET_OLD).
   const CsrfKeys& csrf_keys() const noexcept { return csrf_; }
 
@@ -122,7 +126,7 @@ class SessionStore {
  private:
   struct Cache;
   boost::asio::awaitable<std::optional<Principal>> load(const crypto::Sha256Digest& hash);
-  boost::asio::awaitable<void> touch(Principal& principal);
+  void note_activity(const crypto::Sha256Digest& hash, const Session& session, Timestamp t);
   bool caching() const noexcept;
   PrincipalPtr cache_hit(const crypto::Sha256Digest& hash, Timestamp t) const;
   const SessionPolicy& policy(const User& user) const noexcept;
