@@ -18,12 +18,7 @@ port=18185
 source "$root/bench/lib.sh"
 
 build_release
-start_bench_pg
-if ! psql "$url" -XAtqc "SELECT 1 FROM bench_tokens LIMIT 1" >/dev/null 2>&1; then
-  "$root/scripts/pg_cluster.sh" createdb "$pg" bench
-  migrate_and_seed "$url" "$tokens"
-fi
-DATABASE_URL="$url" "$build/apps/ignition-migrate/ignition-migrate" up >/dev/null
+bench_db
 load() { taskset -c 0 wrk -t1 -c64 -d"$1" --timeout 5s -s "$root/bench/w1_session.lua" "http://127.0.0.1:$port" -- "$tokens"; }
 
 # run NAME BINARY: a fresh server, every session loaded, a 3 s warm-up, one measured run.
@@ -32,14 +27,12 @@ run() {
   get_sessions $port "$tokens"
   load 3s >/dev/null
   local before after out requests
-  before=$(awk '{print $14, $15}' "/proc/$server_pid/stat")
+  before=$(cpu_ticks "$server_pid")
   out=$(measured load "$duration")
-  after=$(awk '{print $14, $15}' "/proc/$server_pid/stat")
+  after=$(cpu_ticks "$server_pid")
   stop_server
   requests=$(awk '/requests in/ {print $1}' <<<"$out")
-  echo "$1: $(grep '^RESULT' <<<"$out" | sed 's/^RESULT //') $(awk -v b="$before" -v a="$after" -v n="$requests" 'BEGIN {
-    split(b, x, " "); split(a, y, " ")
-    printf "user_us=%.2f system_us=%.2f", (y[1] - x[1]) * 1e4 / n, (y[2] - x[2]) * 1e4 / n }')"
+  echo "$1: $(grep '^RESULT' <<<"$out" | sed 's/^RESULT //') $(cpu_per_request "$before" "$after" "$requests")"
 }
 
 for i in $(seq "$rounds"); do

@@ -12,26 +12,18 @@ port=18183
 source "$root/bench/lib.sh"
 
 build_release
-start_bench_pg
-if ! psql "$url" -XAtqc "SELECT 1 FROM bench_tokens LIMIT 1" >/dev/null 2>&1; then
-  "$root/scripts/pg_cluster.sh" createdb "$pg" bench
-  migrate_and_seed "$url" "$tokens"
-fi
-DATABASE_URL="$url" "$build/apps/ignition-migrate/ignition-migrate" up >/dev/null
+bench_db
 load() { taskset -c 0 wrk -t1 -c"$1" -d"$2" -s "$root/bench/w1_session.lua" "http://127.0.0.1:$port" -- "$tokens"; }
 
 # CPU time per request, at 64 connections.
 start_server $port "$url"
 get_sessions $port "$tokens"
 load 64 3s >/dev/null
-ticks() { awk '{print $14, $15}' "/proc/$server_pid/stat"; }
-before=$(ticks)
+before=$(cpu_ticks "$server_pid")
 out=$(measured load 64 10s)
-after=$(ticks)
+after=$(cpu_ticks "$server_pid")
 requests=$(awk '/requests in/ {print $1}' <<<"$out")
-echo "cpu: $(grep '^RESULT' <<<"$out") $(awk -v b="$before" -v a="$after" -v n="$requests" 'BEGIN {
-  split(b, x, " "); split(a, y, " ")
-  printf "user_us_per_request=%.2f system_us_per_request=%.2f", (y[1] - x[1]) * 1e4 / n, (y[2] - x[2]) * 1e4 / n }')"
+echo "cpu: $(grep '^RESULT' <<<"$out") $(cpu_per_request "$before" "$after" "$requests") (per request)"
 stop_server
 
 # Instructions per request, under callgrind (counted only while wrk runs).

@@ -76,6 +76,28 @@ start_bench_pg() {
   tokens="$build/bench-tokens.txt"
 }
 
+# bench_db: start_bench_pg, with its `bench` database migrated and seeded; a seed from an earlier
+# run is reused (cost.sh, ab.sh; session.sh seeds afresh).
+bench_db() {
+  start_bench_pg
+  if ! psql "$url" -XAtqc "SELECT 1 FROM bench_tokens LIMIT 1" >/dev/null 2>&1; then
+    "$root/scripts/pg_cluster.sh" createdb "$pg" bench
+    migrate_and_seed "$url" "$tokens"
+  fi
+  DATABASE_URL="$url" "$build/apps/ignition-migrate/ignition-migrate" up >/dev/null
+}
+
+# cpu_ticks PID: the process's user and system CPU time so far, in clock ticks (1/100 s).
+cpu_ticks() { awk '{print $14, $15}' "/proc/$1/stat"; }
+
+# cpu_per_request BEFORE AFTER REQUESTS: "user_us=… system_us=…", the CPU time between two
+# cpu_ticks readings per request.
+cpu_per_request() {
+  awk -v b="$1" -v a="$2" -v n="$3" 'BEGIN {
+    split(b, x, " "); split(a, y, " ")
+    printf "user_us=%.2f system_us=%.2f", (y[1] - x[1]) * 1e4 / n, (y[2] - x[2]) * 1e4 / n }'
+}
+
 # start_server PORT DATABASE_URL [VAR=VALUE…]: ignition-api pinned to CPU 1 (with Postgres,
 # as the shared harness pins its peers), access log and rate limits off; waits for /ready.
 # SERVER_WRAPPER runs it under another program (cost.sh: callgrind); SERVER_BINARY runs another
