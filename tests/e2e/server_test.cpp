@@ -237,6 +237,46 @@ TEST_CASE("a client that keeps requests coming does not hold the server: another
   CHECK(b_answered < a_done);
 }
 
+TEST_CASE("a keep-alive connection is answered whenever its next request comes, whole or in pieces") {
+  // After an answer the server waits for the next request without trying the socket first
+  // (the last read drained it): what arrives later must still wake it, at once.
+  OneThreadServer one;
+  int fd = connect_loopback(one.server.port());
+  timeval patience{2, 0};  // a missed wake-up would wait for the 10 s read or 60 s idle timeout
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &patience, sizeof patience);
+  const std::string request = "GET /health HTTP/1.1\r\nHost: a\r\n\r\n";
+  // The next whole answer (the head, then the 15 bytes of {"status":"ok"}); what comes after it
+  // is kept for the next call.
+  std::string received;
+  auto answer = [fd, &received] {
+    char buffer[4096];
+    for (;;) {
+      const auto end = received.find("\r\n\r\n");
+      if (end != std::string::npos && received.size() >= end + 4 + 15) {
+        const int status = status_of(received);
+        received.erase(0, end + 4 + 15);
+        return status;
+      }
+      const auto n = recv(fd, buffer, sizeof buffer, 0);
+      if (n <= 0) return 0;
+      received.append(buffer, static_cast<std::size_t>(n));
+    }
+  };
+  auto send_text = [fd](std::string_view text) { return send(fd, text.data(), text.size(), MSG_NOSIGNAL); };
+  CHECK(send_text(request) > 0);
+  CHECK(answer() == 200);
+  std::this_thread::sleep_for(100ms);  // the server is waiting by now
+  CHECK(send_text(request.substr(0, 10)) > 0);
+  std::this_thread::sleep_for(100ms);
+  CHECK(send_text(request.substr(10)) > 0);
+  CHECK(answer() == 200);
+  std::this_thread::sleep_for(100ms);
+  CHECK(send_text(request + request) > 0);
+  CHECK(answer() == 200);
+  CHECK(answer() == 200);
+  close(fd);
+}
+
 TEST_CASE("answers a client is slow to take are sent whole, in order, once each") {
   OneThreadServer one;
   auto& server = one.server;
