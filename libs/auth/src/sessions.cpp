@@ -259,10 +259,11 @@ bool SessionStore::caching() const noexcept {
 }
 
 // The cached principal while its entry is fresh and its session still live (absolute and idle
-// expiry); null otherwise.
+// expiry), counted as a hit and its due last_active_at write marked; null otherwise.
 // Freshness is judged by the coarse clock (a few milliseconds behind; entries live for
-// seconds), liveness by the coarse wall clock, read once by the caller.
-PrincipalPtr SessionStore::cache_hit(const crypto::Sha256Digest& hash, Timestamp t) const {
+// seconds), liveness by the coarse wall clock, read once.
+PrincipalPtr SessionStore::cache_hit(const crypto::Sha256Digest& hash) {
+  const auto t = coarse_now();
   PrincipalPtr hit;
   {
     std::lock_guard lock(cache_->mutex);
@@ -271,18 +272,15 @@ PrincipalPtr SessionStore::cache_hit(const crypto::Sha256Digest& hash, Timestamp
   }
   if (!hit) return nullptr;
   bool live = t < hit->session.expires_at && t - hit->session.last_active_at < policy(hit->user).idle;
-  return live ? hit : nullptr;
+  if (!live) return nullptr;
+  ++cache_->hits;
+  note_activity(hash, hit->session, t);
+  return hit;
 }
 
 PrincipalPtr SessionStore::cached(std::string_view token) {
   if (token.empty() || token.size() > 256 || !caching()) return nullptr;
-  const auto t = coarse_now();
-  const auto hash = crypto::sha256(token);
-  auto hit = cache_hit(hash, t);
-  if (!hit) return nullptr;
-  ++cache_->hits;
-  note_activity(hash, hit->session, t);
-  return hit;
+  return cache_hit(crypto::sha256(token));
 }
 
 asio::awaitable<PrincipalPtr> SessionStore::validate(std::string_view token) {
@@ -290,12 +288,7 @@ asio::awaitable<PrincipalPtr> SessionStore::validate(std::string_view token) {
   const auto hash = crypto::sha256(token);
   bool cached = caching();
   if (cached) {
-    const auto t = coarse_now();
-    if (auto hit = cache_hit(hash, t)) {
-      ++cache_->hits;
-      note_activity(hash, hit->session, t);
-      co_return hit;
-    }
+    if (auto hit = cache_hit(hash)) co_return hit;
     ++cache_->misses;
   }
   auto loaded = co_await load(hash);

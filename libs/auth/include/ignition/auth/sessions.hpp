@@ -128,7 +128,7 @@ class SessionStore {
   boost::asio::awaitable<std::optional<Principal>> load(const crypto::Sha256Digest& hash);
   void note_activity(const crypto::Sha256Digest& hash, const Session& session, Timestamp t);
   bool caching() const noexcept;
-  PrincipalPtr cache_hit(const crypto::Sha256Digest& hash, Timestamp t) const;
+  PrincipalPtr cache_hit(const crypto::Sha256Digest& hash);
   const SessionPolicy& policy(const User& user) const noexcept;
 
   db::Pool& pool_;
