@@ -69,10 +69,8 @@ asio::awaitable<http::Response> Cors::handle(http::Request& request, http::Next 
 // instead of awaiting it in a coroutine frame of their own (one frame less per request each).
 // Their errors are thrown as the caller starts them, inside the server's try.
 asio::awaitable<http::Response> ClientIp::handle(http::Request& request, http::Next next) {
-  // The forwarding headers count only from a trusted proxy, so only then are they looked up.
-  const bool proxied = proxies_.trusted(request.peer);
-  request.client_ip = proxies_.client_ip(request.peer, proxied ? request.header("X-Forwarded-For") : "",
-                                         proxied ? request.header("CF-Connecting-IP") : "");
+  request.client_ip =
+      proxies_.client_ip(request.peer, request.header("X-Forwarded-For"), request.header("CF-Connecting-IP"));
   return next(request);
 }
 
