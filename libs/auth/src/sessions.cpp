@@ -64,7 +64,7 @@ const db::Statement revoke_statement{
 const db::Statement revoke_others_statement{
     "auth_session_revoke_others",
     "WITH r AS (UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL "
-    "RETURNING id) SELECT pg_notify('session_revoked', 's:' || id) FROM r"};
+    "AND expires_at > now() RETURNING id) SELECT pg_notify('session_revoked', 's:' || id) FROM r"};
 const db::Statement revoke_all_statement{
     "auth_session_revoke_all",
     "WITH r AS (UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL RETURNING id) "
@@ -89,6 +89,12 @@ Session session_from_row(const db::Row& row) {
 }
 
 std::int64_t seconds(std::chrono::seconds s) { return s.count(); }
+
+// Cleanup deletes sessions idle past the longer of the two policies: a session past its own
+// (shorter) limit is refused already, and is deleted a little later.
+std::int64_t cleanup_idle(const AuthConfig& config) {
+  return seconds(std::max(config.user_sessions.idle, config.admin_sessions.idle));
+}
 
 // Between 3/4 of SESSION_CACHE_TTL and all of it, by the token hash (random): sessions
 // loaded together (after a restart or a listener reconnect) are not all fetched again in
@@ -125,6 +131,9 @@ struct SessionStore::Cache {
   std::unordered_map<crypto::Sha256Digest, Entry, DigestHash> entries;  // by token hash
   // Sessions whose last_active_at write is due, by token hash: written by write_activity().
   std::unordered_map<crypto::Sha256Digest, Uuid, DigestHash> due;
+  // Moved on by every drop, so that a session read from the database while a revocation
+  // arrived is not cached: the read may predate the revocation.
+  std::uint64_t generation = 0;
   std::atomic<bool> usable{false};  // listening, so revocations arrive
   std::atomic<std::uint64_t> hits{0}, misses{0}, revocations{0};
 
@@ -142,13 +151,24 @@ struct SessionStore::Cache {
   }
   void forget(bool by_user, const Uuid& id) {
     std::lock_guard lock(mutex);
+    ++generation;
     std::erase_if(entries, [&](const auto& e) {
       return by_user ? e.second.principal->user.id == id : e.second.principal->session.id == id;
     });
   }
+  void forget(const crypto::Sha256Digest& hash) {
+    std::lock_guard lock(mutex);
+    ++generation;
+    entries.erase(hash);
+  }
   void clear() {
     std::lock_guard lock(mutex);
+    ++generation;
     entries.clear();
+  }
+  std::uint64_t current_generation() const {
+    std::lock_guard lock(mutex);
+    return generation;
   }
 };
 
@@ -196,7 +216,7 @@ asio::awaitable<NewSession> SessionStore::create(db::Transaction& tx, const User
   db::Bytes hash{token_hash(out.token)};
   std::optional<std::string> address = ip.empty() ? std::nullopt : std::optional<std::string>(ip);
   std::optional<std::string> agent =
-      user_agent.empty() ? std::nullopt : std::optional<std::string>(user_agent.substr(0, 1024));
+      user_agent.empty() ? std::nullopt : std::optional<std::string>(json::clean_utf8(user_agent, 1024));
   auto lifetime = seconds(policy(user).absolute);
   auto row = co_await tx.execute(insert_statement, user.id, hash, address, agent, lifetime);
   out.session = session_from_row(row.one());
@@ -291,14 +311,18 @@ asio::awaitable<PrincipalPtr> SessionStore::validate(std::string_view token) {
     if (auto hit = cache_hit(hash)) co_return hit;
     ++cache_->misses;
   }
+  const auto generation = cache_->current_generation();
   auto loaded = co_await load(hash);
   if (!loaded) co_return nullptr;
   note_activity(hash, loaded->session, coarse_now());
   auto principal = std::make_shared<const Principal>(std::move(*loaded));
   if (cached) {
     std::lock_guard lock(cache_->mutex);
-    if (cache_->entries.size() >= cache_capacity) cache_->entries.clear();
-    cache_->entries[hash] = Cache::Entry{principal, coarse_steady_now() + jittered(config_.session_cache_ttl, hash)};
+    // After a drop during the read, the read may predate a revocation: it answers this request only.
+    if (cache_->generation == generation) {
+      if (cache_->entries.size() >= cache_capacity) cache_->entries.clear();
+      cache_->entries[hash] = Cache::Entry{principal, coarse_steady_now() + jittered(config_.session_cache_ttl, hash)};
+    }
   }
   co_return principal;
 }
@@ -309,10 +333,7 @@ asio::awaitable<bool> SessionStore::end(std::string_view token) {
   auto rows = co_await pool_.execute(end_statement, key);
   // This instance stops accepting the token before the response goes out; the others
   // learn of it by NOTIFY.
-  {
-    std::lock_guard lock(cache_->mutex);
-    cache_->entries.erase(hash);
-  }
+  cache_->forget(hash);
   co_return !rows.empty();
 }
 
@@ -344,13 +365,13 @@ asio::awaitable<std::vector<Session>> SessionStore::list(const User& user) {
 }
 
 asio::awaitable<std::int64_t> SessionStore::delete_expired() {
-  auto idle = seconds(config_.user_sessions.idle);
+  auto idle = cleanup_idle(config_);
   auto rows = co_await pool_.execute(delete_expired_statement, idle);
   co_return rows.one().get<std::int64_t>(0);
 }
 
 asio::awaitable<std::int64_t> SessionStore::delete_expired(db::Transaction& tx) {
-  auto idle = seconds(config_.user_sessions.idle);
+  auto idle = cleanup_idle(config_);
   auto rows = co_await tx.execute(delete_expired_statement, idle);
   co_return rows.one().get<std::int64_t>(0);
 }

@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -238,6 +241,96 @@ TEST_CASE("a revocation on one instance reaches another instance's cache within 
       2);
 }
 
+TEST_CASE("a session read from the database while a revocation notice arrives answers that request but is not cached") {
+  testing::TestDatabase database("auth");
+  auto config = config_for_tests();
+  run(
+      [&]() -> asio::awaitable<void> {
+        auto ex = co_await asio::this_coro::executor;
+        db::Pool pool(ex, pool_config(database.url()));
+        db::Pool locker_pool(ex, pool_config(database.url()));
+        SessionStore store(pool, config);
+        db::Listener listener(ex, database.url());
+        store.attach(listener);
+        listener.start();
+        for (int i = 0; i < 100 && !listener.connected(); ++i) co_await sleep_for(20ms);
+        REQUIRE(listener.connected());
+        auto s = co_await signed_in(pool, store, "race@example.com");
+
+        // The read waits inside Postgres behind a lock while the notice arrives. (The notice names
+        // another session: any drop may mean the read is older than a revocation.)
+        auto locker = co_await db::Transaction::begin(locker_pool);
+        co_await locker.execute(db::Statement{"lock_sessions", "LOCK TABLE sessions IN ACCESS EXCLUSIVE MODE"});
+        PrincipalPtr answered;
+        std::atomic<bool> done = false;
+        asio::co_spawn(
+            ex,
+            [&]() -> asio::awaitable<void> {
+              answered = co_await store.validate(s.token);
+              done = true;
+            },
+            asio::detached);
+        for (int i = 0; i < 200 && database.scalar("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = "
+                                                   "'Lock' AND datname = current_database()") != "1";
+             ++i) {
+          co_await sleep_for(10ms);
+        }
+        REQUIRE_FALSE(done);
+        const auto revocations = store.cache_stats().revocations;
+        database.scalar("SELECT pg_notify('" + std::string(revocation_channel) + "', 's:" + Uuid::v4().to_string() +
+                        "')");
+        for (int i = 0; i < 100 && store.cache_stats().revocations == revocations; ++i) co_await sleep_for(10ms);
+        REQUIRE(store.cache_stats().revocations > revocations);
+        co_await locker.rollback();
+        for (int i = 0; i < 200 && !done; ++i) co_await sleep_for(10ms);
+        REQUIRE(done);
+        CHECK(static_cast<bool>(answered));  // live when read: this request is answered
+        CHECK_FALSE(store.cached(s.token));  // but the read is not kept
+        auto again = co_await store.validate(s.token);
+        CHECK(static_cast<bool>(again));
+        CHECK(static_cast<bool>(store.cached(s.token)));  // a read with no drop meanwhile is kept
+        listener.stop();
+        co_await sleep_for(50ms);
+      }(),
+      2);
+}
+
+TEST_CASE("revoke-others counts the live sessions it ends, and a hostile user agent is stored cleaned") {
+  testing::TestDatabase database("auth");
+  auto config = config_for_tests();
+  run([&]() -> asio::awaitable<void> {
+    db::Pool pool(co_await asio::this_coro::executor, pool_config(database.url()));
+    SessionStore store(pool, config);
+    auto kept = co_await signed_in(pool, store, "others@example.com");
+    auto live = co_await signed_in(pool, store, "others@example.com");
+    auto expired = co_await signed_in(pool, store, "others@example.com");
+    database.scalar(
+        "UPDATE sessions SET created_at = now() - interval '1 day', last_active_at = now() - interval "
+        "'1 hour', expires_at = now() - interval '1 second' WHERE id = '" +
+        expired.session.id.to_string() + "'");
+    auto ended = co_await store.revoke_others(kept.session.user_id, kept.session.id);
+    CHECK(ended == 1);
+    auto still = co_await store.validate(kept.token);
+    CHECK(static_cast<bool>(still));
+    auto gone = co_await store.validate(live.token);
+    CHECK_FALSE(gone);
+
+    // Invalid UTF-8, a NUL and more than 1,024 characters: Postgres would refuse the raw bytes.
+    std::string agent = "Mozilla/5.0 \xff\xfe" + std::string(1, '\0') + std::string(2000, 'a');
+    auto tx = co_await db::Transaction::begin(pool);
+    std::optional<std::string> name;
+    std::vector<std::string> no_admins;
+    std::string email = "agent@example.com";
+    auto outcome = co_await dev_sign_in(tx, email, name, no_role, no_admins);
+    auto created = co_await store.create(tx, outcome.user, "192.0.2.1", agent);
+    co_await tx.commit();
+    CHECK(database.scalar("SELECT length(user_agent) FROM sessions WHERE id = '" + created.session.id.to_string() +
+                          "'") == "1024");
+    CHECK(database.scalar("SELECT left(user_agent, 13) FROM sessions WHERE id = '" + created.session.id.to_string() +
+                          "'") == "Mozilla/5.0 a");
+  }());
+}
+
 TEST_CASE("sign-in links by provider account first, by verified email second, never by an unverified one") {
   testing::TestDatabase database("auth");
   run([&]() -> asio::awaitable<void> {
@@ -318,6 +411,29 @@ TEST_CASE("cleanup deletes expired and long-revoked sessions and expired OAuth s
     CHECK(awaited_269 == 0);  // idempotent, safe on several instances
     auto awaited_270 = co_await store.validate(live.token);
     CHECK(static_cast<bool>(awaited_270));
+  }());
+}
+
+TEST_CASE("cleanup keeps an admin session that its own idle limit still allows, however the user limit is set") {
+  testing::TestDatabase database("auth");
+  auto config = AuthConfig::from_env(Env::from_map({{"AUTH_SECRET", std::string(32, 'k')},
+                                                    {"SESSION_IDLE_TTL", "1h"},
+                                                    {"ADMIN_SESSION_IDLE_TTL", "4h"},
+                                                    {"ADMIN_SESSION_TTL", "12h"}}),
+                                     false);
+  run([&]() -> asio::awaitable<void> {
+    db::Pool pool(co_await asio::this_coro::executor, pool_config(database.url()));
+    SessionStore store(pool, config);
+    const std::optional<std::string> admin = "admin";
+    auto s = co_await signed_in(pool, store, "idle-admin@example.com", admin);
+    database.scalar(
+        "UPDATE sessions SET created_at = now() - interval '3 hours', last_active_at = now() - interval "
+        "'2 hours' WHERE id = '" +
+        s.session.id.to_string() + "'");
+    auto deleted = co_await store.delete_expired();
+    CHECK(deleted == 0);
+    auto still = co_await store.validate(s.token);
+    CHECK(static_cast<bool>(still));  // 2 h idle is within the admin limit of 4 h
   }());
 }
 

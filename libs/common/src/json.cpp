@@ -1,6 +1,7 @@
 #include "ignition/common/json.hpp"
 
 #include <fmt/format.h>
+#include <algorithm>
 #include <boost/json/parse.hpp>
 
 #include "ignition/common/error.hpp"
@@ -71,6 +72,22 @@ bool valid_utf8(std::string_view text) noexcept {
     i += n;
   }
   return true;
+}
+
+std::string clean_utf8(std::string_view text, std::size_t max_characters) {
+  std::string out;
+  out.reserve(std::min(text.size(), 4 * max_characters));
+  for (std::size_t i = 0, kept = 0; i < text.size() && kept < max_characters;) {
+    const auto n = sequence_length(text, i);
+    if (n == 0 || text[i] == '\0') {
+      ++i;
+      continue;
+    }
+    out.append(text, i, n);
+    i += n;
+    ++kept;
+  }
+  return out;
 }
 
 boost::json::object parse_object(std::string_view body) {

@@ -77,6 +77,20 @@ TEST_CASE("UTF-8 validation and length") {
   CHECK(json::utf8_length("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x94\xa5") == 8);
 }
 
+TEST_CASE("clean_utf8 keeps valid characters, drops the rest and NULs, and cuts at a character") {
+  using namespace std::string_literals;
+  CHECK(json::clean_utf8("caf\xc3\xa9", 10) == "caf\xc3\xa9");
+  CHECK(json::clean_utf8("caf\xc3\xa9", 4) == "caf\xc3\xa9");  // four characters, five bytes
+  CHECK(json::clean_utf8("caf\xc3\xa9", 3) == "caf");          // never half of the \xc3\xa9
+  CHECK(json::clean_utf8("a\xff"
+                         "b\xc3(c"s +
+                             '\0' + "d",
+                         10) == "ab(cd");
+  CHECK(json::clean_utf8("\xf0\x9f\x94\xa5\xf0\x9f\x94", 10) == "\xf0\x9f\x94\xa5");  // a cut-off last sequence
+  CHECK(json::clean_utf8("", 5).empty());
+  CHECK(json::valid_utf8(json::clean_utf8("\xed\xa0\x80\xc0\xaf ok", 10)));
+}
+
 TEST_CASE("parse_object accepts objects only") {
   const auto object = json::parse_object(R"( {"a": 1, "b": [true, null]} )");
   CHECK(object.at("a").as_int64() == 1);

@@ -105,5 +105,9 @@ void append_string(std::string& out, std::string_view text);
 std::size_t utf8_length(std::string_view text) noexcept;
 /// Whether `text` is valid UTF-8.
 bool valid_utf8(std::string_view text) noexcept;
+/// `text` as Postgres takes it, cut to at most `max_characters` code points: bytes that are not
+/// valid UTF-8, and NULs, are left out. For text from outside (a user agent, a provider's claim)
+/// that is kept, not refused.
+std::string clean_utf8(std::string_view text, std::size_t max_characters);
 
 }  // namespace ignition::json
