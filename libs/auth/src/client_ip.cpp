@@ -2,6 +2,7 @@
 
 #include <array>
 #include <charconv>
+#include <optional>
 
 #include <ignition/common/error.hpp>
 
@@ -42,6 +43,15 @@ std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
 }
+
+// An address from a forwarding header. One with an IPv6 zone ("fe80::1%eth0") names a link of
+// the proxy's, not a client, and Postgres' inet would refuse it: refused here.
+std::optional<asio::ip::address> forwarded_address(std::string_view text) {
+  boost::system::error_code ec;
+  auto a = asio::ip::make_address(trim(text), ec);
+  if (ec || (a.is_v6() && a.to_v6().scope_id() != 0)) return std::nullopt;
+  return a;
+}
 }  // namespace
 
 TrustedProxies::TrustedProxies(const std::vector<std::string>& cidrs) {
@@ -75,20 +85,18 @@ bool TrustedProxies::trusted(const asio::ip::address& address) const {
 std::string TrustedProxies::client_ip(const asio::ip::address& peer, std::string_view forwarded_for,
                                       std::string_view cf_connecting_ip) const {
   if (!trusted(peer)) return text_of(peer);
-  boost::system::error_code ec;
   if (!cf_connecting_ip.empty()) {
-    auto a = asio::ip::make_address(trim(cf_connecting_ip), ec);
-    if (!ec) return text_of(a);
+    if (auto a = forwarded_address(cf_connecting_ip)) return text_of(*a);
   }
   // Walk from the right: each hop appended the address it saw; the first untrusted
   // one is the client as far as anything we trust can tell.
   while (!forwarded_for.empty()) {
     auto comma = forwarded_for.rfind(',');
-    std::string_view entry = trim(comma == std::string_view::npos ? forwarded_for : forwarded_for.substr(comma + 1));
+    std::string_view entry = comma == std::string_view::npos ? forwarded_for : forwarded_for.substr(comma + 1);
     forwarded_for = comma == std::string_view::npos ? std::string_view{} : forwarded_for.substr(0, comma);
-    auto a = asio::ip::make_address(entry, ec);
-    if (ec) break;  // garbage: stop believing the header
-    if (!trusted(a)) return text_of(a);
+    auto a = forwarded_address(entry);
+    if (!a) break;  // garbage: stop believing the header
+    if (!trusted(*a)) return text_of(*a);
   }
   return text_of(peer);
 }

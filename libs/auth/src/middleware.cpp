@@ -68,9 +68,22 @@ asio::awaitable<http::Response> Cors::handle(http::Request& request, http::Next 
 // ClientIp, Csrf and AdminGate act before the rest only: they hand over the rest's awaitable
 // instead of awaiting it in a coroutine frame of their own (one frame less per request each).
 // Their errors are thrown as the caller starts them, inside the server's try.
+namespace {
+// Every X-Forwarded-For line, in order, as one list: a proxy may add a line of its own rather
+// than append to the one the client sent. `joined` holds the text when there are several.
+std::string_view forwarded_for(const http::Request& request, std::string& joined) {
+  auto [first, last] = request.message.equal_range("X-Forwarded-For");
+  if (first == last) return {};
+  if (std::next(first) == last) return first->value();
+  for (auto it = first; it != last; ++it) joined.append(joined.empty() ? "" : ", ").append(it->value());
+  return joined;
+}
+}  // namespace
+
 asio::awaitable<http::Response> ClientIp::handle(http::Request& request, http::Next next) {
+  std::string joined;
   request.client_ip =
-      proxies_.client_ip(request.peer, request.header("X-Forwarded-For"), request.header("CF-Connecting-IP"));
+      proxies_.client_ip(request.peer, forwarded_for(request, joined), request.header("CF-Connecting-IP"));
   return next(request);
 }
 
@@ -90,31 +103,22 @@ RateClass rate_class(const AuthConfig& config, std::string_view path) {
 }
 }  // namespace
 
-// Requests no rule limits pass without a coroutine frame of this layer's own.
+// The RateLimit-* fields go on whatever answers the request, an error included; a refusal is
+// thrown like any error. No coroutine frame of this layer's own.
 asio::awaitable<http::Response> RateLimit::handle(http::Request& request, http::Next next) {
   auto [rule, bucket] = rate_class(config_, request.path);
   if (!rule || rule->off()) return next(request);
-  return count(request, next, *rule, std::string(bucket) + "|" + request.client_ip);
-}
-
-asio::awaitable<http::Response> RateLimit::count(http::Request& request, http::Next next, const RateRule& rule,
-                                                 std::string key) {
-  auto decision = limiter_.check(key, rule);
-  auto annotate = [&](http::Response& res) {
-    res.set("RateLimit-Limit", std::to_string(decision.limit));
-    res.set("RateLimit-Remaining", std::to_string(decision.remaining));
-    res.set("RateLimit-Reset", std::to_string(decision.reset.count()));
-  };
+  const auto decision = limiter_.check(rate_key(bucket, request.client_ip), *rule);
+  auto& fields = request.response_fields;
+  fields.set("RateLimit-Limit", std::to_string(decision.limit));
+  fields.set("RateLimit-Remaining", std::to_string(decision.remaining));
+  fields.set("RateLimit-Reset", std::to_string(decision.reset.count()));
   if (!decision.allowed) {
     metrics_->rate_limited();
-    auto res = http::error_response(request, ErrorCode::rate_limited, "too many requests; try again later");
-    res.set(Field::retry_after, std::to_string(decision.reset.count()));
-    annotate(res);
-    co_return res;
+    fields.set(Field::retry_after, std::to_string(decision.reset.count()));
+    throw Error(ErrorCode::rate_limited, "too many requests; try again later");
   }
-  auto res = co_await next(request);
-  annotate(res);
-  co_return res;
+  return next(request);
 }
 
 namespace {

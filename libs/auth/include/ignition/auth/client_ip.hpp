@@ -19,6 +19,7 @@ class TrustedProxies {
 
   /// The socket peer, unless it is a trusted proxy: then `CF-Connecting-IP` when
   /// present, else the right-most `X-Forwarded-For` entry that is not itself trusted.
+  /// `forwarded_for` is every X-Forwarded-For line of the request, in order, joined by commas.
   std::string client_ip(const boost::asio::ip::address& peer, std::string_view forwarded_for,
                         std::string_view cf_connecting_ip) const;
 

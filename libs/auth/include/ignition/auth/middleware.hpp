@@ -40,7 +40,7 @@ class ClientIp final : public http::Middleware {
 
 /// Per client IP and route class: /auth/* (RATE_LIMIT_AUTH), /api/v1/admin/*
 /// (RATE_LIMIT_ADMIN), other /api/v1/* (RATE_LIMIT_API). 429 with Retry-After and
-/// RateLimit-* headers; the headers are on every limited response.
+/// RateLimit-* headers; the headers are on every limited response, errors included.
 class RateLimit final : public http::Middleware {
  public:
   RateLimit(const AuthConfig& config, std::shared_ptr<AuthMetrics> metrics)
@@ -48,8 +48,6 @@ class RateLimit final : public http::Middleware {
   boost::asio::awaitable<http::Response> handle(http::Request& request, http::Next next) override;
 
  private:
-  boost::asio::awaitable<http::Response> count(http::Request& request, http::Next next, const RateRule& rule,
-                                               std::string key);
   const AuthConfig& config_;
   std::shared_ptr<AuthMetrics> metrics_;
   RateLimiter limiter_;
