@@ -5,6 +5,9 @@
 
 #include <signal.h>
 
+#include <chrono>
+#include <thread>
+
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/url/parse.hpp>
@@ -146,6 +149,19 @@ TEST_CASE("every failed callback redirects with a reason and creates nothing") {
     mock.next_authorize_error("access_denied");
     CHECK(error_of(sign_in(port, mock, "google")) == "access_denied");
   }
+  SECTION("a provider error that is no standard code, as anyone can send one") {
+    mock.next_authorize_error("you_have_been_hacked");
+    CHECK(error_of(sign_in(port, mock, "google")) == "provider_error");
+    CHECK(error_of(http_request(port, "GET", "/auth/google/callback?state=x&error=made_up")) == "provider_error");
+    // The outcome label of the sign-in metric takes only known values.
+    auto metrics = http_request(port, "GET", "/metrics").body;
+    CHECK(metrics.find("hacked") == std::string::npos);
+    CHECK(metrics.find("made_up") == std::string::npos);
+  }
+  SECTION("an address that cannot be an email") {
+    mock.next_token({{"email", "@example.com"}});
+    CHECK(error_of(sign_in(port, mock, "google")) == "email_invalid");
+  }
   SECTION("a replayed state") {
     auto s = start(port, "google");
     std::string back = mock.authorize(s.response.header("location"));
@@ -238,7 +254,7 @@ TEST_CASE("redirect_to accepts relative app paths only") {
   TestDatabase database("signin");
   ServerProcess server(env_for(database.url(), mock));
   for (std::string hostile :
-       {"//evil.example/x", "https://evil.example", "/\\evil.example", "evil", "/ok%0d%0aSet-Cookie:x"}) {
+       {"//evil.example/x", "https://evil.example", "/\\evil.example", "evil", "/ok%0d%0aSet-Cookie:x", "/%FF"}) {
     auto done = sign_in(server.port(), mock, "google", hostile);
     INFO(hostile);
     REQUIRE(done.status == 302);
@@ -246,4 +262,77 @@ TEST_CASE("redirect_to accepts relative app paths only") {
   }
   CHECK(sign_in(server.port(), mock, "google", "/habits%3Fview%3Dweek").header("location") ==
         app + "/habits?view=week");
+}
+
+TEST_CASE("a profile the users table cannot hold as it comes still signs in, kept as it can be") {
+  OidcServer mock;
+  TestDatabase database("signin");
+  ServerProcess server(env_for(database.url(), mock));
+  // Entra ID display names may be 256 characters (the table keeps 200). The picture is too long
+  // to keep, and the address has a capital letter past ASCII.
+  std::string name;
+  for (int i = 0; i < 250; ++i) name += "\xc3\xa9";  // é
+  mock.next_token({{"name", name},
+                   {"picture", "https://example.com/" + std::string(3000, 'p')},
+                   {"email", "\xc3\x89lise@Example.com"}});
+  auto done = sign_in(server.port(), mock, "google");
+  REQUIRE(done.status == 302);
+  CHECK(done.header("location") == app + "/today");
+  CHECK(database.scalar("SELECT length(name) FROM users") == "200");  // characters, not bytes
+  CHECK(database.scalar("SELECT image IS NULL FROM users") == "t");
+  CHECK(database.scalar("SELECT email = lower('\xc3\x89lise@Example.com') FROM users") == "t");
+}
+
+TEST_CASE("the sign-in state cookie is Lax even when the session cookies are Strict") {
+  OidcServer mock;
+  TestDatabase database("signin");
+  auto env = env_for(database.url(), mock);
+  env["COOKIE_SAMESITE"] = "strict";
+  ServerProcess server(env);
+  auto s = start(server.port(), "google");
+  // The provider sends the browser back from its own site: a Strict cookie would stay behind.
+  CHECK_THAT(s.response.set_cookie("oauth_state"), Catch::Contains("SameSite=Lax"));
+  std::string back = mock.authorize(s.response.header("location"));
+  auto done = http_request(server.port(), "GET", path_of(back), {{"Cookie", "oauth_state=" + s.state}});
+  REQUIRE(done.status == 302);
+  CHECK(done.header("location") == app + "/today");
+  CHECK_THAT(done.set_cookie("session"), Catch::Contains("SameSite=Strict"));
+  CHECK_THAT(done.set_cookie("oauth_state"), Catch::Contains("SameSite=Lax; Max-Age=0"));
+}
+
+TEST_CASE("two first sign-ins of one person at once make one user, and both sign in") {
+  OidcServer mock;
+  TestDatabase database("signin");
+  ServerProcess server(env_for(database.url(), mock));
+  auto port = server.port();
+  auto first = start(port, "google");
+  auto second = start(port, "google");  // another tab
+  std::string first_back = mock.authorize(first.response.header("location"));
+  std::string second_back = mock.authorize(second.response.header("location"));
+  // Both callbacks wait at the user lookup until both are there: each finds no user.
+  std::thread lock([&] { database.scalar("BEGIN; LOCK TABLE users IN EXCLUSIVE MODE; SELECT pg_sleep(2); COMMIT"); });
+  for (int i = 0;
+       i < 100 && database.scalar("SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+                                  "WHERE c.relname = 'users' AND l.mode = 'ExclusiveLock' AND l.granted") != "1";
+       ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  HttpResult first_done, second_done;
+  std::thread a([&] {
+    first_done = http_request(port, "GET", path_of(first_back), {{"Cookie", "oauth_state=" + first.state}});
+  });
+  std::thread b([&] {
+    second_done = http_request(port, "GET", path_of(second_back), {{"Cookie", "oauth_state=" + second.state}});
+  });
+  a.join();
+  b.join();
+  lock.join();
+  for (const auto* done : {&first_done, &second_done}) {
+    CHECK(done->status == 302);
+    CHECK(done->header("location") == app + "/today");
+    CHECK_FALSE(done->cookie_value("session").empty());
+  }
+  CHECK(database.scalar("SELECT count(*) FROM users") == "1");
+  CHECK(database.scalar("SELECT count(*) FROM accounts") == "1");
+  CHECK(database.scalar("SELECT count(*) FROM sessions") == "2");
 }

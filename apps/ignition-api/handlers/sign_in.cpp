@@ -1,9 +1,13 @@
 #include "sign_in.hpp"
 
+#include <algorithm>
+#include <array>
+
 #include <ignition/auth/cookies.hpp>
 #include <ignition/auth/middleware.hpp>
 #include <ignition/common/crypto.hpp>
 #include <ignition/common/log.hpp>
+#include <ignition/db/error.hpp>
 #include <ignition/db/pool.hpp>
 #include <ignition/db/transaction.hpp>
 #include <ignition/http/response.hpp>
@@ -57,13 +61,35 @@ Response redirect(const std::string& location) {
   return res;
 }
 
-// A provider's own error value, reduced to a safe code.
+// A provider's own error, as one of the codes OAuth 2.0 (RFC 6749, 4.1.2.1) and OpenID Connect
+// (Core, 3.1.2.6) define, else "provider_error". The value comes from whoever sent the browser
+// here: it must not become a new metric series, nor put its words on the sign-in page.
 std::string error_code_from(const std::string& provider_error) {
-  std::string out;
-  for (char c : provider_error.substr(0, 64)) {
-    if ((c >= 'a' && c <= 'z') || c == '_') out += c;
-  }
-  return out.empty() ? "provider_error" : out;
+  static constexpr std::array<std::string_view, 16> known{"access_denied",
+                                                          "invalid_request",
+                                                          "unauthorized_client",
+                                                          "unsupported_response_type",
+                                                          "invalid_scope",
+                                                          "server_error",
+                                                          "temporarily_unavailable",
+                                                          "interaction_required",
+                                                          "login_required",
+                                                          "account_selection_required",
+                                                          "consent_required",
+                                                          "invalid_request_uri",
+                                                          "invalid_request_object",
+                                                          "request_not_supported",
+                                                          "request_uri_not_supported",
+                                                          "registration_not_supported"};
+  return std::find(known.begin(), known.end(), provider_error) == known.end() ? "provider_error" : provider_error;
+}
+
+// The oauth_state cookie is Lax whatever the session cookies are: the provider sends the browser
+// back from its own site, and a Strict cookie would not come along.
+auth::CookieConfig state_cookie_config(const auth::CookieConfig& config) {
+  auto lax = config;
+  lax.same_site = auth::SameSite::lax;
+  return lax;
 }
 
 asio::awaitable<Response> list_providers(SignInDeps d, Request&) {
@@ -101,7 +127,7 @@ asio::awaitable<Response> start(SignInDeps d, Request& req) {
   co_await d.auth.pool.execute(save_state, state_hash, provider_id, nonce, verifier, target, lifetime);
 
   Response res = redirect(url);
-  res.insert(Field::set_cookie, auth::set_cookie(d.auth.config.cookie, state_cookie, state,
+  res.insert(Field::set_cookie, auth::set_cookie(state_cookie_config(d.auth.config.cookie), state_cookie, state,
                                                  std::chrono::duration_cast<std::chrono::seconds>(state_lifetime),
                                                  auth::CookieAccess::http_only, state_cookie_path));
   co_return res;
@@ -167,18 +193,26 @@ asio::awaitable<Completed> complete(const SignInDeps& d, Request& req, const std
 
   auth::ExternalIdentity who{identity.provider,       identity.account_id, identity.email,
                              identity.email_verified, identity.name,       identity.picture};
-  try {
-    auto tx = co_await db::Transaction::begin(d.auth.pool);
-    auto outcome = co_await auth::sign_in(tx, who, d.auth.config.admin_emails);
-    std::string user_agent(req.header(Field::user_agent));
-    auto created = co_await d.auth.sessions.create(tx, outcome.user, req.client_ip, user_agent);
-    co_await tx.commit();
-    out.token = created.token;
-    out.session = created.session;
-  } catch (const auth::SignInRefused& e) {
-    out.error = e.code();
+  // Two first sign-ins of one person at once (two tabs, or Google and Microsoft) both find no
+  // user and both insert one: the later insert fails on the unique email. Its second attempt
+  // finds the user the first one made.
+  for (int attempt = 1;; ++attempt) {
+    try {
+      auto tx = co_await db::Transaction::begin(d.auth.pool);
+      auto outcome = co_await auth::sign_in(tx, who, d.auth.config.admin_emails);
+      std::string user_agent(req.header(Field::user_agent));
+      auto created = co_await d.auth.sessions.create(tx, outcome.user, req.client_ip, user_agent);
+      co_await tx.commit();
+      out.token = created.token;
+      out.session = created.session;
+      co_return out;
+    } catch (const auth::SignInRefused& e) {
+      out.error = e.code();
+      co_return out;
+    } catch (const db::UniqueViolation&) {
+      if (attempt == 2) throw;
+    }
   }
-  co_return out;
 }
 
 asio::awaitable<Response> callback(SignInDeps d, Request& req) {
@@ -186,17 +220,23 @@ asio::awaitable<Response> callback(SignInDeps d, Request& req) {
   oidc::Provider* provider = d.find(provider_id);
   if (!provider) throw Error(ErrorCode::not_found, "no such sign-in provider");
   Completed done;
+  // Whatever fails, the browser goes back to the app with a reason (the contract), and the
+  // transaction that failed left nothing behind.
   try {
     done = co_await complete(d, req, provider_id, *provider);
   } catch (const DependencyUnavailable&) {
     done.error = "unavailable";
+  } catch (const std::exception& e) {
+    log::error("sign-in failed", {{"request_id", req.request_id}, {"provider", provider_id}, {"error", e.what()}});
+    done.error = "server_error";
   }
   const auto& config = d.auth.config;
   d.auth.metrics.sign_in(provider_id, done.error.empty() ? "success" : done.error);
   Response res = redirect(done.error.empty() ? config.app_url + done.redirect_to
                                              : config.app_url + "/auth/signin?error=" + done.error);
-  res.insert(Field::set_cookie, auth::set_cookie(config.cookie, state_cookie, "", std::chrono::seconds(0),
-                                                 auth::CookieAccess::http_only, state_cookie_path));
+  res.insert(Field::set_cookie,
+             auth::set_cookie(state_cookie_config(config.cookie), state_cookie, "", std::chrono::seconds(0),
+                              auth::CookieAccess::http_only, state_cookie_path));
   if (done.error.empty()) {
     res.insert(Field::set_cookie, session_cookie(d.auth, done.token, done.session));
     res.insert(Field::set_cookie, csrf_cookie(d.auth, d.auth.csrf.token_for(done.session.id), done.session));
@@ -211,7 +251,9 @@ std::string safe_redirect_target(const std::optional<std::string>& requested) {
   const std::string& t = *requested;
   if (t.front() != '/' || t.starts_with("//") || t.starts_with("/\\")) return fallback;
   for (unsigned char c : t) {
-    if (c < 0x21 || c == 0x7f || c == '\\') return fallback;  // no spaces, controls or backslashes
+    // No spaces, controls, backslashes, nor bytes past ASCII (a Location is ASCII; they would
+    // come from a decoded %xx, and need not even be UTF-8).
+    if (c < 0x21 || c >= 0x7f || c == '\\') return fallback;
   }
   return t;
 }

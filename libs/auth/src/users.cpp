@@ -21,10 +21,12 @@ std::string user_select(std::string_view where) {
 const std::string by_account_sql = fmt::format(
     "SELECT {} FROM accounts a JOIN users u ON u.id = a.user_id WHERE a.provider = $1 AND a.provider_account_id = $2",
     user_columns);
-const std::string by_email_sql = user_select("u.email = $1 FOR UPDATE");
+// Emails are lower-cased by Postgres, whose lower() the users table checks them against (it
+// knows more than ASCII).
+const std::string by_email_sql = user_select("u.email = lower($1) FOR UPDATE");
 const std::string insert_user_sql = fmt::format(
-    "INSERT INTO users AS u (email, email_verified_at, name, image, role) VALUES ($1, CASE WHEN $2 THEN now() END, $3, "
-    "$4, $5) "
+    "INSERT INTO users AS u (email, email_verified_at, name, image, role) VALUES (lower($1), CASE WHEN $2 THEN now() "
+    "END, $3, $4, $5) "
     "RETURNING {}",
     user_columns);
 const std::string set_role_sql =
@@ -106,8 +108,38 @@ void append_json(std::string& out, const User& user) {
   out += "\"}";
 }
 
+namespace {
+// What a provider says of a person, as the users table keeps it: the name cut to its 200
+// characters and the picture left out when it is longer than 2,048 or not clean text (a sign-in
+// is not refused for either). An address that cannot be an email refuses the sign-in.
+struct Profile {
+  std::optional<std::string> name;
+  std::optional<std::string> picture;
+};
+
+Profile profile_of(const ExternalIdentity& identity) {
+  const auto& email = identity.email;
+  const auto at = email.find('@');
+  if (at == 0 || at == std::string::npos || at + 1 == email.size() || email.size() > 320 || !json::valid_utf8(email) ||
+      email.find('\0') != std::string::npos) {
+    throw SignInRefused("email_invalid", "the provider's email address is not one");
+  }
+  Profile out;
+  if (identity.name) {
+    out.name = json::clean_utf8(*identity.name, 200);
+    if (out.name->empty()) out.name.reset();
+  }
+  if (identity.picture && identity.picture->size() <= 2048 && json::valid_utf8(*identity.picture) &&
+      identity.picture->find('\0') == std::string::npos) {
+    out.picture = identity.picture;
+  }
+  return out;
+}
+}  // namespace
+
 asio::awaitable<SignInOutcome> sign_in(db::Transaction& tx, const ExternalIdentity& identity,
                                        const std::vector<std::string>& admin_emails) {
+  const auto profile = profile_of(identity);
   SignInOutcome outcome;
   auto linked = co_await tx.execute(by_account, identity.provider, identity.account_id);
   if (!linked.empty()) {
@@ -123,7 +155,7 @@ asio::awaitable<SignInOutcome> sign_in(db::Transaction& tx, const ExternalIdenti
       outcome.user = user_from_row(existing.one(), 0);
     } else {
       std::string role = "user";
-      auto created = co_await tx.execute(insert_user, identity.email, true, identity.name, identity.picture, role);
+      auto created = co_await tx.execute(insert_user, identity.email, true, profile.name, profile.picture, role);
       outcome.user = user_from_row(created.one(), 0);
       outcome.created = true;
     }
