@@ -120,6 +120,10 @@ std::optional<std::string> ObjectReader::string(std::string_view key, bool requi
     return std::nullopt;
   }
   const std::string_view text = value->get_string();
+  if (text.find('\0') != std::string_view::npos) {
+    fail(key, "must not contain NUL characters");
+    return std::nullopt;
+  }
   const auto length = utf8_length(text);
   if (length < min_len || length > max_len) {
     fail(key, fmt::format("must be {}..{} characters", min_len, max_len));

@@ -132,6 +132,7 @@ TEST_CASE("ObjectReader collects every problem into one validation error") {
     "title": "",
     "name": 5,
     "long": "abcdef",
+    "nul": "a\u0000b",
     "count": 1.5,
     "small": -1,
     "huge": 18446744073709551615,
@@ -145,6 +146,7 @@ TEST_CASE("ObjectReader collects every problem into one validation error") {
   CHECK_FALSE(reader.string("title", true, 1, 200));
   CHECK_FALSE(reader.string("name", true, 1, 200));
   CHECK_FALSE(reader.string("long", true, 1, 5));
+  CHECK_FALSE(reader.string("nul", true, 1, 5));  // Postgres text cannot hold it
   CHECK_FALSE(reader.integer("count", true, 0, 10));
   CHECK_FALSE(reader.integer("small", true, 0, 10));
   CHECK_FALSE(reader.integer("huge", true, 0, 10));
@@ -162,6 +164,7 @@ TEST_CASE("ObjectReader collects every problem into one validation error") {
       {"title", "must be 1..200 characters"},
       {"name", "must be a string"},
       {"long", "must be 1..5 characters"},
+      {"nul", "must not contain NUL characters"},
       {"count", "must be an integer"},
       {"small", "must be between 0 and 10"},
       {"huge", "must be between 0 and 10"},

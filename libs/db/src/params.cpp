@@ -2,6 +2,7 @@
 
 #include <array>
 #include <charconv>
+#include <stdexcept>
 
 namespace ignition::db {
 
@@ -18,6 +19,11 @@ void Params::reserve(std::size_t n) {
 }
 
 void Params::push(std::string v, int format) {
+  // libpq reads a text parameter up to its first NUL: the rest would be lost without a word.
+  // (Postgres text cannot hold a NUL anyway.)
+  if (format == 0 && v.find('\0') != std::string::npos) {
+    throw std::invalid_argument("a text parameter holds a NUL byte");
+  }
   lengths_.push_back(static_cast<int>(v.size()));
   formats_.push_back(format);
   values_.emplace_back(std::move(v));

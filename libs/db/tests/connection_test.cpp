@@ -9,6 +9,7 @@
 #include <ignition/common/uuid.hpp>
 #include <ignition/db/connection.hpp>
 #include <ignition/db/error.hpp>
+#include <ignition/db/params.hpp>
 #include <ignition/testing/postgres.hpp>
 
 using namespace ignition;
@@ -54,6 +55,14 @@ TEST_CASE("typed parameters travel bound and come back typed") {
     CHECK(row.get<std::string>(8) == R"({"a": [1, 2]})");
     CHECK(database.scalar("SELECT count(*) FROM users") == "0");  // the "injection" was only data
   }());
+}
+
+TEST_CASE("a text parameter with a NUL byte is refused, never cut short") {
+  // libpq would send the text up to the NUL and drop the rest without a word.
+  db::Params params;
+  CHECK_THROWS_AS(params.add(std::string("ab\0cd", 5)), std::invalid_argument);
+  db::Bytes bytes{std::string("ab\0cd", 5)};
+  CHECK_NOTHROW(params.add(bytes));  // bytea travels binary: its NULs are data
 }
 
 TEST_CASE("server errors are typed by SQLSTATE and leave the connection usable") {
