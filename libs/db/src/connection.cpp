@@ -126,7 +126,7 @@ struct Connection::Impl {
 
   asio::awaitable<Result> execute_prepared(const Statement& statement, const Params& params);
   asio::awaitable<Result> execute_text(std::string_view sql, std::optional<Params> params);
-  asio::awaitable<std::vector<Notification>> receive_notifications();
+  asio::awaitable<std::vector<Notification>> receive_notifications(std::chrono::milliseconds quiet);
 
   asio::posix::stream_descriptor socket;
   PGconn* conn;
@@ -230,22 +230,32 @@ asio::awaitable<Result> Connection::Impl::execute_text(std::string_view sql, std
   co_return Result(raw.release());
 }
 
-asio::awaitable<std::vector<Notification>> Connection::wait_notifications() {
+asio::awaitable<std::vector<Notification>> Connection::wait_notifications(std::chrono::milliseconds quiet) {
   impl_->check_usable();
-  auto received = co_await impl_->receive_notifications();
+  auto received = co_await impl_->receive_notifications(quiet);
   co_return received;
 }
 
-asio::awaitable<std::vector<Notification>> Connection::Impl::receive_notifications() {
+asio::awaitable<std::vector<Notification>> Connection::Impl::receive_notifications(std::chrono::milliseconds quiet) {
   Impl& c = *this;
   std::vector<Notification> out;
+  asio::steady_timer timer(c.socket.get_executor(), quiet);
   for (;;) {
     while (PGnotify* n = PQnotifies(c.conn)) {
       out.push_back({n->relname, n->extra});
       PQfreemem(n);
     }
     if (!out.empty()) co_return out;
-    co_await c.wait(Wait::wait_read);
+    // The raw waits, as in flush(): the one that loses is cancelled, which is no failure.
+    std::variant<std::monostate, std::monostate> ready;
+    try {
+      ready =
+          co_await (c.socket.async_wait(Wait::wait_read, asio::use_awaitable) || timer.async_wait(asio::use_awaitable));
+    } catch (...) {
+      c.broken = true;
+      throw;
+    }
+    if (ready.index() == 1) co_return out;  // quiet: none
     if (!PQconsumeInput(c.conn)) c.fail("reading from the database failed");
   }
 }

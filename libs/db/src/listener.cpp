@@ -5,6 +5,7 @@
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
@@ -17,6 +18,7 @@
 #include <ignition/db/connection.hpp>
 
 namespace asio = boost::asio;
+using namespace boost::asio::experimental::awaitable_operators;
 
 namespace ignition::db {
 
@@ -38,6 +40,14 @@ struct Listener::State {
   bool started = false;
 };
 
+namespace {
+// A connection can go silent without a reset (a NAT or firewall forgets it, a host vanishes):
+// nothing would ever arrive, and subscribers would go on trusting it for hours. So after this
+// much quiet the server is asked a question, and it must answer within the same time; if not,
+// the connection counts as lost (subscribers see connected() false) and is made anew.
+constexpr auto heartbeat = std::chrono::milliseconds(500);
+}  // namespace
+
 asio::awaitable<void> Listener::State::listen_once() {
   auto connection = co_await Connection::connect(strand, url, connect_timeout);
   std::string sql;
@@ -45,8 +55,15 @@ asio::awaitable<void> Listener::State::listen_once() {
   co_await connection->run_script(sql);
   is_connected = true;
   for (const auto& h : connected_handlers) h();
+  asio::steady_timer deadline(strand);
   for (;;) {
-    for (const auto& n : co_await connection->wait_notifications()) {
+    auto notifications = co_await connection->wait_notifications(heartbeat);
+    if (notifications.empty()) {
+      deadline.expires_after(heartbeat);
+      auto answered = co_await (connection->run_script("SELECT 1") || deadline.async_wait(asio::use_awaitable));
+      if (answered.index() == 1) throw std::runtime_error("the database did not answer the listener's heartbeat");
+    }
+    for (const auto& n : notifications) {
       if (auto it = handlers.find(n.channel); it != handlers.end()) {
         for (const auto& h : it->second) h(n.payload);
       }

@@ -3,7 +3,9 @@
 #include <atomic>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
+#include <csignal>
 #include <mutex>
+#include <string>
 #include <vector>
 
 #include <ignition/db/listener.hpp>
@@ -69,7 +71,7 @@ TEST_CASE("notifications reach subscribers, also after the listener's connection
         // Kill the LISTEN backend: the listener reconnects and says so.
         database.scalar(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND query LIKE 'LISTEN%'");
+            "WHERE datname = current_database() AND (query LIKE 'LISTEN%' OR query = 'SELECT 1')");
         bool reconnected = co_await eventually([&] { return connects == 2 && listener.connected(); }, 5000ms);
         REQUIRE(reconnected);
         co_await pool.execute(notify, "session_revoked", "def");
@@ -86,6 +88,39 @@ TEST_CASE("notifications reach subscribers, also after the listener's connection
       }(),
       2);
   CHECK(received == std::vector<std::string>{"abc", "def"});
+}
+
+TEST_CASE("a listener whose server goes silent without a reset counts as lost, and connects again") {
+  testing::TestDatabase database("listen");
+  std::atomic<int> connects{0};
+  run(
+      [&]() -> asio::awaitable<void> {
+        auto ex = co_await asio::this_coro::executor;
+        db::Listener listener(ex, database.url());
+        listener.subscribe("session_revoked", [](std::string_view) {});
+        listener.on_connected([&] { ++connects; });
+        listener.start();
+        bool listening = co_await eventually([&] { return listener.connected(); }, 5000ms);
+        REQUIRE(listening);
+        // The listener's backend is the only one on this database. Stopped, it keeps its
+        // connection open and answers nothing: what a vanished host or a forgetful NAT looks like.
+        const int pid =
+            std::stoi(database.scalar("SELECT pid FROM pg_stat_activity WHERE datname = "
+                                      "current_database() AND pid <> pg_backend_pid() AND backend_type = "
+                                      "'client backend'"));
+        struct Resume {
+          int pid;
+          ~Resume() { ::kill(pid, SIGCONT); }
+        } resume{pid};
+        REQUIRE(::kill(pid, SIGSTOP) == 0);
+        bool lost = co_await eventually([&] { return !listener.connected(); }, 2000ms);
+        CHECK(lost);  // within 2 s: the heartbeat comes after 0.5 s of quiet and waits 0.5 s
+        bool back = co_await eventually([&] { return connects == 2 && listener.connected(); }, 5000ms);
+        CHECK(back);
+        listener.stop();
+        co_await sleep_for(50ms);
+      }(),
+      2);
 }
 
 TEST_CASE("channel names are checked because LISTEN cannot take a parameter") {

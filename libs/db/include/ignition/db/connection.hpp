@@ -57,8 +57,9 @@ class Connection {
   boost::asio::awaitable<void> run_script(std::string_view sql);
 
   /// Waits until at least one notification arrives (after LISTEN) and returns all
-  /// that are buffered. Throws Unavailable if the connection breaks.
-  boost::asio::awaitable<std::vector<Notification>> wait_notifications();
+  /// that are buffered, or none once `quiet` has passed without any. Throws Unavailable if
+  /// the connection breaks.
+  boost::asio::awaitable<std::vector<Notification>> wait_notifications(std::chrono::milliseconds quiet);
 
   /// Non-blocking check used when a connection leaves the idle list: false when the
   /// server has closed it (e.g. it restarted) or it broke earlier.
