@@ -125,6 +125,25 @@ TEST_CASE("anything but a live session cookie is a 401") {
   CHECK_THAT(log, !Catch::Contains("legacy-value"));
 }
 
+TEST_CASE("a made-up session cookie is looked up only on the app's routes") {
+  TestDatabase database("auth_e2e");
+  ServerProcess server(auth_env(database.url()));
+  auto port = server.port();
+  const std::string cookie = "session=made-up-token-made-up-token-made-up-token";
+  // Health checks and unknown paths: no rate limit counts them, so they look up nothing.
+  for (int i = 0; i < 3; ++i) {
+    CHECK(http_request(port, "GET", "/health", {{"Cookie", cookie}}).status == 200);
+    CHECK(http_request(port, "GET", "/no/such/path", {{"Cookie", cookie}}).status == 404);
+  }
+  CHECK(session_status(port, cookie) == 401);
+  CHECK(server.stop(SIGTERM) == 0);
+  const std::string log = server.output();
+  const std::string line = R"("msg":"session not found")";
+  std::size_t lookups = 0;
+  for (auto at = log.find(line); at != std::string::npos; at = log.find(line, at + 1)) ++lookups;
+  CHECK(lookups == 1);  // /auth/session's only
+}
+
 TEST_CASE("unsafe requests need the session's CSRF token; an old key still verifies during rotation") {
   TestDatabase database("auth_e2e");
   auto env = auth_env(database.url());

@@ -131,6 +131,11 @@ void attach(http::Request& request, PrincipalPtr principal) {
 // A cached session is attached without a coroutine frame of this layer's own (the app's most
 // frequent requests take this way); loading one from Postgres suspends in attach_loaded.
 asio::awaitable<http::Response> SessionLayer::handle(http::Request& request, http::Next next) {
+  // Sessions matter to the app's routes only. Elsewhere (health checks, unknown paths: no rate
+  // limit counts them) a made-up cookie would cost a database query each.
+  const bool app_route =
+      !request.route.empty() && (request.path.starts_with("/api/") || request.path.starts_with("/auth/"));
+  if (!app_route) return next(request);
   auto token = find_cookie(request.header(Field::cookie), config_.cookie.session_name);
   if (token && !token->empty()) {
     if (auto principal = store_.cached(*token)) {
