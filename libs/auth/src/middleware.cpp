@@ -65,9 +65,6 @@ asio::awaitable<http::Response> Cors::handle(http::Request& request, http::Next 
   return next(request);
 }
 
-// ClientIp, Csrf and AdminGate act before the rest only: they hand over the rest's awaitable
-// instead of awaiting it in a coroutine frame of their own (one frame less per request each).
-// Their errors are thrown as the caller starts them, inside the server's try.
 namespace {
 // Every X-Forwarded-For line, in order, as one list: a proxy may add a line of its own rather
 // than append to the one the client sent. `joined` holds the text when there are several.
@@ -80,6 +77,9 @@ std::string_view forwarded_for(const http::Request& request, std::string& joined
 }
 }  // namespace
 
+// ClientIp, RateLimit, Csrf and AdminGate act before the rest only: they hand over the rest's
+// awaitable instead of awaiting it in a coroutine frame of their own (one frame less per request
+// each). Their errors are thrown as the caller starts them, inside the server's try.
 asio::awaitable<http::Response> ClientIp::handle(http::Request& request, http::Next next) {
   std::string joined;
   request.client_ip =
@@ -104,7 +104,7 @@ RateClass rate_class(const AuthConfig& config, std::string_view path) {
 }  // namespace
 
 // The RateLimit-* fields go on whatever answers the request, an error included; a refusal is
-// thrown like any error. No coroutine frame of this layer's own.
+// thrown like any error.
 asio::awaitable<http::Response> RateLimit::handle(http::Request& request, http::Next next) {
   auto [rule, bucket] = rate_class(config_, request.path);
   if (!rule || rule->off()) return next(request);
