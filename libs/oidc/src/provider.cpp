@@ -1,5 +1,8 @@
 #include <ignition/oidc/provider.hpp>
 
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/json/parse.hpp>
 #include <chrono>
 #include <mutex>
@@ -180,6 +183,7 @@ struct Provider::Impl {
   std::shared_ptr<const JwkSet> jwks;
   Clock::time_point jwks_fetched_at;
   std::optional<Clock::time_point> last_refetch;
+  bool refetching = false;  // the slot's refetch is still on its way
 
   // Takes the one refetch slot of the current interval, if it is free.
   bool claim_refetch() {
@@ -187,7 +191,16 @@ struct Provider::Impl {
     const auto now = Clock::now();
     if (last_refetch && now - *last_refetch < jwks_refetch_interval) return false;
     last_refetch = now;
+    refetching = true;
     return true;
+  }
+  bool refetch_pending() {
+    std::lock_guard lock(mutex);
+    return refetching;
+  }
+  void refetch_done() {
+    std::lock_guard lock(mutex);
+    refetching = false;
   }
 
   static asio::awaitable<Discovery> discover(std::shared_ptr<Impl> self);
@@ -244,7 +257,23 @@ asio::awaitable<Jwk> Provider::Impl::signing_key(std::shared_ptr<Impl> self, std
   auto keys = co_await key_set(self, uri, false);
   if (const auto* key = keys->find(kid)) co_return *key;
   // An unknown kid usually means the provider rotated its keys since the last fetch.
-  if (!self->claim_refetch()) fail("invalid_signature", "unknown key id (JWKS refetched recently)");
+  if (!self->claim_refetch()) {
+    // This interval's refetch is taken. Sign-ins that meet a rotated key together all see the
+    // new kid: while that refetch is on its way (at most the client's timeout), its keys are
+    // waited for, not refused. (A short poll: this happens once per key rotation.)
+    asio::steady_timer pause(co_await asio::this_coro::executor);
+    for (int i = 0; i < 1000 && self->refetch_pending(); ++i) {
+      pause.expires_after(std::chrono::milliseconds(10));
+      co_await pause.async_wait(asio::use_awaitable);
+    }
+    auto latest = co_await key_set(self, uri, false);
+    if (const auto* key = latest->find(kid)) co_return *key;
+    fail("invalid_signature", "unknown key id (JWKS refetched recently)");
+  }
+  struct Done {
+    Impl& impl;
+    ~Done() { impl.refetch_done(); }
+  } done{*self};
   log::info("oidc jwks refetch", {{"provider", self->config.id}, {"reason", "unknown kid"}});
   auto fresh = co_await key_set(self, uri, true);
   if (const auto* key = fresh->find(kid)) co_return *key;

@@ -352,6 +352,27 @@ TEST_CASE("an unknown kid triggers exactly one JWKS refetch, at most once per 30
   CHECK(count("jwks") == 2);
 }
 
+TEST_CASE("sign-ins that meet a rotated key together all wait for the one refetch", "[oidc]") {
+  auto& server = fresh_mock();
+  Harness h;
+  auto google = h.provider("google", server.issuer());
+  sign_in(h, google);
+  REQUIRE(count("jwks") == 1);
+  std::vector<Flow> flows(4);
+  for (auto& flow : flows) flow.authorize(h, google);
+  mock().next_token({{"rotate_key", true}});  // every ID token from now on is signed with a new key
+  h.io.restart();
+  std::vector<std::future<Identity>> signed_in;
+  for (const auto& flow : flows) {
+    signed_in.push_back(
+        asio::co_spawn(h.io, google.complete(flow.code, flow.verifier, flow.nonce, redirect_uri), asio::use_future));
+  }
+  h.io.run();
+  // Those whose token came while another's refetch was on its way were refused as invalid_signature.
+  for (auto& identity : signed_in) CHECK_NOTHROW(identity.get());
+  CHECK(count("jwks") == 2);
+}
+
 TEST_CASE("a kid that is not in the JWKS even after a refetch is invalid_signature", "[oidc]") {
   auto& server = fresh_mock();
   Harness h;
