@@ -729,6 +729,7 @@ TEST_CASE("infobase: own and system entries, ranked full-text search, system ent
   CHECK(found[1].at("id").as_string() == in_body);
   CHECK(json_of(call(port, a, "GET", "/api/v1/infobase?q=%22focus%20sessions%22")).at("items").as_array().size() == 1);
   CHECK(json_of(call(port, a, "GET", "/api/v1/infobase?q=nothing-like-this")).at("items").as_array().empty());
+  CHECK(call(port, a, "GET", "/api/v1/infobase?q=a%00b").status == 200);  // a NUL is no search: as if absent
   CHECK(call(port, a, "GET", "/api/v1/infobase?q=").status == 400);
 
   // Everyone reads the system entry; nobody changes it through the user API.

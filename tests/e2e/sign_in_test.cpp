@@ -310,13 +310,9 @@ TEST_CASE("two first sign-ins of one person at once make one user, and both sign
   std::string first_back = mock.authorize(first.response.header("location"));
   std::string second_back = mock.authorize(second.response.header("location"));
   // Both callbacks wait at the user lookup until both are there: each finds no user.
-  std::thread lock([&] { database.scalar("BEGIN; LOCK TABLE users IN EXCLUSIVE MODE; SELECT pg_sleep(2); COMMIT"); });
-  for (int i = 0;
-       i < 100 && database.scalar("SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
-                                  "WHERE c.relname = 'users' AND l.mode = 'ExclusiveLock' AND l.granted") != "1";
-       ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  SqlSession locker(database.url());
+  locker.scalar("BEGIN");
+  locker.scalar("LOCK TABLE users IN EXCLUSIVE MODE");
   HttpResult first_done, second_done;
   std::thread a([&] {
     first_done = http_request(port, "GET", path_of(first_back), {{"Cookie", "oauth_state=" + first.state}});
@@ -324,9 +320,16 @@ TEST_CASE("two first sign-ins of one person at once make one user, and both sign
   std::thread b([&] {
     second_done = http_request(port, "GET", path_of(second_back), {{"Cookie", "oauth_state=" + second.state}});
   });
+  const auto waiting = [&] {
+    return database.scalar(
+        "SELECT count(*) FROM pg_locks WHERE relation = 'users'::regclass AND NOT granted AND database = "
+        "(SELECT oid FROM pg_database WHERE datname = current_database())");
+  };
+  for (int i = 0; i < 1000 && waiting() != "2"; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  CHECK(waiting() == "2");
+  locker.scalar("COMMIT");
   a.join();
   b.join();
-  lock.join();
   for (const auto* done : {&first_done, &second_done}) {
     CHECK(done->status == 302);
     CHECK(done->header("location") == app + "/today");

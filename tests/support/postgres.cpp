@@ -29,22 +29,37 @@ std::string read_file(const std::filesystem::path& p) {
 }
 
 // Blocking libpq is fine here: this is test set-up, not the server's event loop.
-std::string exec(const std::string& conninfo, const std::string& sql) {
+PGconn* connect(const std::string& conninfo) {
   PGconn* c = PQconnectdb(conninfo.c_str());
   if (PQstatus(c) != CONNECTION_OK) {
     std::string e = PQerrorMessage(c);
     PQfinish(c);
     throw std::runtime_error("test database connection failed: " + e);
   }
+  return c;
+}
+
+std::string first_value(PGconn* c, const std::string& sql) {
   PGresult* r = PQexec(c, sql.c_str());
   auto status = PQresultStatus(r);
   std::string out;
   if (status == PGRES_TUPLES_OK && PQntuples(r) > 0) out = PQgetvalue(r, 0, 0);
   std::string error = PQresultErrorMessage(r);
   PQclear(r);
-  PQfinish(c);
   if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) throw std::runtime_error(sql + ": " + error);
   return out;
+}
+
+std::string exec(const std::string& conninfo, const std::string& sql) {
+  PGconn* c = connect(conninfo);
+  try {
+    auto out = first_value(c, sql);
+    PQfinish(c);
+    return out;
+  } catch (...) {
+    PQfinish(c);
+    throw;
+  }
 }
 
 std::string with_dbname(std::string conninfo, const std::string& db) {
@@ -83,6 +98,10 @@ TestDatabase::~TestDatabase() {
 }
 
 std::string TestDatabase::scalar(const std::string& sql) const { return exec(url_, sql); }
+
+SqlSession::SqlSession(const std::string& conninfo) : conn_(connect(conninfo)) {}
+SqlSession::~SqlSession() { PQfinish(conn_); }
+std::string SqlSession::scalar(const std::string& sql) { return first_value(conn_, sql); }
 
 PgCluster::PgCluster(std::string_view name) : dir_(binary_dir() / "test-clusters" / std::string(name)) {
   std::filesystem::create_directories(dir_.parent_path());

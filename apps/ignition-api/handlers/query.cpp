@@ -10,7 +10,8 @@ int hex_value(char c) {
   return -1;
 }
 
-// Percent-decoding; nullopt on a malformed escape.
+// Percent-decoding; nullopt on a malformed escape, and on %00: no value here can hold a NUL
+// (Postgres text cannot), so a parameter with one is as good as malformed.
 std::optional<std::string> decode(std::string_view text) {
   std::string out;
   out.reserve(text.size());
@@ -22,7 +23,7 @@ std::optional<std::string> decode(std::string_view text) {
       if (i + 2 >= text.size()) return std::nullopt;
       int hi = hex_value(text[i + 1]);
       int lo = hex_value(text[i + 2]);
-      if (hi < 0 || lo < 0) return std::nullopt;
+      if (hi < 0 || lo < 0 || hi + lo == 0) return std::nullopt;
       out += static_cast<char>(hi * 16 + lo);
       i += 2;
     } else {

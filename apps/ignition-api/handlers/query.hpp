@@ -8,7 +8,7 @@
 namespace ignition::api {
 
 /// The first value of `name` in a raw query string; nullopt when absent or when the
-/// query is malformed.
+/// query is malformed (a %00 included).
 std::optional<std::string> query_param(std::string_view query, std::string_view name);
 
 }  // namespace ignition::api

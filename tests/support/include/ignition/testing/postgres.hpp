@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <string>
 
+struct pg_conn;  // libpq's PGconn
+
 namespace ignition::testing {
 
 /// Runs a coroutine to completion on a fresh io_context (test code only).
@@ -31,6 +33,20 @@ class TestDatabase {
  private:
   std::string name_;
   std::string url_;
+};
+
+/// A connection of its own, kept open: for a test that holds a transaction (a lock) across steps.
+class SqlSession {
+ public:
+  explicit SqlSession(const std::string& conninfo);
+  ~SqlSession();
+  SqlSession(const SqlSession&) = delete;
+  SqlSession& operator=(const SqlSession&) = delete;
+  /// Runs SQL on this connection; returns the first value or "".
+  std::string scalar(const std::string& sql);
+
+ private:
+  ::pg_conn* conn_;
 };
 
 /// A private cluster of its own (for stopping/restarting Postgres under a server).
