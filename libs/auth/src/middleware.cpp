@@ -19,6 +19,9 @@ bool unsafe(Verb v) { return v == Verb::post || v == Verb::put || v == Verb::pat
 
 bool is_admin_path(std::string_view path) { return path.starts_with("/api/v1/admin/") || path == "/api/v1/admin"; }
 
+// The app's own paths: sessions, CSRF and rate limits concern these.
+bool is_app_path(std::string_view path) { return path.starts_with("/api/v1/") || path.starts_with("/auth/"); }
+
 bool allowed(const std::vector<std::string>& origins, std::string_view origin) {
   return std::find(origins.begin(), origins.end(), origin) != origins.end();
 }
@@ -133,9 +136,7 @@ void attach(http::Request& request, PrincipalPtr principal) {
 asio::awaitable<http::Response> SessionLayer::handle(http::Request& request, http::Next next) {
   // Sessions matter to the app's routes only. Elsewhere (health checks, unknown paths: no rate
   // limit counts them) a made-up cookie would cost a database query each.
-  const bool app_route =
-      !request.route.empty() && (request.path.starts_with("/api/") || request.path.starts_with("/auth/"));
-  if (!app_route) return next(request);
+  if (request.route.empty() || !is_app_path(request.path)) return next(request);
   auto token = find_cookie(request.header(Field::cookie), config_.cookie.session_name);
   if (token && !token->empty()) {
     if (auto principal = store_.cached(*token)) {
@@ -169,7 +170,7 @@ asio::awaitable<http::Response> SessionLayer::attach_loaded(http::Request& reque
 
 asio::awaitable<http::Response> Csrf::handle(http::Request& request, http::Next next) {
   std::string_view path = request.path;
-  bool guarded = unsafe(request.method()) && (path.starts_with("/api/v1/") || path.starts_with("/auth/"));
+  bool guarded = unsafe(request.method()) && is_app_path(path);
   if (guarded) {
     std::string_view origin = request.header(Field::origin);
     if (!origin.empty() && !allowed(origins_, origin)) {

@@ -117,11 +117,13 @@ struct Profile {
   std::optional<std::string> picture;
 };
 
+// Text Postgres keeps as it is: valid UTF-8 without a NUL.
+bool storable(std::string_view text) { return json::valid_utf8(text) && text.find('\0') == std::string_view::npos; }
+
 Profile profile_of(const ExternalIdentity& identity) {
   const auto& email = identity.email;
   const auto at = email.find('@');
-  if (at == 0 || at == std::string::npos || at + 1 == email.size() || email.size() > 320 || !json::valid_utf8(email) ||
-      email.find('\0') != std::string::npos) {
+  if (at == 0 || at == std::string::npos || at + 1 == email.size() || email.size() > 320 || !storable(email)) {
     throw SignInRefused("email_invalid", "the provider's email address is not one");
   }
   Profile out;
@@ -129,10 +131,8 @@ Profile profile_of(const ExternalIdentity& identity) {
     out.name = json::clean_utf8(*identity.name, 200);
     if (out.name->empty()) out.name.reset();
   }
-  if (identity.picture && identity.picture->size() <= 2048 && json::valid_utf8(*identity.picture) &&
-      identity.picture->find('\0') == std::string::npos) {
+  if (identity.picture && identity.picture->size() <= 2048 && storable(*identity.picture))
     out.picture = identity.picture;
-  }
   return out;
 }
 }  // namespace
