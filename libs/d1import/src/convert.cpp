@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <boost/json/stream_parser.hpp>
+#include <ignition/common/json.hpp>
 #include <ignition/common/parse.hpp>
 
 #include <charconv>
@@ -214,6 +215,157 @@ std::size_t utf8_length(std::string_view text) {
     if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
   }
   return n;
+}
+
+PgType pg_type(std::string_view typname) noexcept {
+  static constexpr std::pair<std::string_view, PgType> names[] = {
+      {"text", PgType::text},       {"varchar", PgType::text},     {"int2", PgType::int2},
+      {"int4", PgType::int4},       {"int8", PgType::int8},        {"float8", PgType::float8},
+      {"bool", PgType::boolean},    {"uuid", PgType::uuid},        {"timestamptz", PgType::timestamptz},
+      {"date", PgType::date},       {"time", PgType::time},        {"jsonb", PgType::jsonb},
+      {"json", PgType::jsonb},      {"bytea", PgType::bytea},
+  };
+  for (const auto& [name, type] : names) {
+    if (name == typname) return type;
+  }
+  return PgType::other;
+}
+
+namespace {
+
+constexpr std::string_view replacement_character = "\xEF\xBF\xBD";  // U+FFFD
+
+// Every byte that does not start a valid UTF-8 sequence, and every NUL, becomes U+FFFD.
+bool repair_utf8(std::string& value) {
+  if (ignition::json::valid_utf8(value) && value.find('\0') == std::string::npos) return false;
+  std::string out;
+  out.reserve(value.size() + 16);
+  for (std::size_t i = 0; i < value.size();) {
+    const auto lead = static_cast<unsigned char>(value[i]);
+    const std::size_t n = lead < 0x80 ? 1 : lead >= 0xC2 && lead <= 0xDF ? 2 : lead >= 0xE0 && lead <= 0xEF ? 3
+                                        : lead >= 0xF0 && lead <= 0xF4 ? 4 : 0;
+    const auto sequence = std::string_view(value).substr(i, n);
+    if (n == 0 || lead == 0 || sequence.size() < n || !ignition::json::valid_utf8(sequence)) {
+      out += replacement_character;
+      ++i;
+      continue;
+    }
+    out += sequence;
+    i += n;
+  }
+  value = std::move(out);
+  return true;
+}
+
+// Postgres's numeric, which jsonb keeps numbers in, holds up to 131,072 digits before the
+// decimal point and 16,383 after.
+bool numeric_fits(std::string_view number) {
+  if (number.starts_with('-')) number.remove_prefix(1);
+  const auto e = number.find_first_of("eE");
+  const auto mantissa = number.substr(0, e);
+  std::int64_t exponent = 0;
+  if (e != std::string_view::npos) {
+    auto digits = number.substr(e + 1);
+    if (digits.starts_with('+')) digits.remove_prefix(1);
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), exponent);
+    if (ec != std::errc{}) return false;  // beyond any int64: far outside numeric
+  }
+  const auto point = mantissa.find('.');
+  const auto integer_digits = static_cast<std::int64_t>(mantissa.substr(0, point).size());
+  const auto fraction_digits =
+      point == std::string_view::npos ? std::int64_t{0} : static_cast<std::int64_t>(mantissa.size() - point - 1);
+  if (fraction_digits - exponent > 16383) return false;  // the scale counts even for zero
+  const bool zero = mantissa.find_first_not_of("0.") == std::string_view::npos;
+  return zero || integer_digits + exponent <= 131072;
+}
+
+// Strict JSON as jsonb takes it: not deeper than max_json_depth, numbers numeric can hold, and
+// no escaped U+0000 (text cannot hold NUL): each such escape becomes the one of U+FFFD.
+Storability storable_json(std::string& value) {
+  if (!is_strict_json(value)) return {Storability::unusable, "invalid_json"};
+  std::size_t depth = 0;
+  bool nul_escape = false;
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    const char c = value[i];
+    if (c == '"') {
+      for (++i; value[i] != '"'; ++i) {
+        if (value[i] != '\\') continue;
+        ++i;
+        if (value[i] == 'u' && value.compare(i + 1, 4, "0000") == 0) {
+          value.replace(i + 1, 4, "FFFD");
+          nul_escape = true;
+        }
+      }
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_json_depth) return {Storability::unusable, "json_too_deep"};
+    } else if (c == ']' || c == '}') {
+      --depth;
+    } else if (c == '-' || (c >= '0' && c <= '9')) {
+      const auto end = value.find_first_not_of("0123456789+-.eE", i);
+      const auto number = std::string_view(value).substr(i, end - i);
+      if (!numeric_fits(number)) return {Storability::unusable, "json_number_out_of_range"};
+      i += number.size() - 1;
+    }
+  }
+  if (nul_escape) return {Storability::repaired, "json_nul_escape"};
+  return {};
+}
+
+bool digits(std::string_view text, std::size_t from, std::size_t count) {
+  if (from + count > text.size()) return false;
+  for (std::size_t k = from; k < from + count; ++k) {
+    if (text[k] < '0' || text[k] > '9') return false;
+  }
+  return true;
+}
+
+// HH:MM[:SS[.ffffff]], 00:00 to 24:00:00 as Postgres's time takes it. Other forms Postgres
+// would read ('8:30 AM', 'allballs') are not the legacy app's and are left out.
+bool is_time(std::string_view t) {
+  if (!digits(t, 0, 2) || t.size() < 5 || t[2] != ':' || !digits(t, 3, 2)) return false;
+  const int h = (t[0] - '0') * 10 + (t[1] - '0');
+  const int m = (t[3] - '0') * 10 + (t[4] - '0');
+  int s = 0;
+  if (t.size() > 5) {
+    if (t[5] != ':' || !digits(t, 6, 2)) return false;
+    s = (t[6] - '0') * 10 + (t[7] - '0');
+    if (t.size() > 8 && (t[8] != '.' || t.size() > 15 || !digits(t, 9, t.size() - 9))) return false;
+  }
+  if (h == 24) return m == 0 && s == 0 && t.find_first_not_of("0:.", 2) == std::string_view::npos;
+  return h < 24 && m < 60 && s < 60;
+}
+
+}  // namespace
+
+Storability make_storable(PgType type, std::string& value) {
+  switch (type) {
+    case PgType::text: return repair_utf8(value) ? Storability{Storability::repaired, "invalid_utf8_or_nul"} : Storability{};
+    case PgType::int2:
+    case PgType::int4:
+    case PgType::int8: {
+      const auto n = parse_integer<std::int64_t>(value);
+      if (!n) return {Storability::unusable, "integer_out_of_range"};
+      const std::int64_t limit = type == PgType::int2 ? 32767 : type == PgType::int4 ? 2147483647 : INT64_MAX;
+      if (*n > limit || *n < -limit - 1) return {Storability::unusable, "integer_out_of_range"};
+      return {};
+    }
+    case PgType::float8: {
+      double x = 0;
+      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), x);
+      if (ec != std::errc{} || end != value.data() + value.size() || !std::isfinite(x)) {
+        return {Storability::unusable, "not_a_finite_number"};
+      }
+      return {};
+    }
+    case PgType::time: return is_time(value) ? Storability{} : Storability{Storability::unusable, "not_a_time"};
+    case PgType::bytea: {
+      const bool hex = value.starts_with("\\x") && value.size() % 2 == 0 &&
+                       value.find_first_not_of("0123456789abcdefABCDEF", 2) == std::string::npos;
+      return hex ? Storability{} : Storability{Storability::unusable, "not_hex"};
+    }
+    case PgType::jsonb: return storable_json(value);
+    default: return {};
+  }
 }
 
 void append_copy_field(std::string& line, const std::optional<std::string>& field) {

@@ -66,7 +66,13 @@ class NdjsonCursor : public RowCursor {
   const TableSpec& table_;
   std::string line_;
   std::size_t line_number_ = 0;
-  json::parser parser_;
+  // Text the export carried byte for byte, even when D1 held bytes that are not UTF-8: the
+  // value rules repair it exactly as they do for the SQLite file (R14).
+  json::parser parser_{{}, [] {
+                         json::parse_options options;
+                         options.allow_invalid_utf8 = true;
+                         return options;
+                       }()};
 };
 
 class NdjsonSource : public RowSource {

@@ -18,6 +18,11 @@ std::int64_t PgResult::affected() const {
   return n && *n ? std::stoll(n) : 0;
 }
 
+bool PgError::row_level() const noexcept {
+  const std::string_view cls = std::string_view(sqlstate_).substr(0, 2);
+  return cls == "22" || cls == "23" || cls == "54" || cls == "P0";
+}
+
 PgConnection::PgConnection(const std::string& conninfo) : c_(PQconnectdb(conninfo.c_str())) {
   if (PQstatus(c_) != CONNECTION_OK) {
     // libpq's message names host and port, never the password.
@@ -39,7 +44,8 @@ PgResult PgConnection::exec(const std::string& sql, const std::vector<std::optio
       PQexecParams(c_, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr, 0));
   const auto status = PQresultStatus(result.get());
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-    throw std::runtime_error(std::string(PQresultErrorMessage(result.get())));
+    const char* state = PQresultErrorField(result.get(), PG_DIAG_SQLSTATE);
+    throw PgError(PQresultErrorMessage(result.get()), state ? state : "");
   }
   return result;
 }

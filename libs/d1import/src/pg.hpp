@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,6 +37,19 @@ class PgResult {
   pg_result* r_;
 };
 
+/// A statement Postgres refused; `sqlstate` tells a refused row (classes 22, 23, 54, P0) from a
+/// failed run.
+class PgError : public std::runtime_error {
+ public:
+  PgError(const std::string& message, std::string sqlstate) : std::runtime_error(message), sqlstate_(std::move(sqlstate)) {}
+  const std::string& sqlstate() const noexcept { return sqlstate_; }
+  /// The data of a row, not the run, is at fault: a value, a constraint, a size limit or a trigger.
+  bool row_level() const noexcept;
+
+ private:
+  std::string sqlstate_;
+};
+
 class PgConnection {
  public:
   /// Throws std::runtime_error when the connection fails (the message omits the password).
@@ -44,7 +58,7 @@ class PgConnection {
   PgConnection(const PgConnection&) = delete;
   PgConnection& operator=(const PgConnection&) = delete;
 
-  /// Runs a statement with text parameters (nullopt = NULL); throws std::runtime_error on error.
+  /// Runs a statement with text parameters (nullopt = NULL); throws PgError on error.
   PgResult exec(const std::string& sql, const std::vector<std::optional<std::string>>& params = {});
 
   /// COPY ... FROM STDIN in text format: begin, send data in chunks, end.

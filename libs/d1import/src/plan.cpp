@@ -19,6 +19,27 @@ std::string_view text_of(const Value& v, std::string& scratch) {
 
 bool absent(const Value& v) { return v.is_null() || v.is_empty_text(); }
 
+// R10's wallet sums. A value that is not an integer makes the sum unusable, as it makes the
+// column of a wallet of its own.
+void add_to(std::optional<std::int64_t>& sum, const Value& v) {
+  const auto n = as_integer(v);
+  std::int64_t total = 0;
+  if (sum && n && !__builtin_add_overflow(*sum, *n, &total)) {
+    sum = total;
+  } else {
+    sum.reset();
+  }
+}
+
+// A row without an id cannot be told apart from others, referenced or compared: skipped.
+bool skip_missing_id(std::size_t index, const Value& id, Report& report) {
+  if (!absent(id)) return false;
+  report.add_skip(index, "missing_id");
+  report.list("refused").push_back(
+      json::object{{"table", inventory()[index].name}, {"id", nullptr}, {"reason", "missing_id"}});
+  return true;
+}
+
 // Whether another table (or the table itself) refers to rows of `table`.
 bool is_referenced(std::string_view table) {
   for (const auto& spec : inventory()) {
@@ -120,9 +141,10 @@ void Plan::plan_users(RowSource& source, Report& report, Progress& progress) {
   for (std::size_t i = 0; cursor->next(row); ++i) {
     progress.tick();
     ++report.tables[index].source_rows;
+    table.keep.push_back(false);
+    if (skip_missing_id(index, row[pk], report)) continue;
     const std::string raw = row[pk].to_string();
     const Uuid id = normalize_id(spec.name, raw);
-    table.keep.push_back(false);
     if (!table.all_ids.insert(id).second) {
       report.add_skip(index, "duplicate_pk");
       report.list("duplicate_pk").push_back(json::object{{"table", spec.name}, {"id", raw}});
@@ -216,6 +238,7 @@ void Plan::plan_table(std::size_t index, RowSource& source, Report& report, Prog
       report.add_skip(index, "not_imported");
       continue;
     }
+    if (skip_missing_id(index, row[pk], report)) continue;
     const std::string raw_id = row[pk].to_string();
     const Uuid id = normalize_id(spec.name, raw_id);
     if (!table.all_ids.insert(id).second) {
@@ -303,9 +326,9 @@ void Plan::plan_table(std::size_t index, RowSource& source, Report& report, Prog
     // R10: a merged user's wallet adds up into the kept user's, whichever row stays.
     if (is_wallet && user) {
       auto& totals = wallets[user->id];
-      totals.coins += as_integer(row[spec.column_index("coins")]).value_or(0);
-      totals.xp += as_integer(row[spec.column_index("xp")]).value_or(0);
-      totals.total_skill_stars += as_integer(row[spec.column_index("total_skill_stars")]).value_or(0);
+      add_to(totals.coins, row[spec.column_index("coins")]);
+      add_to(totals.xp, row[spec.column_index("xp")]);
+      add_to(totals.total_skill_stars, row[spec.column_index("total_skill_stars")]);
     }
     if (lost) continue;
     table.keep[i] = true;

@@ -36,10 +36,11 @@ struct TablePlan {
   void release_ids();
 };
 
+/// Sums of the wallets merged into one (R10); nullopt once a sum leaves int64.
 struct WalletTotals {
-  std::int64_t coins = 0;
-  std::int64_t xp = 0;
-  std::int64_t total_skill_stars = 0;
+  std::optional<std::int64_t> coins = 0;
+  std::optional<std::int64_t> xp = 0;
+  std::optional<std::int64_t> total_skill_stars = 0;
 };
 
 /// Where a reference points after R3 and R10.

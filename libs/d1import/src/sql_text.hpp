@@ -19,6 +19,16 @@ inline std::string quote_ident(std::string_view name) {
   return out + "\"";
 }
 
+/// 'text', embedded quotes doubled: for names read from the catalog, never for data.
+inline std::string quote_literal(std::string_view text) {
+  std::string out = "'";
+  for (char c : text) {
+    if (c == '\'') out += '\'';
+    out += c;
+  }
+  return out + "'";
+}
+
 /// "a", "b", "c" — each prefixed with `qualifier` ("s." or "t.") when given.
 template <typename Names>
 std::string column_list(const Names& names, std::string_view qualifier = {}) {

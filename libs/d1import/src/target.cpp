@@ -5,6 +5,7 @@
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
+#include <ignition/common/json.hpp>
 #include <stdexcept>
 
 namespace ignition::d1import::detail {
@@ -50,10 +51,11 @@ constexpr Rename renames[] = {
     {"feedback", "type", "kind"},
 };
 
-// Target tables with a NOT NULL jsonb array column whose legacy column may be NULL or invalid.
+// Target tables with a NOT NULL jsonb array column whose legacy column may be NULL or invalid
+// (target column names).
 bool empty_array_default(std::string_view table, std::string_view column) {
-  return (table == "exercises" && column == "muscle_groups") ||
-         (table == "reference_tracks" && column == "tags_json") || (table == "ideas" && column == "tags_json");
+  return (table == "exercises" && column == "muscle_groups") || (table == "reference_tracks" && column == "tags") ||
+         (table == "ideas" && column == "tags");
 }
 
 bool has_legacy_id(std::string_view table) {
@@ -93,8 +95,19 @@ bool seeded_catalogue(std::string_view table) noexcept {
   return false;
 }
 
-RowConverter::RowConverter(std::size_t table, const Plan& plan, Report& report)
-    : index_(table), spec_(inventory()[table]), plan_(plan), report_(report), target_(spec_.name) {}
+void RowLog::commit(std::size_t table, Report& report) const {
+  for (auto counter : counters) report.count(table, std::string(counter));
+  for (const auto& [list, item] : entries) report.list(std::string(list)).push_back(item);
+}
+
+RowConverter::RowConverter(std::size_t table, const Plan& plan, const ColumnTypes& types)
+    : spec_(inventory()[table]), plan_(plan), types_(types), target_(spec_.name) {}
+
+void RowConverter::repair(RowLog& log, const std::string& raw_id, std::string_view column, std::string_view reason) {
+  log.repaired = true;
+  log.entries.emplace_back(
+      "repairs", json::object{{"table", spec_.name}, {"id", raw_id}, {"column", column}, {"reason", reason}});
+}
 
 std::string_view RowConverter::target_name(std::size_t column) const {
   const auto name = spec_.columns[column].name;
@@ -105,17 +118,18 @@ std::string_view RowConverter::target_name(std::size_t column) const {
   return name;
 }
 
-Cell RowConverter::convert_cell(std::size_t column, const Value& value, const std::string& raw_id) {
+Cell RowConverter::convert_cell(std::size_t column, const Value& value, const std::string& raw_id, RowLog& log) {
   const auto& col = spec_.columns[column];
   if (value.is_null()) return std::nullopt;
   // R8: '' in a nullable column is NULL, whatever the column's kind.
   if (value.is_empty_text() && !col.not_null) {
-    report_.count(index_, "empty_string_to_null");
+    log.counters.push_back("empty_string_to_null");
     return std::nullopt;
   }
-  auto fail = [&](std::string_view what) -> std::runtime_error {
-    return std::runtime_error(
-        fmt::format("{}.{} of row {}: {} {:?}", spec_.name, col.name, raw_id, what, value.to_string().substr(0, 80)));
+  // A value of the wrong kind: no rule keeps it, so the column takes NULL.
+  auto unusable = [&](std::string_view reason) -> Cell {
+    repair(log, raw_id, col.name, reason);
+    return std::nullopt;
   };
   switch (col.kind) {
     case Kind::id: return normalize_id(spec_.name, value.to_string()).to_string();
@@ -124,7 +138,8 @@ Cell RowConverter::convert_cell(std::size_t column, const Value& value, const st
       const auto target = plan_.resolve(ref, value);
       if (!plan_.is_kept(ref, target)) {
         // Only `null` references get here: rows with a missing `skip` parent are not kept.
-        report_.count(index_, "fk_set_null");
+        log.counters.push_back("fk_set_null");
+        log.repaired = true;
         return std::nullopt;
       }
       return target.by_key ? target.key : target.id.to_string();
@@ -132,17 +147,17 @@ Cell RowConverter::convert_cell(std::size_t column, const Value& value, const st
     case Kind::text: return value.to_string();
     case Kind::integer: {
       if (auto n = as_integer(value)) return std::to_string(*n);
-      throw fail("not an integer:");
+      return unusable("not_an_integer");
     }
     case Kind::real: {
       if (auto x = as_real(value)) return fmt::format("{}", *x);
-      throw fail("not a number:");
+      return unusable("not_a_number");
     }
     case Kind::boolean: {
       bool from_text = false;
       auto b = parse_boolean(value, from_text);
-      if (!b) throw fail("not a boolean:");
-      if (from_text) report_.count(index_, "text_booleans");
+      if (!b) return unusable("not_a_boolean");
+      if (from_text) log.counters.push_back("text_booleans");
       return *b ? "t" : "f";
     }
     case Kind::timestamp:
@@ -156,10 +171,12 @@ Cell RowConverter::convert_cell(std::size_t column, const Value& value, const st
       }
       if (!converted) {
         // R5: unparseable -> NULL, reported; the row stays.
-        report_.count(index_, "unparseable_datetime_to_null");
-        report_.list("unparseable_datetimes")
-            .push_back(json::object{
-                {"table", spec_.name}, {"id", raw_id}, {"column", col.name}, {"value", value.to_string()}});
+        log.counters.push_back("unparseable_datetime_to_null");
+        log.repaired = true;
+        log.entries.emplace_back("unparseable_datetimes", json::object{{"table", spec_.name},
+                                                                       {"id", raw_id},
+                                                                       {"column", col.name},
+                                                                       {"value", value.to_string()}});
         return std::nullopt;
       }
       return converted;
@@ -168,33 +185,52 @@ Cell RowConverter::convert_cell(std::size_t column, const Value& value, const st
       std::string text = value.to_string();
       if (is_strict_json(text)) return text;
       // R7: invalid JSON is reported and becomes NULL, or [] in a NOT NULL column.
-      report_.count(index_, "invalid_json");
-      report_.list("invalid_json")
-          .push_back(json::object{{"table", spec_.name},
-                                  {"id", raw_id},
-                                  {"column", col.name},
-                                  {"becomes", col.not_null ? json::value("[]") : json::value(nullptr)},
-                                  {"value_prefix", utf8_prefix(text, 60)},
-                                  {"value_length", utf8_length(text)}});
+      log.counters.push_back("invalid_json");
+      log.repaired = true;
+      log.entries.emplace_back("invalid_json",
+                               json::object{{"table", spec_.name},
+                                            {"id", raw_id},
+                                            {"column", col.name},
+                                            {"becomes", col.not_null ? json::value("[]") : json::value(nullptr)},
+                                            {"value_prefix", ignition::json::clean_utf8(utf8_prefix(text, 60), 60)},
+                                            {"value_length", utf8_length(text)}});
       if (col.not_null) return std::string("[]");
       return std::nullopt;
     }
   }
-  throw fail("no rule for");
+  return unusable("no_rule");
 }
 
-void RowConverter::convert(const Row& row, TargetRow& out) {
+void RowConverter::convert(const Row& row, TargetRow& out, RowLog& log) {
   out.clear();
   const auto pk = spec_.primary_key();
   const std::string raw_id = row[pk].to_string();
-  if (!Uuid::parse(raw_id)) report_.count(index_, "legacy_ids");
+  if (!Uuid::parse(raw_id)) log.counters.push_back("legacy_ids");
   std::vector<Cell> cells(row.size());
   for (std::size_t c = 0; c < row.size(); ++c) {
-    cells[c] = convert_cell(c, row[c], raw_id);
+    cells[c] = convert_cell(c, row[c], raw_id, log);
     const auto name = target_name(c);
     if (!name.empty()) out.emplace_back(name, cells[c]);
   }
   derive(row, cells, out);
+  make_storable(out, raw_id, log);
+  // The NOT NULL jsonb arrays whose legacy column may be NULL or unusable (R7's fallback).
+  for (auto& [name, cell] : out) {
+    if (!cell && empty_array_default(spec_.name, name)) cell = "[]";
+  }
+}
+
+// What Postgres cannot take as it is (docs/import.md "Values Postgres cannot store").
+void RowConverter::make_storable(TargetRow& out, const std::string& raw_id, RowLog& log) {
+  for (auto& [name, cell] : out) {
+    if (!cell) continue;
+    const auto type = types_.find(std::string(name));
+    if (type == types_.end()) continue;
+    const auto result = d1import::make_storable(type->second, *cell);
+    if (result.outcome == Storability::storable) continue;
+    repair(log, raw_id, name, result.reason);
+    if (result.outcome == Storability::unusable) cell.reset();
+  }
 }
 
 // The values docs/schema.md derives (new columns, folded columns, per-table fixes).
@@ -223,11 +259,6 @@ void RowConverter::derive(const Row& row, const std::vector<Cell>& cells, Target
     const auto it = owners.find(parent.id);
     set("user_id", it == owners.end() ? Cell{} : Cell{it->second.to_string()});
   }
-  for (const auto& col : spec_.columns) {
-    if (col.kind == Kind::json && empty_array_default(table, col.name) && !cell_of(spec_, cells, col.name)) {
-      set(target_name(spec_.column_index(col.name)), std::string("[]"));
-    }
-  }
 
   if (table == "users") {
     // R10: emails are imported trimmed and lower-cased.
@@ -245,8 +276,12 @@ void RowConverter::derive(const Row& row, const std::vector<Cell>& cells, Target
     // One settings object: preferences_json (if an object) with one key per legacy column.
     json::object settings;
     if (const auto& prefs = cell_of(spec_, cells, "preferences_json")) {
-      auto parsed = json::parse(*prefs);
-      if (parsed.is_object()) settings = std::move(parsed.as_object());
+      // Any depth R7 accepts (Boost.JSON's default stops at 32).
+      json::parse_options options;
+      options.max_depth = max_json_depth;
+      boost::system::error_code ec;
+      auto parsed = json::parse(*prefs, ec, {}, options);
+      if (!ec && parsed.is_object()) settings = std::move(parsed.as_object());
     }
     for (auto column : {"nudge_intensity", "default_focus_duration", "gamification_visible", "planner_mode", "theme",
                         "notifications_enabled", "sound_enabled", "timezone"}) {
@@ -254,7 +289,7 @@ void RowConverter::derive(const Row& row, const std::vector<Cell>& cells, Target
       const auto& cell = cells[c];
       if (!cell) continue;
       switch (spec_.columns[c].kind) {
-        case Kind::integer: settings[column] = *as_integer(row[c]); break;
+        case Kind::integer: settings[column] = as_integer(row[c]).value_or(0); break;
         case Kind::boolean: settings[column] = *cell == "t"; break;
         default: settings[column] = *cell;
       }
@@ -271,9 +306,11 @@ void RowConverter::derive(const Row& row, const std::vector<Cell>& cells, Target
   } else if (table == "user_wallet") {
     const auto user = plan_.resolve(spec_.references.front(), row[spec_.column_index("user_id")]);
     if (auto it = plan_.wallets.find(user.id); it != plan_.wallets.end()) {
-      set("coins", std::to_string(it->second.coins));
-      set("xp", std::to_string(it->second.xp));
-      set("total_skill_stars", std::to_string(it->second.total_skill_stars));
+      // A sum past int64 is unusable (the NOT NULL column then refuses the wallet).
+      auto sum = [](const std::optional<std::int64_t>& n) { return n ? Cell{std::to_string(*n)} : Cell{}; };
+      set("coins", sum(it->second.coins));
+      set("xp", sum(it->second.xp));
+      set("total_skill_stars", sum(it->second.total_skill_stars));
     }
   } else if (table == "reference_tracks") {
     if (const auto& sha = cell_of(spec_, cells, "sha256")) set("sha256", "\\x" + *sha);
@@ -281,7 +318,9 @@ void RowConverter::derive(const Row& row, const std::vector<Cell>& cells, Target
     // title: the first line of content, at most 200 characters.
     const auto& content = cell_of(spec_, cells, "content");
     const std::string_view body = content ? std::string_view(*content) : std::string_view();
-    set("title", std::string(utf8_prefix(body.substr(0, body.find('\n')), 200)));
+    // ideas.title may not be empty: an idea whose first line is empty is "Untitled".
+    auto title = std::string(utf8_prefix(body.substr(0, body.find('\n')), 200));
+    set("title", title.empty() ? std::string("Untitled") : std::move(title));
   }
 }
 

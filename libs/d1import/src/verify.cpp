@@ -1,75 +1,22 @@
-// verify: what importing the source must give, compared with the database: row counts per
-// table, every foreign key (validated, and no row pointing at nothing), and sampled rows
-// value by value after conversion.
+// verify: what importing the source must give, compared with the database: every row the rules
+// keep, column by column, row counts per table, and every foreign key (validated, and no row
+// pointing at nothing).
 
 #include "ignition/d1import/import.hpp"
 
 #include <fmt/format.h>
 
-#include <map>
 #include <ostream>
 
 #include "pg.hpp"
 #include "sql_text.hpp"
-#include "target.hpp"
+#include "stage.hpp"
 
 namespace ignition::d1import {
 
 using namespace detail;
 
 namespace {
-
-constexpr std::int64_t samples_per_table = 25;
-
-// The legacy OAuth columns of accounts hold credentials: a mismatch names them, never shows them.
-bool is_secret_column(std::string_view column) {
-  return column.find("token") != std::string_view::npos || column.find("secret") != std::string_view::npos ||
-         column == "session_state";
-}
-
-std::string shorten(std::string_view text) {
-  return text.size() > 80 ? std::string(utf8_prefix(text, 77)) + "..." : std::string(text);
-}
-
-// Compares one converted row with the database's row of the same id, column by column, in
-// the column's own type (jsonb, timestamptz and double compare as values, not as text).
-int check_row(PgConnection& db, std::string_view table, const std::map<std::string, std::string>& types,
-              const TargetRow& row, std::ostream& out) {
-  std::string select;
-  std::vector<std::optional<std::string>> params;
-  std::vector<std::string_view> compared;
-  std::optional<std::string> id;
-  for (const auto& [column, value] : row) {
-    if (column == "id") id = value;
-    const auto type = types.find(std::string(column));
-    if (type == types.end()) throw std::runtime_error(fmt::format("{} has no column {}", table, column));
-    params.push_back(value);
-    select += fmt::format("{}{}::text, {} IS NOT DISTINCT FROM ${}::{}", select.empty() ? "" : ", ",
-                          quote_ident(column), quote_ident(column), params.size(), type->second);
-    compared.push_back(column);
-  }
-  params.push_back(id);
-  const auto result =
-      db.exec(fmt::format("SELECT {} FROM {} WHERE id = ${}::uuid", select, quote_ident(table), params.size()), params);
-  if (result.rows() != 1) {
-    out << fmt::format("MISMATCH {} {}: row missing\n", table, id.value_or("?"));
-    return 1;
-  }
-  int mismatches = 0;
-  for (std::size_t c = 0; c < compared.size(); ++c) {
-    const int col = static_cast<int>(2 * c);
-    if (result.get(0, col + 1) == "t") continue;
-    ++mismatches;
-    if (is_secret_column(compared[c])) {
-      out << fmt::format("MISMATCH {} {} {}: differs (value not shown)\n", table, id.value_or("?"), compared[c]);
-      continue;
-    }
-    out << fmt::format("MISMATCH {} {} {}: expected {}, found {}\n", table, id.value_or("?"), compared[c],
-                       params[c] ? shorten(*params[c]) : "NULL",
-                       result.is_null(0, col) ? "NULL" : shorten(result.get(0, col)));
-  }
-  return mismatches;
-}
 
 // Every foreign key of the schema: validated, and no row whose key points at nothing.
 int check_foreign_keys(PgConnection& db, std::ostream& out) {
@@ -125,43 +72,20 @@ int verify(const std::string& conninfo, const std::filesystem::path& from, std::
   Progress progress(mode);
   const Plan plan = Plan::build(*source, report, progress);
 
+  // The import's own second pass against the database, rolled back: the rows it would keep,
+  // repair and skip are the ones the import kept, repaired and skipped.
   PgConnection db(conninfo);
-  db.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  db.exec("BEGIN ISOLATION LEVEL REPEATABLE READ");
   int mismatches = 0;
-  std::int64_t sampled = 0;
-  for (std::size_t table : import_order()) {
-    const auto name = inventory()[table].name;
-    if (not_imported_reason(name)) continue;
-    const auto target = quote_ident(name);
-    std::map<std::string, std::string> types;
-    const auto columns = db.exec(
-        "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute "
-        "WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped",
-        {target});
-    for (int r = 0; r < columns.rows(); ++r) types[columns.get(r, 0)] = columns.get(r, 1);
-
-    const auto expected = plan.tables[table].kept;
-    const auto actual = std::stoll(db.exec("SELECT count(*) FROM " + target).get(0, 0));
-    if (actual != expected) {
-      out << fmt::format("MISMATCH {}: {} rows, the rules give {}\n", name, actual, expected);
-      ++mismatches;
-    }
-    const std::int64_t step = std::max<std::int64_t>(1, expected / samples_per_table);
-    std::int64_t n = 0;
-    for_each_target_row(table, *source, plan, report, progress, "verify", [&](const TargetRow& row) {
-      if (n++ % step != 0) return;
-      ++sampled;
-      mismatches += check_row(db, name, types, row, out);
-    });
-    progress.finish();
-  }
+  settle_tables(db, *source, plan, report, progress, "verify",
+                [&](std::size_t, Stage& stage) { mismatches += stage.compare(out); });
   mismatches += check_foreign_keys(db, out);
   db.exec("ROLLBACK");
 
   std::int64_t rows = 0;
   for (const auto& t : report.tables) rows += t.expected_rows;
-  out << fmt::format("verify {} ({}): {} tables, {} rows expected, {} rows compared column by column, {}\n",
-                     report.source, report.format, inventory().size(), rows, sampled,
+  out << fmt::format("verify {} ({}): {} tables, {} rows expected and compared column by column, {}\n",
+                     report.source, report.format, inventory().size(), rows,
                      mismatches == 0 ? "no mismatch" : fmt::format("{} MISMATCHES", mismatches));
   return mismatches;
 }

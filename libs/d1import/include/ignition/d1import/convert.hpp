@@ -63,6 +63,26 @@ std::optional<std::int64_t> as_integer(const Value& value);
 /// R13: the floating-point number a value holds (an integer too); nullopt otherwise.
 std::optional<double> as_real(const Value& value);
 
+/// The target column types the import must know to hand Postgres only values it can store.
+enum class PgType { text, int2, int4, int8, float8, boolean, uuid, timestamptz, date, time, jsonb, bytea, other };
+/// From pg_type.typname ("int4", "jsonb"...); `other` for types the import passes through.
+PgType pg_type(std::string_view typname) noexcept;
+
+/// What Postgres cannot store as it is, and what becomes of it (docs/import.md "Values Postgres
+/// cannot store"). `repaired`: the value was changed in place and is kept (invalid UTF-8 and NUL
+/// in text become U+FFFD, so does an escaped U+0000 in JSON). `unusable`: no rule keeps
+/// it and the column takes NULL. `reason` names the rule for the report.
+struct Storability {
+  enum Outcome { storable, repaired, unusable } outcome = storable;
+  std::string_view reason;
+};
+/// `value` is in Postgres text input form for a column of `type`, as the conversion made it.
+Storability make_storable(PgType type, std::string& value);
+
+/// Deepest nesting of JSON arrays and objects the import hands to jsonb. Postgres's parser is
+/// recursive and stops at its stack limit (about 10,000 levels at the default max_stack_depth).
+inline constexpr std::size_t max_json_depth = 1000;
+
 /// The first `count` code points of UTF-8 text, and the number of code points.
 std::string_view utf8_prefix(std::string_view text, std::size_t count);
 std::size_t utf8_length(std::string_view text);

@@ -17,7 +17,9 @@ namespace ignition::d1import {
 
 struct TableReport {
   std::int64_t source_rows = 0;
-  std::int64_t expected_rows = 0;                ///< rows the rules keep
+  std::int64_t expected_rows = 0;                ///< rows the rules keep (= imported)
+  std::int64_t imported = 0;                     ///< rows kept, as they are or repaired
+  std::int64_t repaired = 0;                     ///< of those, rows with a value changed or left out by a rule
   std::map<std::string, std::int64_t> skipped;   ///< reason -> rows
   std::map<std::string, std::int64_t> counters;  ///< e.g. invalid_json, text_booleans; zeros left out
   std::int64_t inserted = 0;                     ///< rows this run wrote
@@ -33,7 +35,9 @@ struct Report {
   std::vector<std::pair<std::string, std::int64_t>> ignored_tables;  ///< R1
   std::vector<TableReport> tables;                                   ///< by inventory() index
   /// "not_imported", "duplicate_pk", "merged_users", "orphans", "fk_set_null",
-  /// "unique_conflicts", "invalid_json", "unparseable_datetimes": arrays of objects.
+  /// "unique_conflicts", "invalid_json", "unparseable_datetimes" (expected.json's), "repairs"
+  /// (other values changed or left out) and "refused" (rows the target's constraints refuse):
+  /// arrays of objects naming table, legacy id, column and reason.
   boost::json::object lists;
 
   Report();
@@ -41,8 +45,8 @@ struct Report {
   void count(std::size_t table, const std::string& counter) { ++tables[table].counters[counter]; }
   boost::json::array& list(const std::string& name) { return lists[name].as_array(); }
 
-  /// The JSON report: "tables" and "totals" have expected.json's shape; "written" holds
-  /// inserted/already_present per table.
+  /// The JSON report: "tables" and "totals" have expected.json's shape; "outcomes" holds each
+  /// table's imported/repaired/skipped rows, "written" its inserted/already_present rows.
   boost::json::value to_json() const;
   /// A few lines for people: totals, skips by reason, changed values by rule.
   std::string summary() const;
