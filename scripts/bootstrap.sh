@@ -7,7 +7,7 @@ packages=(
   cmake ninja-build g++ ccache pkg-config clang-format git
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libpq-dev libssl-dev libfmt-dev catch2 libsqlite3-dev
-  postgresql postgresql-client
+  postgresql postgresql-client python3
 )
 # The tests' Node helpers (tests/oidc, tests/s3sign) run on Node.js >= 18; a node already
 # on PATH (e.g. from NodeSource) is used as it is.
