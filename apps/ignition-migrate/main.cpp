@@ -4,6 +4,7 @@
 //   ignition-migrate status   list migrations and whether each is applied
 //   ignition-migrate import-d1 --from <d1.sqlite | ndjson dir> [--dry-run] [--report file.json]
 //   ignition-migrate verify --from <d1.sqlite | ndjson dir>
+//   ignition-migrate rehearse --from <d1.sqlite | ndjson dir> [--sample N]
 
 #include <fmt/format.h>
 #include <boost/asio/co_spawn.hpp>
@@ -19,11 +20,14 @@
 #include <ignition/common/env.hpp>
 #include <ignition/common/error.hpp>
 #include <ignition/common/log.hpp>
+#include <ignition/common/parse.hpp>
 #include <ignition/d1import/import.hpp>
 #include <ignition/db/connection.hpp>
 #include <ignition/db/migrations.hpp>
 #include <ignition/db/pool.hpp>
 #include <ignition/migrations/embedded.hpp>
+
+#include "rehearse.hpp"
 
 namespace asio = boost::asio;
 using namespace ignition;
@@ -33,16 +37,19 @@ namespace {
 constexpr const char* usage =
     "usage: ignition-migrate up|status\n"
     "       ignition-migrate import-d1 --from <d1.sqlite | ndjson dir> [--dry-run] [--report file.json]\n"
-    "       ignition-migrate verify --from <d1.sqlite | ndjson dir>\n";
+    "       ignition-migrate verify --from <d1.sqlite | ndjson dir>\n"
+    "       ignition-migrate rehearse --from <d1.sqlite | ndjson dir> [--sample N]\n";
 
 struct D1Args {
   std::string from;
   bool dry_run = false;
   std::optional<std::string> report;
+  int sample = 20;
 };
 
-// --from is required; --dry-run and --report only for import-d1.
-std::optional<D1Args> parse_d1_args(bool import, const std::vector<std::string_view>& args) {
+// --from is required; --dry-run and --report only for import-d1, --sample for rehearse.
+std::optional<D1Args> parse_d1_args(std::string_view command, const std::vector<std::string_view>& args) {
+  const bool import = command == "import-d1";
   D1Args out;
   for (std::size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--from" && i + 1 < args.size()) {
@@ -51,6 +58,10 @@ std::optional<D1Args> parse_d1_args(bool import, const std::vector<std::string_v
       out.dry_run = true;
     } else if (import && args[i] == "--report" && i + 1 < args.size()) {
       out.report = std::string(args[++i]);
+    } else if (command == "rehearse" && args[i] == "--sample" && i + 1 < args.size()) {
+      const auto n = parse_integer<int>(args[++i]);
+      if (!n || *n < 1 || *n > 10000) return std::nullopt;
+      out.sample = *n;
     } else {
       return std::nullopt;
     }
@@ -59,8 +70,12 @@ std::optional<D1Args> parse_d1_args(bool import, const std::vector<std::string_v
   return out;
 }
 
-int run_d1(bool import, const D1Args& args, const std::string& url) {
-  if (!import) {
+int run_d1(std::string_view command, const D1Args& args, const std::string& url) {
+  if (command == "rehearse") {
+    const auto self = std::filesystem::read_symlink("/proc/self/exe");
+    return rehearsal::rehearse(url, args.from, self, {.sample = args.sample}, std::cout);
+  }
+  if (command == "verify") {
     const int mismatches = d1import::verify(url, args.from, std::cout);
     return mismatches == 0 ? 0 : 1;
   }
@@ -101,9 +116,9 @@ asio::awaitable<int> run(std::string command, db::PoolConfig config) {
 
 int main(int argc, char** argv) {
   const std::string_view command = argc > 1 ? argv[1] : "";
-  const bool d1 = command == "import-d1" || command == "verify";
+  const bool d1 = command == "import-d1" || command == "verify" || command == "rehearse";
   std::optional<D1Args> d1_args;
-  if (d1) d1_args = parse_d1_args(command == "import-d1", std::vector<std::string_view>(argv + 2, argv + argc));
+  if (d1) d1_args = parse_d1_args(command, std::vector<std::string_view>(argv + 2, argv + argc));
   if ((d1 && !d1_args) || (!d1 && (argc != 2 || (command != "up" && command != "status")))) {
     std::cerr << usage;
     return 2;
@@ -115,7 +130,7 @@ int main(int argc, char** argv) {
     auto config = db::PoolConfig::from_env(env);
     log::configure(log::Level::warn, log::Format::json);
     // The D1 commands run on a blocking connection of their own (ADR-022).
-    if (d1) return run_d1(command == "import-d1", *d1_args, config.url);
+    if (d1) return run_d1(command, *d1_args, config.url);
     asio::io_context io;
     auto result = asio::co_spawn(io, run(argv[1], config), asio::use_future);
     io.run();

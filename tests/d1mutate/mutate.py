@@ -1008,7 +1008,10 @@ def log_day(v):
     import datetime as dt
     s = as_text(v).strip()
     if re.fullmatch(r"-?\d{10,}", s):
-        return dt.datetime.fromtimestamp(int(s) / 1000, dt.timezone.utc).strftime("%Y-%m-%d")
+        try:
+            return dt.datetime.fromtimestamp(int(s) / 1000, dt.timezone.utc).strftime("%Y-%m-%d")
+        except (ValueError, OverflowError, OSError):  # an epoch past what datetime holds
+            return None
     if re.match(r"\d{4}-\d{2}-\d{2}", s):
         return s[:10]
     return None
@@ -1573,6 +1576,7 @@ def main(argv=None):
     for p in (a.out_db, a.out_db + "-journal", a.out_db + "-wal", a.out_db + "-shm"):
         if os.path.exists(p):
             os.remove(p)
+    os.makedirs(os.path.dirname(os.path.abspath(a.out_db)), exist_ok=True)
     shutil.copyfile(a.source, a.out_db)
     os.chmod(a.out_db, 0o644)
     original_master = master_rows(a.out_db)

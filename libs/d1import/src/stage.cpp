@@ -51,6 +51,12 @@ bool is_secret_column(std::string_view column) {
          column == "session_state";
 }
 
+// The rows a data-modifying statement returns, in source order: the report lists them in the
+// same order on every run and from either input.
+PgResult in_source_order(PgConnection& db, const std::string& statement) {
+  return db.exec("WITH changed AS (" + statement + ") SELECT * FROM changed ORDER BY 1");
+}
+
 std::string shorten(std::string_view text) {
   return text.size() > 80 ? std::string(utf8_prefix(text, 77)) + "..." : std::string(text);
 }
@@ -240,7 +246,7 @@ std::int64_t Stage::repair_single_column_checks(Report& report) {
                         groups[g].replacement);
     returned += fmt::format(", b.r{}", g);
   }
-  const auto result = db_.exec(fmt::format("WITH b AS (SELECT d1_row{} FROM {} WHERE {}) "
+  const auto result = in_source_order(db_, fmt::format("WITH b AS (SELECT d1_row{} FROM {} WHERE {}) "
                                            "UPDATE {} s SET {} FROM b WHERE s.d1_row = b.d1_row "
                                            "RETURNING s.d1_row, s.d1_id{}",
                                            reasons, stage_, any, stage_, sets, returned));
@@ -270,7 +276,7 @@ void Stage::refuse_nulls(Report& report) {
   }
   if (any.empty()) return;
   const auto result =
-      db_.exec(fmt::format("DELETE FROM {} WHERE {} RETURNING d1_row, d1_id, CASE{} END", stage_, any, which));
+      in_source_order(db_, fmt::format("DELETE FROM {} WHERE {} RETURNING d1_row, d1_id, CASE{} END", stage_, any, which));
   for (int r = 0; r < result.rows(); ++r) {
     skip(report, std::stoll(result.get(r, 0)), result.get(r, 1), "required_value", {{"column", result.get(r, 2)}});
   }
@@ -286,7 +292,7 @@ void Stage::refuse_checks(Report& report) {
   }
   if (any.empty()) return;
   const auto result =
-      db_.exec(fmt::format("DELETE FROM {} WHERE {} RETURNING d1_row, d1_id, CASE{} END", stage_, any, which));
+      in_source_order(db_, fmt::format("DELETE FROM {} WHERE {} RETURNING d1_row, d1_id, CASE{} END", stage_, any, which));
   for (int r = 0; r < result.rows(); ++r) {
     skip(report, std::stoll(result.get(r, 0)), result.get(r, 1), "check_violation",
          {{"constraint", result.get(r, 2)}});
@@ -314,7 +320,7 @@ void Stage::settle_foreign_keys(Report& report, bool self) {
         std::string sets;
         for (const auto& c : fk.set_null_columns) sets += fmt::format("{}{} = NULL", sets.empty() ? "" : ", ", c);
         // RETURNING sees the new row: the old value comes from a self-join.
-        const auto result = db_.exec(fmt::format(
+        const auto result = in_source_order(db_, fmt::format(
             "UPDATE {0} s SET {1} FROM {0} o WHERE o.d1_row = s.d1_row AND {2} RETURNING s.d1_row, s.d1_id, o.{3}::text",
             stage_, sets, missing, shown));
         for (int r = 0; r < result.rows(); ++r) {
@@ -329,7 +335,7 @@ void Stage::settle_foreign_keys(Report& report, bool self) {
         }
         again = false;  // emptying a reference refuses no row, so no other row loses its parent
       } else {
-        const auto result = db_.exec(fmt::format("DELETE FROM {} s WHERE {} RETURNING s.d1_row, s.d1_id, s.{}::text",
+        const auto result = in_source_order(db_, fmt::format("DELETE FROM {} s WHERE {} RETURNING s.d1_row, s.d1_id, s.{}::text",
                                                  stage_, missing, shown));
         for (int r = 0; r < result.rows(); ++r) {
           skip(report, std::stoll(result.get(r, 0)), result.get(r, 1), "orphan",
@@ -349,7 +355,7 @@ void Stage::refuse_duplicates(Report& report) {
     for (const auto& key : unique.keys) where += fmt::format("{}({}) IS NOT NULL", where.empty() ? "" : " AND ", key);
     if (!unique.predicate.empty()) where += fmt::format(" AND ({})", unique.predicate);
     const auto keys = joined(unique.keys, ", ");
-    const auto result = db_.exec(fmt::format(
+    const auto result = in_source_order(db_, fmt::format(
         "DELETE FROM {0} s USING ("
         "  SELECT d1_row FROM (SELECT d1_row, row_number() OVER (PARTITION BY {1} ORDER BY d1_row) AS n "
         "    FROM {0} WHERE {2}) x WHERE n > 1 "

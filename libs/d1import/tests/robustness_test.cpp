@@ -7,6 +7,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <boost/json/parse.hpp>
@@ -14,6 +15,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 #include <ignition/d1import/import.hpp>
 #include <ignition/d1import/inventory.hpp>
@@ -113,4 +115,46 @@ TEST_CASE("no mutated legacy row stops the import; both inputs agree, verify pas
     }
   }
   std::filesystem::remove_all(work);
+}
+
+// The rehearsal on the shared dataset and on a mutated one: go (exit 0), the scratch database
+// gone afterwards. Without a server that starts it says no-go (exit 1) and still cleans up.
+TEST_CASE("rehearse says go on the dataset, mutated or not, no-go when the API does not come up") {
+  TestDatabase db("d1_rehearse");
+  const auto binary = testing::binary_dir() / "apps/ignition-migrate/ignition-migrate";
+  const auto output = std::filesystem::temp_directory_path() / ("d1_rehearse_" + std::to_string(::getpid()));
+  auto rehearse = [&](const std::string& from, const std::string& env) {
+    const int status = std::system(("DATABASE_URL='" + db.url() + "' APP_ENV=test " + env + " " + binary.string() +
+                                    " rehearse --from " + from + " --sample 10 >" + output.string() + " 2>&1")
+                                       .c_str());
+    std::ifstream in(output);
+    std::stringstream text;
+    text << in.rdbuf();
+    UNSCOPED_INFO(text.str());
+    return std::pair{WEXITSTATUS(status), text.str()};
+  };
+  auto scratch_databases = [&] {
+    return db.scalar("SELECT count(*) FROM pg_database WHERE datname LIKE 'ignition_rehearsal_%'");
+  };
+
+  auto [status, text] = rehearse((dataset / "d1.sqlite").string(), "");
+  CHECK(status == 0);
+  CHECK(text.find("19820 source rows -> 19625 imported") != std::string::npos);
+  CHECK(text.find("10 users read through ignition-api") != std::string::npos);
+  CHECK(text.find("\nGO: ") != std::string::npos);
+  CHECK(scratch_databases() == "0");
+
+  const auto dir = output.string() + "_mutated";
+  testing::shell("python3 " + mutator.string() + " --quiet --seed 11 --from " + (dataset / "d1.sqlite").string() +
+                 " --out-db " + dir + "/d1.sqlite --out-ndjson " + dir + "/ndjson");
+  std::tie(status, text) = rehearse(dir + "/ndjson", "");
+  CHECK(status == 0);
+  CHECK(text.find("\nGO: ") != std::string::npos);
+
+  std::tie(status, text) = rehearse((dataset / "d1.sqlite").string(), "IGNITION_API_BINARY=/bin/false");
+  CHECK(status == 1);
+  CHECK(text.find("NO-GO") != std::string::npos);
+  CHECK(scratch_databases() == "0");
+  std::filesystem::remove_all(dir);
+  std::filesystem::remove(output);
 }
