@@ -121,6 +121,71 @@ TEST_CASE("R7: strict JSON at any depth; 'null' is JSON") {
   CHECK_FALSE(is_strict_json(deep + "]"));
 }
 
+namespace {
+
+// make_storable on a copy: the outcome, and the value it leaves.
+std::pair<Storability::Outcome, std::string> storable(PgType type, std::string value) {
+  const auto result = make_storable(type, value);
+  return {result.outcome, value};
+}
+
+}  // namespace
+
+TEST_CASE("text Postgres cannot store: each invalid byte and NUL becomes U+FFFD, the rest is kept") {
+  CHECK(storable(PgType::text, "Zo\xC3\xAB \xF0\x9F\x9A\x80\x01") == std::pair{Storability::storable,
+                                                                             std::string("Zo\xC3\xAB \xF0\x9F\x9A\x80\x01")});
+  CHECK(storable(PgType::text, std::string("a\0b", 3)) ==
+        std::pair{Storability::repaired, std::string("a\xEF\xBF\xBD" "b")});
+  CHECK(storable(PgType::text, "\xFF\xFEx").second == "\xEF\xBF\xBD\xEF\xBF\xBDx");
+  CHECK(storable(PgType::text, "\xC0\xAF").second == "\xEF\xBF\xBD\xEF\xBF\xBD");          // overlong
+  CHECK(storable(PgType::text, "\xED\xA0\x80").second == "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // surrogate
+  CHECK(storable(PgType::text, "ab\xE2\x82").second == "ab\xEF\xBF\xBD\xEF\xBF\xBD");      // truncated
+}
+
+TEST_CASE("numbers Postgres cannot store are unusable") {
+  CHECK(storable(PgType::int4, "2147483647").first == Storability::storable);
+  CHECK(storable(PgType::int4, "-2147483648").first == Storability::storable);
+  CHECK(storable(PgType::int4, "2147483648").first == Storability::unusable);
+  CHECK(storable(PgType::int8, "9223372036854775807").first == Storability::storable);
+  CHECK(storable(PgType::int8, "9223372036854775808").first == Storability::unusable);
+  CHECK(storable(PgType::float8, "1e308").first == Storability::storable);
+  CHECK(storable(PgType::float8, "inf").first == Storability::unusable);
+  CHECK(storable(PgType::float8, "-inf").first == Storability::unusable);
+}
+
+TEST_CASE("times and hex take only their own form") {
+  for (const char* ok : {"08:30", "23:59:59", "07:00:00.5", "24:00", "24:00:00"}) {
+    INFO(ok);
+    CHECK(storable(PgType::time, ok).first == Storability::storable);
+  }
+  for (const char* bad : {"8:30", "8:30 AM", "24:01", "12:60", "allballs", "", "12:00:00.1234567"}) {
+    INFO(bad);
+    CHECK(storable(PgType::time, bad).first == Storability::unusable);
+  }
+  CHECK(storable(PgType::bytea, "\\xdeadBEEF").first == Storability::storable);
+  CHECK(storable(PgType::bytea, "\\xabc").first == Storability::unusable);
+  CHECK(storable(PgType::bytea, "\\xzz").first == Storability::unusable);
+}
+
+TEST_CASE("JSON jsonb cannot hold: escaped NUL repaired, too deep or out of numeric's range unusable") {
+  CHECK(storable(PgType::jsonb, R"({"a":"x\u0000y"})") ==
+        std::pair{Storability::repaired, std::string(R"({"a":"x\uFFFDy"})")});
+  CHECK(storable(PgType::jsonb, R"(["\\u0000"])").first == Storability::storable);  // an escaped backslash
+  const auto nested = [](std::size_t n) { return std::string(n, '[') + std::string(n, ']'); };
+  CHECK(storable(PgType::jsonb, nested(max_json_depth)).first == Storability::storable);
+  CHECK(storable(PgType::jsonb, nested(max_json_depth + 1)).first == Storability::unusable);
+  // The limits measured on Postgres 15: 1e131071 and 1e-16383 fit, one more digit does not.
+  for (const char* ok : {"1e131071", "1e-16383", "0e99999999", "0.1e-16382", "-12.5E+3", "[0, -0.0, 1e308]"}) {
+    INFO(ok);
+    CHECK(storable(PgType::jsonb, ok).first == Storability::storable);
+  }
+  for (const char* bad : {"1e131072", "10e131071", "1e-16384", "0e-20000", "1.00e-16382", "[1e999999]",
+                          "1e99999999999999999999", "{\"a\": NaN}"}) {
+    INFO(bad);
+    CHECK(storable(PgType::jsonb, bad).first == Storability::unusable);
+  }
+}
+
 TEST_CASE("R10: emails compare trimmed and case-insensitively") {
   CHECK(normalize_email("  Vera.Ng@Mail.example.com ") == "vera.ng@mail.example.com");
   CHECK(normalize_email("dj.luna@students.example.edu") == "dj.luna@students.example.edu");
