@@ -129,10 +129,7 @@ const TargetSchema::Column* TargetSchema::column(std::string_view name) const {
 }
 
 Stage::Stage(PgConnection& db, std::size_t table)
-    : db_(db),
-      index_(table),
-      name_(inventory()[table].name),
-      schema_(TargetSchema::load(db, name_)),
+    : db_(db), index_(table), name_(inventory()[table].name), schema_(TargetSchema::load(db, name_)),
       stage_(quote_ident("d1_stage_" + name_)) {}
 
 void Stage::begin(const TargetRow& row) {
@@ -247,9 +244,9 @@ std::int64_t Stage::repair_single_column_checks(Report& report) {
     returned += fmt::format(", b.r{}", g);
   }
   const auto result = in_source_order(db_, fmt::format("WITH b AS (SELECT d1_row{} FROM {} WHERE {}) "
-                                           "UPDATE {} s SET {} FROM b WHERE s.d1_row = b.d1_row "
-                                           "RETURNING s.d1_row, s.d1_id{}",
-                                           reasons, stage_, any, stage_, sets, returned));
+                                                       "UPDATE {} s SET {} FROM b WHERE s.d1_row = b.d1_row "
+                                                       "RETURNING s.d1_row, s.d1_id{}",
+                                                       reasons, stage_, any, stage_, sets, returned));
   for (int r = 0; r < result.rows(); ++r) {
     const auto row = std::stoll(result.get(r, 0));
     repaired_.insert(row);
@@ -275,8 +272,8 @@ void Stage::refuse_nulls(Report& report) {
     which += fmt::format(" WHEN {} IS NULL THEN {}", column, quote_literal(c.name));
   }
   if (any.empty()) return;
-  const auto result =
-      in_source_order(db_, fmt::format("DELETE FROM {} WHERE {} RETURNING d1_row, d1_id, CASE{} END", stage_, any, which));
+  const auto result = in_source_order(
+      db_, fmt::format("DELETE FROM {} WHERE {} RETURNING d1_row, d1_id, CASE{} END", stage_, any, which));
   for (int r = 0; r < result.rows(); ++r) {
     skip(report, std::stoll(result.get(r, 0)), result.get(r, 1), "required_value", {{"column", result.get(r, 2)}});
   }
@@ -291,11 +288,10 @@ void Stage::refuse_checks(Report& report) {
     which += fmt::format(" WHEN ({}) IS FALSE THEN {}", check.expr, quote_literal(check.name));
   }
   if (any.empty()) return;
-  const auto result =
-      in_source_order(db_, fmt::format("DELETE FROM {} WHERE {} RETURNING d1_row, d1_id, CASE{} END", stage_, any, which));
+  const auto result = in_source_order(
+      db_, fmt::format("DELETE FROM {} WHERE {} RETURNING d1_row, d1_id, CASE{} END", stage_, any, which));
   for (int r = 0; r < result.rows(); ++r) {
-    skip(report, std::stoll(result.get(r, 0)), result.get(r, 1), "check_violation",
-         {{"constraint", result.get(r, 2)}});
+    skip(report, std::stoll(result.get(r, 0)), result.get(r, 1), "check_violation", {{"constraint", result.get(r, 2)}});
   }
 }
 
@@ -320,9 +316,10 @@ void Stage::settle_foreign_keys(Report& report, bool self) {
         std::string sets;
         for (const auto& c : fk.set_null_columns) sets += fmt::format("{}{} = NULL", sets.empty() ? "" : ", ", c);
         // RETURNING sees the new row: the old value comes from a self-join.
-        const auto result = in_source_order(db_, fmt::format(
-            "UPDATE {0} s SET {1} FROM {0} o WHERE o.d1_row = s.d1_row AND {2} RETURNING s.d1_row, s.d1_id, o.{3}::text",
-            stage_, sets, missing, shown));
+        const auto result =
+            in_source_order(db_, fmt::format("UPDATE {0} s SET {1} FROM {0} o WHERE o.d1_row = s.d1_row AND {2} "
+                                             "RETURNING s.d1_row, s.d1_id, o.{3}::text",
+                                             stage_, sets, missing, shown));
         for (int r = 0; r < result.rows(); ++r) {
           repaired_.insert(std::stoll(result.get(r, 0)));
           report.count(index_, "fk_set_null");
@@ -335,8 +332,9 @@ void Stage::settle_foreign_keys(Report& report, bool self) {
         }
         again = false;  // emptying a reference refuses no row, so no other row loses its parent
       } else {
-        const auto result = in_source_order(db_, fmt::format("DELETE FROM {} s WHERE {} RETURNING s.d1_row, s.d1_id, s.{}::text",
-                                                 stage_, missing, shown));
+        const auto result = in_source_order(
+            db_,
+            fmt::format("DELETE FROM {} s WHERE {} RETURNING s.d1_row, s.d1_id, s.{}::text", stage_, missing, shown));
         for (int r = 0; r < result.rows(); ++r) {
           skip(report, std::stoll(result.get(r, 0)), result.get(r, 1), "orphan",
                {{"column", shown}, {"value", result.get(r, 2)}, {"reason", "no_matching_parent"}}, "orphans");
@@ -348,23 +346,32 @@ void Stage::settle_foreign_keys(Report& report, bool self) {
 }
 
 // The target's unique keys beyond the ones the plan settles (R12): a row whose key another
-// staged row took first, or a row of the target under another id holds, is refused.
+// staged row took first, or a row of the target holds that no staged row replaces, is refused.
+// (A staged row's own id in the target is left out: it is the row itself, or a seeded row about
+// to take the staged values, so the first run and a rerun decide alike.)
 void Stage::refuse_duplicates(Report& report) {
-  for (const auto& unique : schema_.uniques) {
-    std::string where;
-    for (const auto& key : unique.keys) where += fmt::format("{}({}) IS NOT NULL", where.empty() ? "" : " AND ", key);
-    if (!unique.predicate.empty()) where += fmt::format(" AND ({})", unique.predicate);
-    const auto keys = joined(unique.keys, ", ");
-    const auto result = in_source_order(db_, fmt::format(
-        "DELETE FROM {0} s USING ("
-        "  SELECT d1_row FROM (SELECT d1_row, row_number() OVER (PARTITION BY {1} ORDER BY d1_row) AS n "
-        "    FROM {0} WHERE {2}) x WHERE n > 1 "
-        "  UNION SELECT x.d1_row FROM (SELECT d1_row, id, ROW({1}) AS k FROM {0} WHERE {2}) x "
-        "    JOIN (SELECT id, ROW({1}) AS k FROM {3} WHERE {2}) t ON t.k = x.k AND t.id <> x.id"
-        ") d WHERE s.d1_row = d.d1_row RETURNING s.d1_row, s.d1_id",
-        stage_, keys, where, schema_.table));
-    for (int r = 0; r < result.rows(); ++r) {
-      skip(report, std::stoll(result.get(r, 0)), result.get(r, 1), "unique_conflict", {{"constraint", unique.name}});
+  // A refused row's seeded twin keeps its key in the target: go on until nothing changes.
+  for (bool again = true; again;) {
+    again = false;
+    for (const auto& unique : schema_.uniques) {
+      std::string where;
+      for (const auto& key : unique.keys) where += fmt::format("{}({}) IS NOT NULL", where.empty() ? "" : " AND ", key);
+      if (!unique.predicate.empty()) where += fmt::format(" AND ({})", unique.predicate);
+      const auto keys = joined(unique.keys, ", ");
+      const auto result = in_source_order(
+          db_,
+          fmt::format(
+              "DELETE FROM {0} s USING ("
+              "  SELECT d1_row FROM (SELECT d1_row, row_number() OVER (PARTITION BY {1} ORDER BY d1_row) AS n "
+              "    FROM {0} WHERE {2}) x WHERE n > 1 "
+              "  UNION SELECT x.d1_row FROM (SELECT d1_row, id, ROW({1}) AS k FROM {0} WHERE {2}) x "
+              "    JOIN (SELECT id, ROW({1}) AS k FROM {3} WHERE {2} AND id NOT IN (SELECT id FROM {0})) t ON t.k = x.k"
+              ") d WHERE s.d1_row = d.d1_row RETURNING s.d1_row, s.d1_id",
+              stage_, keys, where, schema_.table));
+      for (int r = 0; r < result.rows(); ++r) {
+        skip(report, std::stoll(result.get(r, 0)), result.get(r, 1), "unique_conflict", {{"constraint", unique.name}});
+      }
+      again = again || result.rows() > 0;
     }
   }
 }
@@ -378,11 +385,7 @@ Stage::Written Stage::write(Report& report) {
   if (seeded_catalogue(name_)) {
     // A seeded row takes the old app's values (ADR-019); equal rows are left alone, so a
     // rerun changes nothing.
-    written.replaced_seeded =
-        db_.exec(fmt::format("UPDATE {} t SET ({}) = ROW({}) FROM {} s WHERE t.id = s.id AND ROW({}) IS DISTINCT FROM "
-                             "ROW({})",
-                             schema_.table, list, all_stage, stage_, all_stage, all_target))
-            .affected();
+    written.replaced_seeded = replace_seeded(report);
   } else {
     // A row present with other values means the target is not the database this source went
     // into: user data the import did not write is never overwritten, and the run stops.
@@ -397,9 +400,9 @@ Stage::Written Stage::write(Report& report) {
     }
   }
   // Source order: where the target decides between two rows, the first one wins.
-  const auto pending = db_.exec(fmt::format(
-      "SELECT d1_row FROM {} s WHERE NOT EXISTS (SELECT 1 FROM {} t WHERE t.id = s.id) ORDER BY d1_row", stage_,
-      schema_.table));
+  const auto pending = db_.exec(
+      fmt::format("SELECT d1_row FROM {} s WHERE NOT EXISTS (SELECT 1 FROM {} t WHERE t.id = s.id) ORDER BY d1_row",
+                  stage_, schema_.table));
   std::vector<std::int64_t> rows;
   rows.reserve(static_cast<std::size_t>(pending.rows()));
   for (int r = 0; r < pending.rows(); ++r) rows.push_back(std::stoll(pending.get(r, 0)));
@@ -407,6 +410,66 @@ Stage::Written Stage::write(Report& report) {
   db_.exec("DROP TABLE " + stage_);
   written.already_present = kept() - written.inserted;
   return written;
+}
+
+// A seeded row takes the old app's values (ADR-019); equal rows are left alone, so a rerun
+// changes nothing. Should two seeded rows trade keys, one statement may collide with itself:
+// then the rows go one at a time in source order, again while any succeeds, and a row that still
+// collides keeps the seeded values and its legacy row is skipped.
+std::int64_t Stage::replace_seeded(Report& report) {
+  const auto update = fmt::format(
+      "UPDATE {} t SET ({}) = ROW({}) FROM {} s WHERE t.id = s.id AND ROW({}) IS DISTINCT "
+      "FROM ROW({})",
+      schema_.table, column_list(columns_), column_list(columns_, "s."), stage_, column_list(columns_, "s."),
+      column_list(columns_, "t."));
+  db_.exec("SAVEPOINT d1_replace");
+  try {
+    const auto replaced = db_.exec(update).affected();
+    db_.exec("RELEASE SAVEPOINT d1_replace");
+    return replaced;
+  } catch (const PgError& e) {
+    if (!e.row_level()) throw;
+    db_.exec("ROLLBACK TO SAVEPOINT d1_replace");
+    db_.exec("RELEASE SAVEPOINT d1_replace");
+  }
+  const auto rows =
+      db_.exec(fmt::format("SELECT s.d1_row FROM {} s JOIN {} t ON t.id = s.id WHERE ROW({}) IS DISTINCT "
+                           "FROM ROW({}) ORDER BY 1",
+                           stage_, schema_.table, column_list(columns_, "s."), column_list(columns_, "t.")));
+  std::vector<std::string> pending;
+  for (int r = 0; r < rows.rows(); ++r) pending.push_back(rows.get(r, 0));
+  std::int64_t replaced = 0;
+  std::string error;
+  for (bool progress = true; progress && !pending.empty();) {
+    progress = false;
+    std::vector<std::string> failed;
+    for (const auto& row : pending) {
+      db_.exec("SAVEPOINT d1_replace");
+      try {
+        replaced += db_.exec(update + " AND s.d1_row = $1", {row}).affected();
+        db_.exec("RELEASE SAVEPOINT d1_replace");
+        progress = true;
+      } catch (const PgError& e) {
+        if (!e.row_level()) throw;
+        db_.exec("ROLLBACK TO SAVEPOINT d1_replace");
+        db_.exec("RELEASE SAVEPOINT d1_replace");
+        failed.push_back(row);
+        error = e.what();
+      }
+    }
+    pending = std::move(failed);
+  }
+  for (const auto& row : pending) refuse(report, std::stoll(row), error);
+  return replaced;
+}
+
+// Skips a staged row the target refused, with Postgres's reason.
+void Stage::refuse(Report& report, std::int64_t row, const std::string& error) {
+  const auto id =
+      db_.exec(fmt::format("DELETE FROM {} WHERE d1_row = $1 RETURNING d1_id", stage_), {std::to_string(row)});
+  skip(report, row, id.rows() ? id.get(0, 0) : "", "target_refused",
+       {{"error", ignition::json::clean_utf8(error.substr(0, error.find('\n')), 300)}});
+  repaired_.erase(row);
 }
 
 // Inserts rows[from, to) in one statement. settle() leaves nothing the target refuses, as far
@@ -418,26 +481,18 @@ void Stage::insert_range(const std::vector<std::int64_t>& rows, std::size_t from
   const auto list = column_list(columns_);
   db_.exec("SAVEPOINT d1_insert");
   try {
-    written.inserted += db_.exec(fmt::format("INSERT INTO {0} ({1}) SELECT {1} FROM {2} s WHERE d1_row BETWEEN $1 AND $2 "
-                                             "AND NOT EXISTS (SELECT 1 FROM {0} t WHERE t.id = s.id) ORDER BY d1_row",
-                                             schema_.table, list, stage_),
-                                 {std::to_string(rows[from]), std::to_string(rows[to - 1])})
-                            .affected();
+    written.inserted +=
+        db_.exec(fmt::format("INSERT INTO {0} ({1}) SELECT {1} FROM {2} s WHERE d1_row BETWEEN $1 AND $2 "
+                             "AND NOT EXISTS (SELECT 1 FROM {0} t WHERE t.id = s.id) ORDER BY d1_row",
+                             schema_.table, list, stage_),
+                 {std::to_string(rows[from]), std::to_string(rows[to - 1])})
+            .affected();
     db_.exec("RELEASE SAVEPOINT d1_insert");
   } catch (const PgError& e) {
     if (!e.row_level()) throw;
     db_.exec("ROLLBACK TO SAVEPOINT d1_insert");
     db_.exec("RELEASE SAVEPOINT d1_insert");
-    if (to - from == 1) {
-      const auto id = db_.exec(fmt::format("DELETE FROM {} WHERE d1_row = $1 RETURNING d1_id", stage_),
-                               {std::to_string(rows[from])});
-      std::string reason = e.what();
-      reason = reason.substr(0, reason.find('\n'));
-      skip(report, rows[from], id.rows() ? id.get(0, 0) : "", "target_refused",
-           {{"error", ignition::json::clean_utf8(reason, 300)}});
-      repaired_.erase(rows[from]);
-      return;
-    }
+    if (to - from == 1) return refuse(report, rows[from], e.what());
     const auto middle = from + (to - from) / 2;
     insert_range(rows, from, middle, written, report);
     insert_range(rows, middle, to, written, report);
@@ -450,9 +505,10 @@ int Stage::compare(std::ostream& out) {
   // a legacy_id) whose legacy row was skipped stays, and is not the source's to count.
   std::string counted;
   if (seeded_catalogue(name_)) {
-    counted = columns_.empty() ? " WHERE legacy_id IS NULL"
-                               : fmt::format(" t WHERE t.legacy_id IS NULL OR EXISTS (SELECT 1 FROM {} s WHERE s.id = t.id)",
-                                             stage_);
+    counted =
+        columns_.empty()
+            ? " WHERE legacy_id IS NULL"
+            : fmt::format(" t WHERE t.legacy_id IS NULL OR EXISTS (SELECT 1 FROM {} s WHERE s.id = t.id)", stage_);
   }
   const auto target_rows = std::stoll(db_.exec("SELECT count(*) FROM " + schema_.table + counted).get(0, 0));
   if (target_rows != kept()) {
@@ -496,9 +552,8 @@ int Stage::compare(std::ostream& out) {
   return mismatches;
 }
 
-void settle_tables(PgConnection& db, RowSource& source, const Plan& plan, Report& report,
-                                       Progress& progress, const std::string& phase,
-                                       const std::function<void(std::size_t, Stage&)>& then) {
+void settle_tables(PgConnection& db, RowSource& source, const Plan& plan, Report& report, Progress& progress,
+                   const std::string& phase, const std::function<void(std::size_t, Stage&)>& then) {
   for (std::size_t table : import_order()) {
     if (not_imported_reason(inventory()[table].name)) continue;
     Stage stage(db, table);

@@ -85,6 +85,8 @@ class Stage {
   void refuse_checks(Report& report);
   void settle_foreign_keys(Report& report, bool self);
   void refuse_duplicates(Report& report);
+  std::int64_t replace_seeded(Report& report);
+  void refuse(Report& report, std::int64_t row, const std::string& error);
   void insert_range(const std::vector<std::int64_t>& rows, std::size_t from, std::size_t to, Written& written,
                     Report& report);
   void skip(Report& report, std::int64_t row, const std::string& raw_id, std::string_view reason,

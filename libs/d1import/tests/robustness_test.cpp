@@ -3,7 +3,9 @@
 // inputs. For every seed: the import exits 0; per table imported + skipped = source rows and
 // Postgres holds the imported rows; verify exits 0; a rerun writes nothing; the NDJSON export
 // gives the same report and finds every row equal (a differing row would stop it).
-// D1_MUTATION_SEEDS="1 2 3" (the default) chooses the seeds, D1_MUTATION_RATE the share of rows.
+// D1_MUTATION_SEEDS="1 2 3" (the default) chooses the seeds, D1_MUTATION_RATE the share of rows;
+// every run also applies each row-level mutation at least once (--all-checks: every CHECK of the
+// target, every unique key, duplicate ids, missing and foreign references).
 
 #include <catch2/catch.hpp>
 
@@ -72,15 +74,14 @@ TEST_CASE("no mutated legacy row stops the import; both inputs agree, verify pas
     DYNAMIC_SECTION("seed " << seed) {
       const auto dir = work / seed;
       std::filesystem::create_directories(dir);
-      testing::shell("python3 " + mutator.string() + " --quiet --seed " + seed + " --rate " + rate + " --from " +
-                     (dataset / "d1.sqlite").string() + " --out-db " + (dir / "d1.sqlite").string() +
+      testing::shell("python3 " + mutator.string() + " --quiet --all-checks --seed " + seed + " --rate " + rate +
+                     " --from " + (dataset / "d1.sqlite").string() + " --out-db " + (dir / "d1.sqlite").string() +
                      " --out-ndjson " + (dir / "ndjson").string());
       TestDatabase db("d1_mutated");
       std::map<std::string, std::int64_t> seeded_before;
       for (const auto& t : d1import::inventory()) {
         if (!d1import::not_imported_reason(t.name)) {
-          seeded_before[std::string(t.name)] =
-              std::stoll(db.scalar("SELECT count(*) FROM " + std::string(t.name)));
+          seeded_before[std::string(t.name)] = std::stoll(db.scalar("SELECT count(*) FROM " + std::string(t.name)));
         }
       }
 
