@@ -6,9 +6,9 @@
 
 #include "rehearse.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <libpq-fe.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -61,8 +61,8 @@ class Sql {
   std::vector<std::vector<std::string>> query(const std::string& sql, const std::vector<std::string>& params = {}) {
     std::vector<const char*> values;
     for (const auto& p : params) values.push_back(p.c_str());
-    PGresult* r = PQexecParams(c_, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr,
-                               nullptr, 0);
+    PGresult* r =
+        PQexecParams(c_, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr, 0);
     const auto status = PQresultStatus(r);
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
       std::string error = PQresultErrorMessage(r);
@@ -152,6 +152,21 @@ int wait_exit(pid_t pid) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+// SIGTERM (the server drains), then SIGKILL if it is still there after 10 s.
+void stop(pid_t pid) {
+  ::kill(pid, SIGTERM);
+  const auto deadline = Clock::now() + std::chrono::seconds(10);
+  int status = 0;
+  while (::waitpid(pid, &status, WNOHANG) == 0) {
+    if (Clock::now() > deadline) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
 std::filesystem::path find_api(const std::filesystem::path& self) {
   if (const char* explicit_path = std::getenv("IGNITION_API_BINARY")) return explicit_path;
   const auto dir = self.parent_path();
@@ -170,6 +185,10 @@ Answer get(int port, const std::string& target, const std::string& cookie) {
   asio::io_context io;
   asio::ip::tcp::socket socket(io);
   socket.connect({asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)});
+  // A server that stops answering fails the read instead of holding the rehearsal.
+  const timeval timeout{10, 0};
+  ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
   http::request<http::empty_body> request{http::verb::get, target, 11};
   request.set(http::field::host, "127.0.0.1");
   if (!cookie.empty()) request.set(http::field::cookie, cookie);
@@ -211,8 +230,9 @@ int rehearse(const std::string& url, const std::filesystem::path& from, const st
   const auto api = find_api(self);
   const std::string scratch = fmt::format("ignition_rehearsal_{}", ::getpid());
   const auto scratch_url = with_database(url, scratch);
-  const auto work = std::filesystem::temp_directory_path() / scratch;
-  std::filesystem::create_directories(work);
+  std::string work_template = (std::filesystem::temp_directory_path() / (scratch + "_XXXXXX")).string();
+  if (!::mkdtemp(work_template.data())) throw std::runtime_error("cannot create a temporary directory");
+  const std::filesystem::path work = work_template;
   Sql admin(url);
   admin.query(fmt::format("CREATE DATABASE {}", scratch));
   out << fmt::format("rehearse: scratch database {} next to the target\n", scratch);
@@ -229,7 +249,7 @@ int rehearse(const std::string& url, const std::filesystem::path& from, const st
     std::int64_t source = 0, imported = 0, repaired = 0;
     for (const auto& t : report.tables) {
       source += t.source_rows;
-      imported += t.imported;
+      imported += t.expected_rows;
       repaired += t.repaired;
     }
     out << fmt::format("  import: {:.2f} s, {} source rows -> {} imported ({} repaired), {} skipped\n",
@@ -271,8 +291,8 @@ int rehearse(const std::string& url, const std::filesystem::path& from, const st
 
     // A sample spread over the users, the same on every run.
     Sql db(scratch_url);
-    const auto users = db.query("SELECT id, email FROM users ORDER BY md5(id::text) LIMIT $1",
-                                {std::to_string(options.sample)});
+    const auto users =
+        db.query("SELECT id, email FROM users ORDER BY md5(id::text) LIMIT $1", {std::to_string(options.sample)});
     int checks = 0;
     auto check = [&](bool ok, const std::string& what) {
       ++checks;
@@ -282,40 +302,46 @@ int rehearse(const std::string& url, const std::filesystem::path& from, const st
     };
     for (const auto& user : users) {
       const auto& id = user[0];
-      const auto token = crypto::to_hex(crypto::random_bytes(32));
-      db.query("INSERT INTO sessions (user_id, token_hash, expires_at) VALUES ($1, sha256($2::bytea), now() + "
-               "interval '1 hour')",
-               {id, token});
-      const auto cookie = "session=" + token;
-      const auto me = get(port, "/api/v1/me", cookie);
-      check(me.status == 200 && me.body.is_object() && me.body.as_object().contains("email") &&
-                me.body.at("email").as_string() == user[1],
-            fmt::format("user {}: GET /api/v1/me answered {}, not this user's profile", id, me.status));
-      const auto wallet = db.query("SELECT coins, xp FROM user_wallet WHERE user_id = $1", {id});
-      if (!wallet.empty()) {
-        const auto got = get(port, "/api/v1/wallet", cookie);
-        const bool same = got.status == 200 && got.body.is_object() && number(got.body.at("coins")) == wallet[0][0] &&
-                          number(got.body.at("xp")) == wallet[0][1];
-        check(same, fmt::format("user {}: GET /api/v1/wallet answered {} {}, the database holds coins {} xp {}", id,
-                                got.status, got.body.is_null() ? "" : json::serialize(got.body), wallet[0][0],
-                                wallet[0][1]));
-      }
-      for (const auto& [path, table] : {std::pair{"/api/v1/focus", "focus_sessions"}, std::pair{"/api/v1/habits", "habits"},
-                                        std::pair{"/api/v1/ideas", "ideas"}}) {
-        std::set<std::string> expected;
-        for (const auto& row : db.query(fmt::format("SELECT id FROM {} WHERE user_id = $1", table), {id})) {
-          expected.insert(row[0]);
+      try {
+        const auto token = crypto::to_hex(crypto::random_bytes(32));
+        db.query(
+            "INSERT INTO sessions (user_id, token_hash, expires_at) VALUES ($1, sha256($2::bytea), now() + "
+            "interval '1 hour')",
+            {id, token});
+        const auto cookie = "session=" + token;
+        const auto me = get(port, "/api/v1/me", cookie);
+        check(me.status == 200 && me.body.is_object() && me.body.as_object().contains("email") &&
+                  me.body.at("email").as_string() == user[1],
+              fmt::format("user {}: GET /api/v1/me answered {}, not this user's profile", id, me.status));
+        const auto wallet = db.query("SELECT coins, xp FROM user_wallet WHERE user_id = $1", {id});
+        if (!wallet.empty()) {
+          const auto got = get(port, "/api/v1/wallet", cookie);
+          const bool same = got.status == 200 && got.body.is_object() && number(got.body.at("coins")) == wallet[0][0] &&
+                            number(got.body.at("xp")) == wallet[0][1];
+          check(same, fmt::format("user {}: GET /api/v1/wallet answered {} {}, the database holds coins {} xp {}", id,
+                                  got.status, got.body.is_null() ? "" : json::serialize(got.body), wallet[0][0],
+                                  wallet[0][1]));
         }
-        unsigned status = 0;
-        const auto got = list_ids(port, path, cookie, status);
-        check(status == 200 && got == expected, fmt::format("user {}: GET {} answered {} with {} rows, the database "
-                                                            "holds {}",
-                                                            id, path, status, got.size(), expected.size()));
+        for (const auto& [path, table] : {std::pair{"/api/v1/focus", "focus_sessions"},
+                                          std::pair{"/api/v1/habits", "habits"}, std::pair{"/api/v1/ideas", "ideas"}}) {
+          std::set<std::string> expected;
+          for (const auto& row : db.query(fmt::format("SELECT id FROM {} WHERE user_id = $1", table), {id})) {
+            expected.insert(row[0]);
+          }
+          unsigned status = 0;
+          const auto got = list_ids(port, path, cookie, status);
+          check(status == 200 && got == expected, fmt::format("user {}: GET {} answered {} with {} rows, the database "
+                                                              "holds {}",
+                                                              id, path, status, got.size(), expected.size()));
+        }
+      } catch (const std::exception& e) {  // an answer of another shape than the contract's
+        check(false, fmt::format("user {}: {}", id, e.what()));
       }
     }
-    out << fmt::format("  api: {} users read through ignition-api (profile, wallet, focus, habits, ideas): {} checks, "
-                       "{} mismatches\n",
-                       users.size(), checks, problems - mismatches);
+    out << fmt::format(
+        "  api: {} users read through ignition-api (profile, wallet, focus, habits, ideas): {} checks, "
+        "{} mismatches\n",
+        users.size(), checks, problems - mismatches);
     out << fmt::format("  window: the import took {:.2f} s; skipped rows by reason:", import_time.count());
     std::map<std::string, std::int64_t> skipped;
     for (const auto& t : report.tables) {
@@ -327,10 +353,7 @@ int rehearse(const std::string& url, const std::filesystem::path& from, const st
     out << "  FAILED: " << e.what() << "\n";
     ++problems;
   }
-  if (server > 0) {
-    ::kill(server, SIGTERM);
-    wait_exit(server);
-  }
+  if (server > 0) stop(server);
   admin.query(fmt::format("DROP DATABASE {} WITH (FORCE)", scratch));
   std::filesystem::remove_all(work);
   out << (problems == 0 ? "GO: the import, verify and every read agree\n"

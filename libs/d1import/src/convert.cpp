@@ -219,11 +219,11 @@ std::size_t utf8_length(std::string_view text) {
 
 PgType pg_type(std::string_view typname) noexcept {
   static constexpr std::pair<std::string_view, PgType> names[] = {
-      {"text", PgType::text},       {"varchar", PgType::text},     {"int2", PgType::int2},
-      {"int4", PgType::int4},       {"int8", PgType::int8},        {"float8", PgType::float8},
-      {"bool", PgType::boolean},    {"uuid", PgType::uuid},        {"timestamptz", PgType::timestamptz},
-      {"date", PgType::date},       {"time", PgType::time},        {"jsonb", PgType::jsonb},
-      {"json", PgType::jsonb},      {"bytea", PgType::bytea},
+      {"text", PgType::text},    {"varchar", PgType::text}, {"int2", PgType::int2},
+      {"int4", PgType::int4},    {"int8", PgType::int8},    {"float8", PgType::float8},
+      {"bool", PgType::boolean}, {"uuid", PgType::uuid},    {"timestamptz", PgType::timestamptz},
+      {"date", PgType::date},    {"time", PgType::time},    {"jsonb", PgType::jsonb},
+      {"json", PgType::jsonb},   {"bytea", PgType::bytea},
   };
   for (const auto& [name, type] : names) {
     if (name == typname) return type;
@@ -242,8 +242,11 @@ bool repair_utf8(std::string& value) {
   out.reserve(value.size() + 16);
   for (std::size_t i = 0; i < value.size();) {
     const auto lead = static_cast<unsigned char>(value[i]);
-    const std::size_t n = lead < 0x80 ? 1 : lead >= 0xC2 && lead <= 0xDF ? 2 : lead >= 0xE0 && lead <= 0xEF ? 3
-                                        : lead >= 0xF0 && lead <= 0xF4 ? 4 : 0;
+    const std::size_t n = lead < 0x80                    ? 1
+                          : lead >= 0xC2 && lead <= 0xDF ? 2
+                          : lead >= 0xE0 && lead <= 0xEF ? 3
+                          : lead >= 0xF0 && lead <= 0xF4 ? 4
+                                                         : 0;
     const auto sequence = std::string_view(value).substr(i, n);
     if (n == 0 || lead == 0 || sequence.size() < n || !ignition::json::valid_utf8(sequence)) {
       out += replacement_character;
@@ -337,9 +340,16 @@ bool is_time(std::string_view t) {
 
 }  // namespace
 
+std::string printable(std::string_view text) {
+  std::string out(text);
+  repair_utf8(out);
+  return out;
+}
+
 Storability make_storable(PgType type, std::string& value) {
   switch (type) {
-    case PgType::text: return repair_utf8(value) ? Storability{Storability::repaired, "invalid_utf8_or_nul"} : Storability{};
+    case PgType::text:
+      return repair_utf8(value) ? Storability{Storability::repaired, "invalid_utf8_or_nul"} : Storability{};
     case PgType::int2:
     case PgType::int4:
     case PgType::int8: {

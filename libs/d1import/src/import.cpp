@@ -41,7 +41,6 @@ Report analyse(const std::filesystem::path& from, ProgressMode mode) {
                           log.commit(table, report);
                           if (log.repaired) ++report.tables[table].repaired;
                         });
-    report.tables[table].imported = plan.tables[table].kept;
     progress.finish();
   }
   return report;

@@ -29,9 +29,11 @@ class NdjsonCursor : public RowCursor {
       return false;
     }
     ++line_number_;
-    parser_.reset();
     boost::system::error_code ec;
-    parser_.write(line_.data(), line_.size(), ec);  // the whole line must be one JSON text
+    parse(ec);
+    // JSON.stringify writes a lone UTF-16 surrogate as an escape, which Boost.JSON refuses:
+    // such an escape stands for U+FFFD, as text with bytes that are not UTF-8 does.
+    if (ec && replace_lone_surrogates(line_)) parse(ec);
     if (ec) throw std::runtime_error(where() + ": not JSON: " + ec.message());
     const json::value document = parser_.release();
     const auto* object = document.if_object();
@@ -47,6 +49,51 @@ class NdjsonCursor : public RowCursor {
 
  private:
   std::string where() const { return file_.string() + ":" + std::to_string(line_number_); }
+
+  void parse(boost::system::error_code& ec) {
+    parser_.reset();
+    parser_.write(line_.data(), line_.size(), ec);  // the whole line must be one JSON text
+  }
+
+  // Every escaped surrogate that is not half of a pair becomes the escape of U+FFFD. Returns
+  // whether it changed anything.
+  static bool replace_lone_surrogates(std::string& line) {
+    auto unit = [&](std::size_t at) -> int {  // the UTF-16 code unit escaped at `at`, or -1
+      if (at + 6 > line.size() || line[at] != '\\' || line[at + 1] != 'u') return -1;
+      int value = 0;
+      for (std::size_t k = at + 2; k < at + 6; ++k) {
+        const char c = line[k];
+        const int digit = c >= '0' && c <= '9'   ? c - '0'
+                          : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                          : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                                 : -1;
+        if (digit < 0) return -1;
+        value = value * 16 + digit;
+      }
+      return value;
+    };
+    bool changed = false;
+    for (std::size_t i = 0; i < line.size(); ++i) {
+      if (line[i] != '\\') continue;
+      const int u = unit(i);
+      if (u < 0) {
+        ++i;  // another escape: skip its character (it may be a backslash)
+        continue;
+      }
+      const bool high = u >= 0xD800 && u <= 0xDBFF;
+      const int next = high ? unit(i + 6) : -1;
+      if (high && next >= 0xDC00 && next <= 0xDFFF) {
+        i += 11;
+      } else if (high || (u >= 0xDC00 && u <= 0xDFFF)) {
+        line.replace(i + 2, 4, "FFFD");
+        changed = true;
+        i += 5;
+      } else {
+        i += 5;
+      }
+    }
+    return changed;
+  }
 
   // JSON.stringify(row) of a D1 row: numbers for INTEGER and REAL, strings for TEXT.
   Value to_value(const json::value& v) const {

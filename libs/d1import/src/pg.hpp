@@ -41,7 +41,8 @@ class PgResult {
 /// failed run.
 class PgError : public std::runtime_error {
  public:
-  PgError(const std::string& message, std::string sqlstate) : std::runtime_error(message), sqlstate_(std::move(sqlstate)) {}
+  PgError(const std::string& message, std::string sqlstate)
+      : std::runtime_error(message), sqlstate_(std::move(sqlstate)) {}
   const std::string& sqlstate() const noexcept { return sqlstate_; }
   /// The data of a row, not the run, is at fault: a value, a constraint, a size limit or a trigger.
   bool row_level() const noexcept;

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include <ignition/common/json.hpp>
+#include <ignition/d1import/convert.hpp>
 #include <ignition/d1import/inventory.hpp>
 
 namespace ignition::d1import {
@@ -45,7 +45,7 @@ json::value Report::to_json() const {
     per_table[name] = std::move(entry);
     std::int64_t skipped_rows = 0;
     for (const auto& [reason, rows] : t.skipped) skipped_rows += rows;
-    outcomes[name] = json::object{{"imported", t.imported}, {"repaired", t.repaired}, {"skipped", skipped_rows}};
+    outcomes[name] = json::object{{"imported", t.expected_rows}, {"repaired", t.repaired}, {"skipped", skipped_rows}};
     if (written && !not_imported_reason(name)) {
       json::object w{{"inserted", t.inserted}, {"already_present", t.already_present}};
       if (t.replaced_seeded != 0) w["replaced_seeded"] = t.replaced_seeded;
@@ -62,9 +62,7 @@ json::value Report::to_json() const {
   for (auto& [name, list] : reports) {
     for (auto& item : list.as_array()) {
       for (auto& [key, value] : item.as_object()) {
-        if (value.is_string() && !ignition::json::valid_utf8(value.get_string())) {
-          value = ignition::json::clean_utf8(value.get_string(), 300);
-        }
+        if (value.is_string()) value = printable(value.get_string());
       }
     }
   }

@@ -32,7 +32,7 @@ struct TargetSchema {
   };
   struct ForeignKey {
     std::string name;
-    std::string parent;  ///< quoted, as regclass prints it
+    std::string parent;                                                  ///< quoted, as regclass prints it
     std::vector<std::string> columns, parent_columns, set_null_columns;  ///< quoted
     bool self;
     bool set_null;  ///< ON DELETE SET NULL: a missing parent empties the columns, the row stays
@@ -61,8 +61,10 @@ class Stage {
   const ColumnTypes& types() const noexcept { return schema_.types; }
   /// Stages one converted row; its log reaches the report if the row is kept.
   void add(std::size_t row, const std::string& raw_id, const TargetRow& out, const RowLog& log);
-  /// Applies the target's constraints to the staged rows and reports repairs and skips.
+  /// Applies the target's constraints to the staged rows; reports the skips.
   void settle(Report& report);
+  /// Reports the repairs and counters of the rows kept in the end (after write or compare).
+  void finish(Report& report);
 
   struct Written {
     std::int64_t inserted = 0;
@@ -72,7 +74,7 @@ class Stage {
   /// Inserts the settled rows not yet present. A row the target still refuses is skipped.
   Written write(Report& report);
   /// Compares the settled rows with the target (verify); prints mismatches, returns their number.
-  int compare(std::ostream& out);
+  int compare(Report& report, std::ostream& out);
 
   std::int64_t kept() const noexcept { return staged_ - static_cast<std::int64_t>(skipped_.size()); }
   std::int64_t repaired() const;
@@ -80,7 +82,8 @@ class Stage {
  private:
   void begin(const TargetRow& row);
   void flush();
-  std::int64_t repair_single_column_checks(Report& report);
+  void repair_single_column_checks();
+  void note_repair(std::int64_t row, std::string_view list, boost::json::object item, std::string_view counter = {});
   void refuse_nulls(Report& report);
   void refuse_checks(Report& report);
   void settle_foreign_keys(Report& report, bool self);
@@ -100,8 +103,9 @@ class Stage {
   std::vector<std::string> columns_;
   std::string buffer_;
   std::int64_t staged_ = 0;
-  std::vector<std::pair<std::size_t, RowLog>> logs_;  ///< rows whose conversion counted or listed something
+  std::vector<std::pair<std::size_t, RowLog>> logs_;  ///< what converting or settling a row counted and listed
   std::unordered_set<std::int64_t> skipped_, repaired_;
+  bool indexed_ = false;
 };
 
 /// The second pass: every table the import writes, in foreign-key order, converted, staged and

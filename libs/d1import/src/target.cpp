@@ -105,8 +105,8 @@ RowConverter::RowConverter(std::size_t table, const Plan& plan, const ColumnType
 
 void RowConverter::repair(RowLog& log, const std::string& raw_id, std::string_view column, std::string_view reason) {
   log.repaired = true;
-  log.entries.emplace_back(
-      "repairs", json::object{{"table", spec_.name}, {"id", raw_id}, {"column", column}, {"reason", reason}});
+  log.entries.emplace_back("repairs",
+                           json::object{{"table", spec_.name}, {"id", raw_id}, {"column", column}, {"reason", reason}});
 }
 
 std::string_view RowConverter::target_name(std::size_t column) const {
@@ -173,10 +173,9 @@ Cell RowConverter::convert_cell(std::size_t column, const Value& value, const st
         // R5: unparseable -> NULL, reported; the row stays.
         log.counters.push_back("unparseable_datetime_to_null");
         log.repaired = true;
-        log.entries.emplace_back("unparseable_datetimes", json::object{{"table", spec_.name},
-                                                                       {"id", raw_id},
-                                                                       {"column", col.name},
-                                                                       {"value", value.to_string()}});
+        log.entries.emplace_back(
+            "unparseable_datetimes",
+            json::object{{"table", spec_.name}, {"id", raw_id}, {"column", col.name}, {"value", value.to_string()}});
         return std::nullopt;
       }
       return converted;
@@ -210,7 +209,15 @@ void RowConverter::convert(const Row& row, TargetRow& out, RowLog& log) {
   for (std::size_t c = 0; c < row.size(); ++c) {
     cells[c] = convert_cell(c, row[c], raw_id, log);
     const auto name = target_name(c);
-    if (!name.empty()) out.emplace_back(name, cells[c]);
+    if (!name.empty()) {
+      out.emplace_back(name, cells[c]);
+    } else if (cells[c] && (spec_.columns[c].kind == Kind::text || spec_.columns[c].kind == Kind::json)) {
+      // A column folded into a derived value (user_settings' keys): storable before it is folded.
+      const auto kind = spec_.columns[c].kind == Kind::text ? PgType::text : PgType::jsonb;
+      const auto result = d1import::make_storable(kind, *cells[c]);
+      if (result.outcome != Storability::storable) repair(log, raw_id, spec_.columns[c].name, result.reason);
+      if (result.outcome == Storability::unusable) cells[c].reset();
+    }
   }
   derive(row, cells, out);
   make_storable(out, raw_id, log);

@@ -3,10 +3,10 @@
 // new"), every value converted by its rule, with the report's per-rule counters.
 
 #include <optional>
-#include <unordered_map>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 

@@ -78,14 +78,14 @@ int verify(const std::string& conninfo, const std::filesystem::path& from, std::
   db.exec("BEGIN ISOLATION LEVEL REPEATABLE READ");
   int mismatches = 0;
   settle_tables(db, *source, plan, report, progress, "verify",
-                [&](std::size_t, Stage& stage) { mismatches += stage.compare(out); });
+                [&](std::size_t, Stage& stage) { mismatches += stage.compare(report, out); });
   mismatches += check_foreign_keys(db, out);
   db.exec("ROLLBACK");
 
   std::int64_t rows = 0;
   for (const auto& t : report.tables) rows += t.expected_rows;
-  out << fmt::format("verify {} ({}): {} tables, {} rows expected and compared column by column, {}\n",
-                     report.source, report.format, inventory().size(), rows,
+  out << fmt::format("verify {} ({}): {} tables, {} rows expected and compared column by column, {}\n", report.source,
+                     report.format, inventory().size(), rows,
                      mismatches == 0 ? "no mismatch" : fmt::format("{} MISMATCHES", mismatches));
   return mismatches;
 }

@@ -249,3 +249,28 @@ TEST_CASE("the NDJSON reader streams long lines and keeps integral REALs as numb
   CHECK(others[0] == std::pair<std::string, std::int64_t>{"d1_migrations", 2});
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("the NDJSON reader takes bytes that are not UTF-8 and lone surrogate escapes as D1 held them") {
+  const auto dir = std::filesystem::temp_directory_path() / ("d1_ndjson_odd_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  {
+    std::ofstream out(dir / "feedback.ndjson", std::ios::binary);
+    const std::string rest =
+        R"(,"page_url":null,"user_agent":null,"status":"new","created_at":"2025-03-04 17:22:05"})"
+        "\n";
+    out << R"({"id":"a","user_id":null,"type":"bug","message":"x)" << "\xFF\xFE" << R"(y")" << rest;
+    out << R"({"id":"b","user_id":null,"type":"bug","message":"\ud83d \ude00 \ud83d\ude00 \\ud800")" << rest;
+  }
+  auto source = open_source(dir);
+  const auto& spec = inventory()[*find_table("feedback")];
+  auto rows = source->rows(spec);
+  Row row;
+  REQUIRE(rows->next(row));
+  CHECK(*row[spec.column_index("message")].text() == "x\xFF\xFEy");  // raw: the text rule repairs it
+  REQUIRE(rows->next(row));
+  // Each lone half of a pair stands for U+FFFD; a pair is its character; an escaped backslash
+  // followed by "ud800" is text.
+  CHECK(*row[spec.column_index("message")].text() ==
+        "\xEF\xBF\xBD \xEF\xBF\xBD \xF0\x9F\x98\x80 \\ud800");
+  std::filesystem::remove_all(dir);
+}

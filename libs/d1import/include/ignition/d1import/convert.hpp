@@ -79,6 +79,10 @@ struct Storability {
 /// `value` is in Postgres text input form for a column of `type`, as the conversion made it.
 Storability make_storable(PgType type, std::string& value);
 
+/// Text as the report and the staging table show it: each byte that is not UTF-8, and each
+/// NUL, as U+FFFD (the text rule above), so one legacy id reads the same everywhere.
+std::string printable(std::string_view text);
+
 /// Deepest nesting of JSON arrays and objects the import hands to jsonb. Postgres's parser is
 /// recursive and stops at its stack limit (about 10,000 levels at the default max_stack_depth).
 inline constexpr std::size_t max_json_depth = 1000;

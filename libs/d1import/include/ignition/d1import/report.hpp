@@ -17,8 +17,7 @@ namespace ignition::d1import {
 
 struct TableReport {
   std::int64_t source_rows = 0;
-  std::int64_t expected_rows = 0;                ///< rows the rules keep (= imported)
-  std::int64_t imported = 0;                     ///< rows kept, as they are or repaired
+  std::int64_t expected_rows = 0;                ///< rows the rules keep: imported, as they are or repaired
   std::int64_t repaired = 0;                     ///< of those, rows with a value changed or left out by a rule
   std::map<std::string, std::int64_t> skipped;   ///< reason -> rows
   std::map<std::string, std::int64_t> counters;  ///< e.g. invalid_json, text_booleans; zeros left out
