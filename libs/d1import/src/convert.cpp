@@ -140,6 +140,11 @@ std::optional<bool> parse_boolean(const Value& value, bool& from_text) {
     if (*i == 0 || *i == 1) return *i == 1;
     return std::nullopt;
   }
+  // The export prints REAL 1.0 as 1 (R13): whichever the input, 0.0 and 1.0 are 0 and 1.
+  if (const auto* d = std::get_if<double>(&value.data)) {
+    if (*d == 0.0 || *d == 1.0) return *d == 1.0;
+    return std::nullopt;
+  }
   const auto* t = value.text();
   if (!t) return std::nullopt;
   std::string lower;

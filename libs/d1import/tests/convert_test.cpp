@@ -103,6 +103,10 @@ TEST_CASE("R6: booleans from integers and text in any case") {
   for (const char* bad : {"yes", "", " true", "2", "t"}) CHECK_FALSE(parse_boolean(text(bad), from_text));
   CHECK_FALSE(parse_boolean(integer(2), from_text));
   CHECK_FALSE(parse_boolean(Value{}, from_text));
+  // A REAL 1.0 reads as the NDJSON export prints it: 1 (R13, R14).
+  CHECK(parse_boolean(Value{1.0}, from_text) == true);
+  CHECK(parse_boolean(Value{0.0}, from_text) == false);
+  CHECK_FALSE(parse_boolean(Value{0.5}, from_text));
 }
 
 TEST_CASE("R7: strict JSON at any depth; 'null' is JSON") {
