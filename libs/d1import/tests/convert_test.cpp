@@ -136,14 +136,14 @@ std::pair<Storability::Outcome, std::string> storable(PgType type, std::string v
 }  // namespace
 
 TEST_CASE("text Postgres cannot store: each invalid byte and NUL becomes U+FFFD, the rest is kept") {
-  CHECK(storable(PgType::text, "Zo\xC3\xAB \xF0\x9F\x9A\x80\x01") == std::pair{Storability::storable,
-                                                                             std::string("Zo\xC3\xAB \xF0\x9F\x9A\x80\x01")});
-  CHECK(storable(PgType::text, std::string("a\0b", 3)) ==
-        std::pair{Storability::repaired, std::string("a\xEF\xBF\xBD" "b")});
+  CHECK(storable(PgType::text, "Zo\xC3\xAB \xF0\x9F\x9A\x80\x01") ==
+        std::pair{Storability::storable, std::string("Zo\xC3\xAB \xF0\x9F\x9A\x80\x01")});
+  CHECK(storable(PgType::text, std::string("a\0b", 3)) == std::pair{Storability::repaired, std::string("a\xEF\xBF\xBD"
+                                                                                                       "b")});
   CHECK(storable(PgType::text, "\xFF\xFEx").second == "\xEF\xBF\xBD\xEF\xBF\xBDx");
-  CHECK(storable(PgType::text, "\xC0\xAF").second == "\xEF\xBF\xBD\xEF\xBF\xBD");          // overlong
+  CHECK(storable(PgType::text, "\xC0\xAF").second == "\xEF\xBF\xBD\xEF\xBF\xBD");                  // overlong
   CHECK(storable(PgType::text, "\xED\xA0\x80").second == "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // surrogate
-  CHECK(storable(PgType::text, "ab\xE2\x82").second == "ab\xEF\xBF\xBD\xEF\xBF\xBD");      // truncated
+  CHECK(storable(PgType::text, "ab\xE2\x82").second == "ab\xEF\xBF\xBD\xEF\xBF\xBD");              // truncated
 }
 
 TEST_CASE("numbers Postgres cannot store are unusable") {
@@ -259,10 +259,11 @@ TEST_CASE("the NDJSON reader takes bytes that are not UTF-8 and lone surrogate e
   std::filesystem::create_directories(dir);
   {
     std::ofstream out(dir / "feedback.ndjson", std::ios::binary);
-    const std::string rest =
-        R"(,"page_url":null,"user_agent":null,"status":"new","created_at":"2025-03-04 17:22:05"})"
-        "\n";
-    out << R"({"id":"a","user_id":null,"type":"bug","message":"x)" << "\xFF\xFE" << R"(y")" << rest;
+    const std::string rest = R"(,"page_url":null,"user_agent":null,"status":"new","created_at":"2025-03-04 17:22:05"})"
+                             "\n";
+    out << R"({"id":"a","user_id":null,"type":"bug","message":"x)"
+        << "\xFF\xFE"
+        << R"(y")" << rest;
     out << R"({"id":"b","user_id":null,"type":"bug","message":"\ud83d \ude00 \ud83d\ude00 \\ud800")" << rest;
   }
   auto source = open_source(dir);
@@ -274,7 +275,6 @@ TEST_CASE("the NDJSON reader takes bytes that are not UTF-8 and lone surrogate e
   REQUIRE(rows->next(row));
   // Each lone half of a pair stands for U+FFFD; a pair is its character; an escaped backslash
   // followed by "ud800" is text.
-  CHECK(*row[spec.column_index("message")].text() ==
-        "\xEF\xBF\xBD \xEF\xBF\xBD \xF0\x9F\x98\x80 \\ud800");
+  CHECK(*row[spec.column_index("message")].text() == "\xEF\xBF\xBD \xEF\xBF\xBD \xF0\x9F\x98\x80 \\ud800");
   std::filesystem::remove_all(dir);
 }
