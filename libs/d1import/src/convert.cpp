@@ -287,10 +287,12 @@ bool numeric_fits(std::string_view number) {
   return zero || integer_digits + exponent <= 131072;
 }
 
-// Strict JSON as jsonb takes it: not deeper than max_json_depth, numbers numeric can hold, and
-// no escaped U+0000 (text cannot hold NUL): each such escape becomes the one of U+FFFD.
+// JSON as jsonb takes it: not deeper than max_json_depth, numbers numeric can hold, and no
+// escaped U+0000 (text cannot hold NUL): each such escape becomes the one of U+FFFD. The text is
+// strict JSON already (R7 checked it) or Boost.JSON's output, which writes a number too large for
+// a double as Infinity: one pass over the tokens suffices, and a word that is not a JSON literal
+// makes the value unusable.
 Storability storable_json(std::string& value) {
-  if (!is_strict_json(value)) return {Storability::unusable, "invalid_json"};
   std::size_t depth = 0;
   bool nul_escape = false;
   for (std::size_t i = 0; i < value.size(); ++i) {
@@ -313,6 +315,12 @@ Storability storable_json(std::string& value) {
       const auto number = std::string_view(value).substr(i, end - i);
       if (!numeric_fits(number)) return {Storability::unusable, "json_number_out_of_range"};
       i += number.size() - 1;
+    } else if (c >= 'a' && c <= 'z') {
+      const bool literal = value.compare(i, 4, "true") == 0 || value.compare(i, 4, "null") == 0;
+      if (!literal && value.compare(i, 5, "false") != 0) return {Storability::unusable, "invalid_json"};
+      i += literal ? 3 : 4;
+    } else if (c != ',' && c != ':' && c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+      return {Storability::unusable, "invalid_json"};
     }
   }
   if (nul_escape) return {Storability::repaired, "json_nul_escape"};

@@ -26,15 +26,6 @@ std::vector<std::string> split(const std::string& text, char separator) {
   return out;
 }
 
-std::string joined(const std::vector<std::string>& parts, std::string_view separator) {
-  std::string out;
-  for (const auto& p : parts) {
-    if (!out.empty()) out += separator;
-    out += p;
-  }
-  return out;
-}
-
 // "a = s.a AND b = s.b" for column lists of the same length.
 std::string matching(const std::vector<std::string>& left, std::string_view lq, const std::vector<std::string>& right,
                      std::string_view rq) {
@@ -187,8 +178,7 @@ void Stage::settle(Report& report) {
   flush();
   db_.copy_end();
   repair_single_column_checks();
-  refuse_nulls(report);
-  refuse_checks(report);
+  refuse_rows(report);
   settle_foreign_keys(report, false);
   refuse_duplicates(report);
   settle_foreign_keys(report, true);
@@ -270,37 +260,34 @@ void Stage::repair_single_column_checks() {
   }
 }
 
-// A NOT NULL column left without a value: a required value missing or unusable.
-void Stage::refuse_nulls(Report& report) {
+// A NOT NULL column left without a value (a required value missing or unusable), or a CHECK no
+// repair settles (several columns, or a NOT NULL column): the row is refused. One scan for both.
+void Stage::refuse_rows(Report& report) {
   std::string any;
-  std::string which;
+  std::string null_column;
+  std::string broken_check;
   for (const auto& c : schema_.columns) {
     if (!c.not_null || c.generated) continue;
     const auto column = quote_ident(c.name);
     any += fmt::format("{}{} IS NULL", any.empty() ? "" : " OR ", column);
-    which += fmt::format(" WHEN {} IS NULL THEN {}", column, quote_literal(c.name));
+    null_column += fmt::format(" WHEN {} IS NULL THEN {}", column, quote_literal(c.name));
   }
-  if (any.empty()) return;
-  const auto result = in_source_order(
-      db_, fmt::format("DELETE FROM {} WHERE {} RETURNING d1_row, d1_id, CASE{} END", stage_, any, which));
-  for (int r = 0; r < result.rows(); ++r) {
-    skip(report, std::stoll(result.get(r, 0)), result.get(r, 1), "required_value", {{"column", result.get(r, 2)}});
-  }
-}
-
-// The CHECKs no repair settles (several columns, or a NOT NULL column): the row is refused.
-void Stage::refuse_checks(Report& report) {
-  std::string any;
-  std::string which;
   for (const auto& check : schema_.checks) {
     any += fmt::format("{}({}) IS FALSE", any.empty() ? "" : " OR ", check.expr);
-    which += fmt::format(" WHEN ({}) IS FALSE THEN {}", check.expr, quote_literal(check.name));
+    broken_check += fmt::format(" WHEN ({}) IS FALSE THEN {}", check.expr, quote_literal(check.name));
   }
   if (any.empty()) return;
-  const auto result = in_source_order(
-      db_, fmt::format("DELETE FROM {} WHERE {} RETURNING d1_row, d1_id, CASE{} END", stage_, any, which));
+  const auto result =
+      in_source_order(db_, fmt::format("DELETE FROM {} WHERE {} RETURNING d1_row, d1_id, CASE{} END, CASE{} END",
+                                       stage_, any, null_column.empty() ? " WHEN false THEN ''" : null_column,
+                                       broken_check.empty() ? " WHEN false THEN ''" : broken_check));
   for (int r = 0; r < result.rows(); ++r) {
-    skip(report, std::stoll(result.get(r, 0)), result.get(r, 1), "check_violation", {{"constraint", result.get(r, 2)}});
+    const auto row = std::stoll(result.get(r, 0));
+    if (!result.is_null(r, 2)) {  // a missing value explains a check that fails on it too
+      skip(report, row, result.get(r, 1), "required_value", {{"column", result.get(r, 2)}});
+    } else {
+      skip(report, row, result.get(r, 1), "check_violation", {{"constraint", result.get(r, 3)}});
+    }
   }
 }
 
@@ -362,20 +349,30 @@ void Stage::refuse_duplicates(Report& report) {
   for (bool again = true; again;) {
     again = false;
     for (const auto& unique : schema_.uniques) {
+      // A key that holds the id is unique whenever the id is, and ids are settled by R4.
+      if (std::find(unique.keys.begin(), unique.keys.end(), "id") != unique.keys.end()) continue;
+      // The key's parts as columns k0, k1... of the staged and the target rows alike.
       std::string where;
-      for (const auto& key : unique.keys) where += fmt::format("{}({}) IS NOT NULL", where.empty() ? "" : " AND ", key);
+      std::string parts;
+      std::string names;
+      std::string same;
+      for (std::size_t k = 0; k < unique.keys.size(); ++k) {
+        where += fmt::format("{}({}) IS NOT NULL", k ? " AND " : "", unique.keys[k]);
+        parts += fmt::format(", ({}) AS k{}", unique.keys[k], k);
+        names += fmt::format("{}k{}", k ? ", " : "", k);
+        same += fmt::format(" AND x.k{0} = o.k{0}", k);
+      }
       if (!unique.predicate.empty()) where += fmt::format(" AND ({})", unique.predicate);
-      const auto keys = joined(unique.keys, ", ");
+      // Hash aggregates and hash joins: a sort of every staged row would cost several times more.
       const auto result = in_source_order(
-          db_,
-          fmt::format(
-              "DELETE FROM {0} s USING ("
-              "  SELECT d1_row FROM (SELECT d1_row, row_number() OVER (PARTITION BY {1} ORDER BY d1_row) AS n "
-              "    FROM {0} WHERE {2}) x WHERE n > 1 "
-              "  UNION SELECT x.d1_row FROM (SELECT d1_row, id, ROW({1}) AS k FROM {0} WHERE {2}) x "
-              "    JOIN (SELECT id, ROW({1}) AS k FROM {3} WHERE {2} AND id NOT IN (SELECT id FROM {0})) t ON t.k = x.k"
-              ") d WHERE s.d1_row = d.d1_row RETURNING s.d1_row, s.d1_id",
-              stage_, keys, where, schema_.table));
+          db_, fmt::format("WITH x AS MATERIALIZED (SELECT d1_row, id{1} FROM {0} WHERE {2}), "
+                           "firsts AS (SELECT {3}, min(d1_row) AS d1_row FROM x GROUP BY {3} HAVING count(*) > 1), "
+                           "held AS (SELECT id{1} FROM {4} t WHERE {2} AND NOT EXISTS "
+                           "  (SELECT 1 FROM {0} s WHERE s.id = t.id)), "
+                           "lost AS (SELECT x.d1_row FROM x JOIN firsts o ON x.d1_row <> o.d1_row{5} "
+                           "  UNION SELECT x.d1_row FROM x JOIN held o ON true{5}) "
+                           "DELETE FROM {0} s USING lost WHERE s.d1_row = lost.d1_row RETURNING s.d1_row, s.d1_id",
+                           stage_, parts, where, names, schema_.table, same));
       for (int r = 0; r < result.rows(); ++r) {
         skip(report, std::stoll(result.get(r, 0)), result.get(r, 1), "unique_conflict", {{"constraint", unique.name}});
       }
@@ -408,13 +405,7 @@ Stage::Written Stage::write(Report& report) {
     }
   }
   // Source order: where the target decides between two rows, the first one wins.
-  const auto pending = db_.exec(
-      fmt::format("SELECT d1_row FROM {} s WHERE NOT EXISTS (SELECT 1 FROM {} t WHERE t.id = s.id) ORDER BY d1_row",
-                  stage_, schema_.table));
-  std::vector<std::int64_t> rows;
-  rows.reserve(static_cast<std::size_t>(pending.rows()));
-  for (int r = 0; r < pending.rows(); ++r) rows.push_back(std::stoll(pending.get(r, 0)));
-  insert_range(rows, 0, rows.size(), written, report);
+  insert_all(written, report);
   db_.exec("DROP TABLE " + stage_);
   written.already_present = kept() - written.inserted;
   return written;
@@ -479,9 +470,36 @@ void Stage::refuse(Report& report, std::int64_t row, const std::string& error) {
        {{"error", ignition::json::clean_utf8(error.substr(0, error.find('\n')), 300)}});
 }
 
-// Inserts rows[from, to) in one statement. settle() leaves nothing the target refuses, as far
-// as it knows the target; should a row still be refused (a trigger, a limit), the range is
-// halved until that row stands alone and is skipped with Postgres's reason.
+// Inserts the settled rows not yet present in one statement. settle() leaves nothing the target
+// refuses, as far as it knows the target; should it refuse a row anyway (a trigger, a limit),
+// the rows go in halves instead.
+void Stage::insert_all(Written& written, Report& report) {
+  db_.exec("SAVEPOINT d1_insert");
+  try {
+    written.inserted += db_.exec(fmt::format("INSERT INTO {0} ({1}) SELECT {1} FROM {2} s WHERE NOT EXISTS "
+                                             "(SELECT 1 FROM {0} t WHERE t.id = s.id)",
+                                             schema_.table, column_list(columns_), stage_))
+                            .affected();
+    db_.exec("RELEASE SAVEPOINT d1_insert");
+    return;
+  } catch (const PgError& e) {
+    if (!e.row_level()) throw;
+    db_.exec("ROLLBACK TO SAVEPOINT d1_insert");
+    db_.exec("RELEASE SAVEPOINT d1_insert");
+  }
+  db_.exec(fmt::format("CREATE INDEX ON {} (d1_row)", stage_));  // the halves read rows by number
+  const auto pending = db_.exec(
+      fmt::format("SELECT d1_row FROM {} s WHERE NOT EXISTS (SELECT 1 FROM {} t WHERE t.id = s.id) ORDER BY d1_row",
+                  stage_, schema_.table));
+  std::vector<std::int64_t> rows;
+  rows.reserve(static_cast<std::size_t>(pending.rows()));
+  for (int r = 0; r < pending.rows(); ++r) rows.push_back(std::stoll(pending.get(r, 0)));
+  insert_range(rows, 0, rows.size(), written, report);
+}
+
+// Inserts rows[from, to) in one statement; a range the target refuses is halved until the row
+// it refuses stands alone and is skipped with Postgres's reason. The left half goes first, so of
+// two rows that cannot both be there the first in source order stays.
 void Stage::insert_range(const std::vector<std::int64_t>& rows, std::size_t from, std::size_t to, Written& written,
                          Report& report) {
   if (from == to) return;
@@ -490,7 +508,7 @@ void Stage::insert_range(const std::vector<std::int64_t>& rows, std::size_t from
   try {
     written.inserted +=
         db_.exec(fmt::format("INSERT INTO {0} ({1}) SELECT {1} FROM {2} s WHERE d1_row BETWEEN $1 AND $2 "
-                             "AND NOT EXISTS (SELECT 1 FROM {0} t WHERE t.id = s.id) ORDER BY d1_row",
+                             "AND NOT EXISTS (SELECT 1 FROM {0} t WHERE t.id = s.id)",
                              schema_.table, list, stage_),
                  {std::to_string(rows[from]), std::to_string(rows[to - 1])})
             .affected();
@@ -500,10 +518,6 @@ void Stage::insert_range(const std::vector<std::int64_t>& rows, std::size_t from
     db_.exec("ROLLBACK TO SAVEPOINT d1_insert");
     db_.exec("RELEASE SAVEPOINT d1_insert");
     if (to - from == 1) return refuse(report, rows[from], e.what());
-    if (!indexed_) {  // each half reads its rows by number from here on
-      db_.exec(fmt::format("CREATE INDEX ON {} (d1_row)", stage_));
-      indexed_ = true;
-    }
     const auto middle = from + (to - from) / 2;
     insert_range(rows, from, middle, written, report);
     insert_range(rows, middle, to, written, report);
@@ -586,6 +600,11 @@ int Stage::compare(Report& report, std::ostream& out) {
 
 void settle_tables(PgConnection& db, RowSource& source, const Plan& plan, Report& report, Progress& progress,
                    const std::string& phase, const std::function<void(std::size_t, Stage&)>& then) {
+  // The staging tables and their sorts stay in memory: Postgres's defaults (8 MB of temporary
+  // buffers, 4 MB per sort) send a large table to disk at every statement. Must come before
+  // the session's first temporary table.
+  db.exec("SET temp_buffers = '256MB'");
+  db.exec("SET work_mem = '64MB'");
   for (std::size_t table : import_order()) {
     if (not_imported_reason(inventory()[table].name)) continue;
     Stage stage(db, table);

@@ -84,12 +84,12 @@ class Stage {
   void flush();
   void repair_single_column_checks();
   void note_repair(std::int64_t row, std::string_view list, boost::json::object item, std::string_view counter = {});
-  void refuse_nulls(Report& report);
-  void refuse_checks(Report& report);
+  void refuse_rows(Report& report);
   void settle_foreign_keys(Report& report, bool self);
   void refuse_duplicates(Report& report);
   std::int64_t replace_seeded(Report& report);
   void refuse(Report& report, std::int64_t row, const std::string& error);
+  void insert_all(Written& written, Report& report);
   void insert_range(const std::vector<std::int64_t>& rows, std::size_t from, std::size_t to, Written& written,
                     Report& report);
   void skip(Report& report, std::int64_t row, const std::string& raw_id, std::string_view reason,
@@ -105,7 +105,6 @@ class Stage {
   std::int64_t staged_ = 0;
   std::vector<std::pair<std::size_t, RowLog>> logs_;  ///< what converting or settling a row counted and listed
   std::unordered_set<std::int64_t> skipped_, repaired_;
-  bool indexed_ = false;
 };
 
 /// The second pass: every table the import writes, in foreign-key order, converted, staged and

@@ -76,7 +76,8 @@ struct Storability {
   enum Outcome { storable, repaired, unusable } outcome = storable;
   std::string_view reason;
 };
-/// `value` is in Postgres text input form for a column of `type`, as the conversion made it.
+/// `value` is in Postgres text input form for a column of `type`, as the conversion made it (for
+/// jsonb: strict JSON, or Boost.JSON's serialization of a parsed value).
 Storability make_storable(PgType type, std::string& value);
 
 /// Text as the report and the staging table show it: each byte that is not UTF-8, and each
