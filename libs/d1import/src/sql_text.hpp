@@ -3,6 +3,7 @@
 // come from the inventory or the catalogs, never from the data; values are always bound or
 // COPYed, never spliced.
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +18,29 @@ inline std::string quote_ident(std::string_view name) {
     out += c;
   }
   return out + "\"";
+}
+
+/// The parts of a list the catalog queries join with `separator` (string_agg); none for "".
+inline std::vector<std::string> split(const std::string& text, char separator) {
+  std::vector<std::string> out;
+  if (text.empty()) return out;
+  for (std::size_t start = 0; start <= text.size();) {
+    const auto end = std::min(text.find(separator, start), text.size());
+    out.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+/// "p.a = c.a AND p.b = c.b": two column lists of the same length, each name with its qualifier.
+inline std::string matching(const std::vector<std::string>& left, std::string_view lq,
+                            const std::vector<std::string>& right, std::string_view rq) {
+  std::string out;
+  for (std::size_t i = 0; i < left.size(); ++i) {
+    if (i) out += " AND ";
+    out.append(lq).append(left[i]).append(" = ").append(rq).append(right[i]);
+  }
+  return out;
 }
 
 /// 'text', embedded quotes doubled: for names read from the catalog, never for data.

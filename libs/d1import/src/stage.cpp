@@ -15,27 +15,6 @@ namespace json = boost::json;
 
 namespace {
 
-std::vector<std::string> split(const std::string& text, char separator) {
-  std::vector<std::string> out;
-  if (text.empty()) return out;
-  for (std::size_t start = 0; start <= text.size();) {
-    const auto end = std::min(text.find(separator, start), text.size());
-    out.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
-}
-
-// "a = s.a AND b = s.b" for column lists of the same length.
-std::string matching(const std::vector<std::string>& left, std::string_view lq, const std::vector<std::string>& right,
-                     std::string_view rq) {
-  std::string out;
-  for (std::size_t i = 0; i < left.size(); ++i) {
-    out += fmt::format("{}{}{} = {}{}", i ? " AND " : "", lq, left[i], rq, right[i]);
-  }
-  return out;
-}
-
 // The legacy OAuth columns of accounts hold credentials: a mismatch names them, never shows them.
 bool is_secret_column(std::string_view column) {
   return column.find("token") != std::string_view::npos || column.find("secret") != std::string_view::npos ||

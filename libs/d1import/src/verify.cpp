@@ -20,12 +20,13 @@ namespace {
 
 // Every foreign key of the schema: validated, and no row whose key points at nothing.
 int check_foreign_keys(PgConnection& db, std::ostream& out) {
+  // Column lists quoted and joined with \x1f, as the staging reads them (stage.cpp).
   const auto fks = db.exec(
       "SELECT c.conname, c.conrelid::regclass::text, c.confrelid::regclass::text, c.convalidated, "
-      "  (SELECT string_agg(a.attname, ',' ORDER BY k.o) FROM unnest(c.conkey) WITH ORDINALITY k(n, o) "
-      "     JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n), "
-      "  (SELECT string_agg(a.attname, ',' ORDER BY k.o) FROM unnest(c.confkey) WITH ORDINALITY k(n, o) "
-      "     JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.n) "
+      "  (SELECT string_agg(quote_ident(a.attname), E'\\x1f' ORDER BY k.o) FROM unnest(c.conkey) WITH ORDINALITY "
+      "     k(n, o) JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n), "
+      "  (SELECT string_agg(quote_ident(a.attname), E'\\x1f' ORDER BY k.o) FROM unnest(c.confkey) WITH ORDINALITY "
+      "     k(n, o) JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.n) "
       "FROM pg_constraint c WHERE c.contype = 'f' AND c.connamespace = 'public'::regnamespace ORDER BY 1");
   int mismatches = 0;
   for (int r = 0; r < fks.rows(); ++r) {
@@ -34,21 +35,11 @@ int check_foreign_keys(PgConnection& db, std::ostream& out) {
       out << fmt::format("MISMATCH foreign key {} is not validated\n", name);
       ++mismatches;
     }
-    std::vector<std::string> child_cols;
-    std::vector<std::string> parent_cols;
-    for (auto [text, cols] : {std::pair{fks.get(r, 4), &child_cols}, std::pair{fks.get(r, 5), &parent_cols}}) {
-      for (std::size_t start = 0; start <= text.size();) {
-        const auto end = std::min(text.find(',', start), text.size());
-        cols->push_back(text.substr(start, end - start));
-        start = end + 1;
-      }
-    }
+    const auto child_cols = split(fks.get(r, 4), '\x1f');
+    const auto parent_cols = split(fks.get(r, 5), '\x1f');
     std::string not_null;
-    std::string join;
-    for (std::size_t i = 0; i < child_cols.size(); ++i) {
-      not_null += fmt::format(" AND c.{} IS NOT NULL", quote_ident(child_cols[i]));
-      join += fmt::format("{}p.{} = c.{}", i ? " AND " : "", quote_ident(parent_cols[i]), quote_ident(child_cols[i]));
-    }
+    for (const auto& c : child_cols) not_null += fmt::format(" AND c.{} IS NOT NULL", c);
+    const auto join = matching(parent_cols, "p.", child_cols, "c.");
     // regclass::text is already quoted where needed.
     const auto dangling =
         db.exec(fmt::format("SELECT count(*) FROM {} c WHERE true{} AND NOT EXISTS "
