@@ -1,11 +1,15 @@
-# Every dependency comes from Debian 12 packages (scripts/bootstrap.sh installs them).
+# Every dependency comes from Debian packages (scripts/bootstrap.sh installs them): Debian 12
+# (Boost 1.81, Catch2 2) as CI, and Debian 13 (Boost 1.83, Catch2 3).
 find_package(Boost 1.81 REQUIRED COMPONENTS json url)
 find_package(fmt REQUIRED)
 find_package(OpenSSL 3 REQUIRED)
 find_package(PostgreSQL REQUIRED)
 find_package(Threads REQUIRED)
 if(IGNITION_TESTS)
-  find_package(Catch2 2.13 REQUIRED)
+  find_package(Catch2 3 QUIET)
+  if(NOT Catch2_FOUND)
+    find_package(Catch2 2.13 REQUIRED)
+  endif()
 endif()
 
 # Boost.JSON / Boost.URL are linked as compiled libraries, never header-only.

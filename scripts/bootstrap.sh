@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages the build, the server and the tests need, if any is
+# Installs the Debian 12 (or 13) packages the build, the server and the tests need, if any is
 # missing. Idempotent: does nothing (and needs no network) when all are present.
 set -euo pipefail
 
+# Boost 1.81 on Debian 12 (as CI), the release's own (1.83) on Debian 13.
+boost=1.81
+if [ "$(. /etc/os-release && echo "${VERSION_CODENAME:-}")" = trixie ]; then boost=1.83; fi
 packages=(
   cmake ninja-build g++ ccache pkg-config clang-format git
-  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
+  "libboost$boost-dev" "libboost-json$boost-dev" "libboost-url$boost-dev"
   libpq-dev libssl-dev libfmt-dev catch2 libsqlite3-dev
   postgresql postgresql-client python3
 )

@@ -16,7 +16,6 @@
 #include <thread>
 
 #include <ignition/auth/maintenance.hpp>
-#include <ignition/auth/middleware.hpp>
 #include <ignition/common/crypto.hpp>
 #include <ignition/common/env.hpp>
 #include <ignition/common/error.hpp>
@@ -26,18 +25,14 @@
 #include <ignition/db/listener.hpp>
 #include <ignition/db/migrations.hpp>
 #include <ignition/db/pool.hpp>
+#include <ignition/guard/layers.hpp>
 #include <ignition/http/server.hpp>
 #include <ignition/http/standard_middleware.hpp>
 #include <ignition/migrations/embedded.hpp>
 
 #include "app_config.hpp"
-#include "handlers/admin.hpp"
-#include "handlers/auth.hpp"
-#include "handlers/blobs.hpp"
-#include "handlers/domains.hpp"
-#include "handlers/sign_in.hpp"
-#include "handlers/users.hpp"
 #include "operations.hpp"
+#include "routes.hpp"
 
 namespace asio = boost::asio;
 using namespace ignition;
@@ -78,24 +73,22 @@ int serve(const api::AppConfig& config) {
                  asio::bind_cancellation_slot(stop_maintenance.slot(), asio::detached));
 
   // Outbound HTTPS to the identity providers; plain http only to loopback, outside production.
-  http::ClientConfig client_config;
+  outbound::ClientConfig client_config;
   client_config.allow_plain_http_loopback = !config.production();
-  http::Client outbound(io.get_executor(), client_config);
+  outbound::Client provider_client(io.get_executor(), client_config);
   std::vector<oidc::Provider> providers;
-  for (const auto& p : config.providers) providers.emplace_back(p, outbound);
+  for (const auto& p : config.providers) providers.emplace_back(p, provider_client);
 
-  http::Router router;
-  api::AuthDeps auth_deps{pool, sessions, config.auth, sessions.csrf_keys(), *auth_metrics};
   // Object storage: a bucket (its own outbound client: long transfers, ranges of a few MiB)
   // or the local directory.
-  std::unique_ptr<http::Client> storage_client;
+  std::unique_ptr<outbound::Client> storage_client;
   std::unique_ptr<storage::Store> store;
   if (config.s3) {
-    http::ClientConfig storage_client_config;
+    outbound::ClientConfig storage_client_config;
     storage_client_config.allow_plain_http_loopback = !config.production();
     storage_client_config.timeout = std::chrono::seconds(60);
     storage_client_config.max_response_bytes = 2 * config.s3->read_size;
-    storage_client = std::make_unique<http::Client>(io.get_executor(), storage_client_config);
+    storage_client = std::make_unique<outbound::Client>(io.get_executor(), storage_client_config);
     store = storage::s3_store(*storage_client, *config.s3);
   } else {
     store = storage::local_store(config.storage_dir);
@@ -110,46 +103,20 @@ int serve(const api::AppConfig& config) {
     out += "ignition_storage_bytes_total{direction=\"in\"} " + std::to_string(traffic->bytes_in.load()) + "\n";
     out += "ignition_storage_bytes_total{direction=\"out\"} " + std::to_string(traffic->bytes_out.load()) + "\n";
   });
-  api::add_operations_routes(router, {pool, *store, metrics, config.metrics_token});
-  api::add_auth_routes(router, auth_deps);
-  api::add_sign_in_routes(router, auth_deps, std::move(providers));
-  const api::DomainDeps domain_deps{pool};
-  api::add_focus_routes(router, domain_deps);
-  api::add_ideas_routes(router, domain_deps);
-  api::add_gamification_routes(router, domain_deps);
-  api::add_habits_routes(router, domain_deps);
-  api::add_quests_routes(router, domain_deps);
-  api::add_goals_routes(router, domain_deps);
-  api::add_calendar_routes(router, domain_deps);
-  api::add_planner_routes(router, domain_deps);
-  api::add_infobase_routes(router, domain_deps);
-  api::add_feedback_routes(router, domain_deps);
-  api::add_market_routes(router, domain_deps);
-  api::add_today_routes(router, domain_deps);
-  api::add_learn_routes(router, domain_deps);
-  api::add_onboarding_routes(router, domain_deps);
-  api::add_books_routes(router, domain_deps);
-  api::add_exercise_routes(router, domain_deps);
-  api::add_programs_routes(router, domain_deps);
-  api::add_users_routes(router, auth_deps, *store, config.min_age);
-  api::add_admin_routes(router, auth_deps, *store);
-  const blobs::Deps blob_deps{pool, *store, config.upload_limits};
-  // Download links are signed with a key of their own, derived from AUTH_SECRET.
-  const auto url_key = crypto::hmac_sha256(config.auth.secret.reveal(), "ignition blob download urls");
-  api::add_blobs_routes(router, api::BlobsDeps{blob_deps, std::string(crypto::as_view(url_key))});
-  api::add_tracks_routes(router, blob_deps);
+  http::Router router =
+      api::make_router({config, pool, sessions, *auth_metrics, *store, metrics, std::move(providers)});
 
   // Outermost first. The id and the CORS fields come first, so that every answer carries
   // them, errors too (the server turns what the pipeline throws into the error body); the
-  // session is read before CSRF, and CSRF before the admin gate.
+  // session is read before CSRF, and CSRF before the access gate.
   http::Pipeline pipeline;
   pipeline.add(std::make_shared<http::RequestId>())
-      .add(std::make_shared<auth::Cors>(config.auth.cors_origins))
-      .add(std::make_shared<auth::ClientIp>(auth::TrustedProxies(config.auth.trusted_proxies)))
-      .add(std::make_shared<auth::RateLimit>(config.auth, auth_metrics))
-      .add(std::make_shared<auth::SessionLayer>(sessions, config.auth))
-      .add(std::make_shared<auth::Csrf>(sessions.csrf_keys(), config.auth.allowed_origins(), auth_metrics))
-      .add(std::make_shared<auth::AdminGate>());
+      .add(std::make_shared<guard::Cors>(config.auth.cors_origins))
+      .add(std::make_shared<guard::ClientIp>(guard::TrustedProxies(config.auth.trusted_proxies)))
+      .add(std::make_shared<guard::RateLimit>(config.auth, auth_metrics))
+      .add(std::make_shared<guard::SessionLayer>(sessions, config.auth))
+      .add(std::make_shared<guard::Csrf>(sessions.csrf_keys(), config.auth.allowed_origins(), auth_metrics))
+      .add(std::make_shared<guard::AccessGate>());
 
   // Caught from before the `listening` line: a stop sent as soon as it appears is a clean stop.
   asio::signal_set signals(io, SIGINT, SIGTERM);

@@ -75,13 +75,15 @@ asio::awaitable<http::Response> ready(db::Pool& pool, storage::Store& store) {
 }  // namespace
 
 void add_operations_routes(http::Router& router, OperationsDeps deps) {
-  router.add(http::Verb::get, "/health", [](http::Request&) -> asio::awaitable<http::Response> {
+  // For probes and scrapers: no session; /metrics asks for its own bearer token when one is set.
+  const http::Policy policy = http::access::open;
+  router.add(http::Verb::get, "/health", policy, [](http::Request&) -> asio::awaitable<http::Response> {
     co_return http::json_response(http::Status::ok, boost::json::object{{"status", "ok"}});
   });
-  router.add(http::Verb::get, "/ready",
+  router.add(http::Verb::get, "/ready", policy,
              [&pool = deps.pool, &store = deps.store](http::Request&) { return ready(pool, store); });
   router.add(
-      http::Verb::get, "/metrics",
+      http::Verb::get, "/metrics", policy,
       [metrics = deps.metrics, token = deps.metrics_token](http::Request& req) -> asio::awaitable<http::Response> {
         if (token) {
           std::string expected = "Bearer " + token->reveal();

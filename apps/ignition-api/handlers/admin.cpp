@@ -2,10 +2,10 @@
 
 #include <ignition/admin/admin.hpp>
 #include <ignition/admin/catalogue.hpp>
-#include <ignition/auth/middleware.hpp>
 #include <ignition/blobs/blobs.hpp>
 #include <ignition/common/error.hpp>
 #include <ignition/common/parse.hpp>
+#include <ignition/guard/layers.hpp>
 
 #include "bind.hpp"
 #include "json_body.hpp"
@@ -24,7 +24,7 @@ constexpr std::int64_t max_adjustment = 1'000'000'000;
 
 // The signed-in admin, the request and the client, for the audit log.
 admin::Actor actor_of(const Request& req) {
-  const auto& user = auth::require_principal(req).user;
+  const auto& user = guard::require_principal(req).user;
   return admin::Actor{user.id, "user:" + user.email, req.request_id,
                       req.client_ip.empty() ? std::nullopt : std::optional<std::string>(req.client_ip)};
 }
@@ -167,26 +167,28 @@ asio::awaitable<Response> remove_catalogue(CatalogueDeps d, Request& req) {
 }  // namespace
 
 void add_admin_routes(http::Router& router, AuthDeps d, storage::Store& store) {
+  // The admin area: admins only, 404 for anyone else.
+  const http::Policy policy = http::access::admin;
   const std::string base = "/api/v1/admin";
-  router.add(Verb::get, base + "/users", with_deps(d, search_users));
-  router.add(Verb::get, base + "/users/{id}", with_deps(d, get_user));
-  router.add(Verb::patch, base + "/users/{id}", with_deps(d, set_role));
-  router.add(Verb::delete_, base + "/users/{id}", with_deps(DeleteDeps{d, store}, delete_user));
-  router.add(Verb::post, base + "/users/{id}/sessions/revoke", with_deps(d, revoke_sessions));
-  router.add(Verb::post, base + "/users/{id}/wallet/adjust", with_deps(d, adjust_wallet));
-  router.add(Verb::get, base + "/stats", with_deps(d, stats));
-  router.add(Verb::get, base + "/audit-log", with_deps(d, audit_log));
-  router.add(Verb::get, base + "/feedback", with_deps(d, list_feedback));
-  router.add(Verb::patch, base + "/feedback/{id}", with_deps(d, triage_feedback));
-  router.add(Verb::post, base + "/sessions/cleanup", with_deps(d, cleanup_sessions));
+  router.add(Verb::get, base + "/users", policy, with_deps(d, search_users));
+  router.add(Verb::get, base + "/users/{id}", policy, with_deps(d, get_user));
+  router.add(Verb::patch, base + "/users/{id}", policy, with_deps(d, set_role));
+  router.add(Verb::delete_, base + "/users/{id}", policy, with_deps(DeleteDeps{d, store}, delete_user));
+  router.add(Verb::post, base + "/users/{id}/sessions/revoke", policy, with_deps(d, revoke_sessions));
+  router.add(Verb::post, base + "/users/{id}/wallet/adjust", policy, with_deps(d, adjust_wallet));
+  router.add(Verb::get, base + "/stats", policy, with_deps(d, stats));
+  router.add(Verb::get, base + "/audit-log", policy, with_deps(d, audit_log));
+  router.add(Verb::get, base + "/feedback", policy, with_deps(d, list_feedback));
+  router.add(Verb::patch, base + "/feedback/{id}", policy, with_deps(d, triage_feedback));
+  router.add(Verb::post, base + "/sessions/cleanup", policy, with_deps(d, cleanup_sessions));
   for (const auto& catalogue : admin::catalogues()) {
     const CatalogueDeps deps{d.pool, &catalogue};
     const std::string collection = base + "/" + std::string(catalogue.path);
-    router.add(Verb::get, collection, with_deps(deps, list_catalogue));
-    router.add(Verb::post, collection, with_deps(deps, create_catalogue));
-    router.add(Verb::get, collection + "/{id}", with_deps(deps, get_catalogue));
-    router.add(Verb::patch, collection + "/{id}", with_deps(deps, update_catalogue));
-    router.add(Verb::delete_, collection + "/{id}", with_deps(deps, remove_catalogue));
+    router.add(Verb::get, collection, policy, with_deps(deps, list_catalogue));
+    router.add(Verb::post, collection, policy, with_deps(deps, create_catalogue));
+    router.add(Verb::get, collection + "/{id}", policy, with_deps(deps, get_catalogue));
+    router.add(Verb::patch, collection + "/{id}", policy, with_deps(deps, update_catalogue));
+    router.add(Verb::delete_, collection + "/{id}", policy, with_deps(deps, remove_catalogue));
   }
 }
 

@@ -1,10 +1,10 @@
 #include "auth.hpp"
 
-#include <ignition/auth/cookies.hpp>
-#include <ignition/auth/middleware.hpp>
 #include <ignition/common/error.hpp>
 #include <ignition/common/json.hpp>
 #include <ignition/db/transaction.hpp>
+#include <ignition/guard/cookies.hpp>
+#include <ignition/guard/layers.hpp>
 #include <ignition/http/response.hpp>
 
 #include "bind.hpp"
@@ -29,13 +29,13 @@ std::chrono::seconds remaining(const auth::Session& session) {
 }  // namespace
 
 std::string session_cookie(const AuthDeps& d, const std::string& token, const auth::Session& session) {
-  return auth::set_cookie(d.config.cookie, d.config.cookie.session_name, token, remaining(session),
-                          auth::CookieAccess::http_only);
+  return guard::set_cookie(d.config.cookie, d.config.cookie.session_name, token, remaining(session),
+                           guard::CookieAccess::http_only);
 }
 
 std::string csrf_cookie(const AuthDeps& d, const std::string& csrf_token, const auth::Session& session) {
-  return auth::set_cookie(d.config.cookie, auth::csrf_cookie_name, csrf_token, remaining(session),
-                          auth::CookieAccess::script_readable);
+  return guard::set_cookie(d.config.cookie, guard::csrf_cookie_name, csrf_token, remaining(session),
+                           guard::CookieAccess::script_readable);
 }
 
 namespace {
@@ -53,21 +53,21 @@ Response session_response(const AuthDeps& d, std::string document, const auth::S
 }  // namespace
 
 void clear_cookies(const AuthDeps& d, Response& res) {
-  res.insert(Field::set_cookie, auth::set_cookie(d.config.cookie, d.config.cookie.session_name, "",
-                                                 std::chrono::seconds(0), auth::CookieAccess::http_only));
-  res.insert(Field::set_cookie, auth::set_cookie(d.config.cookie, auth::csrf_cookie_name, "", std::chrono::seconds(0),
-                                                 auth::CookieAccess::script_readable));
+  res.insert(Field::set_cookie, guard::set_cookie(d.config.cookie, d.config.cookie.session_name, "",
+                                                  std::chrono::seconds(0), guard::CookieAccess::http_only));
+  res.insert(Field::set_cookie, guard::set_cookie(d.config.cookie, guard::csrf_cookie_name, "", std::chrono::seconds(0),
+                                                  guard::CookieAccess::script_readable));
 }
 
 namespace {
 
 asio::awaitable<Response> get_session(AuthDeps d, Request& req) {
-  const auto& p = auth::require_principal(req);
+  const auto& p = guard::require_principal(req);
   co_return session_response(d, p.document, p.session, p.csrf_token);
 }
 
 asio::awaitable<Response> list_sessions(AuthDeps d, Request& req) {
-  const auto& p = auth::require_principal(req);
+  const auto& p = guard::require_principal(req);
   auto sessions = co_await d.sessions.list(p.user);
   boost::json::array items;
   for (const auto& s : sessions) {
@@ -79,7 +79,7 @@ asio::awaitable<Response> list_sessions(AuthDeps d, Request& req) {
 }
 
 asio::awaitable<Response> revoke_session(AuthDeps d, Request& req) {
-  const auto& p = auth::require_principal(req);
+  const auto& p = guard::require_principal(req);
   auto id = Uuid::parse(req.param("id"));
   if (!id) throw Error(ErrorCode::not_found, "no such session");
   bool revoked = co_await d.sessions.revoke(p.user.id, *id);
@@ -89,7 +89,7 @@ asio::awaitable<Response> revoke_session(AuthDeps d, Request& req) {
 }
 
 asio::awaitable<Response> revoke_others(AuthDeps d, Request& req) {
-  const auto& p = auth::require_principal(req);
+  const auto& p = guard::require_principal(req);
   auto n = co_await d.sessions.revoke_others(p.user.id, p.session.id);
   d.metrics.revoked(n);
   co_return http::json_response(Status::ok, boost::json::object{{"revoked", n}});
@@ -97,8 +97,8 @@ asio::awaitable<Response> revoke_others(AuthDeps d, Request& req) {
 
 asio::awaitable<Response> logout(AuthDeps d, Request& req) {
   // Idempotent: without a valid session there is nothing to end, and still 204.
-  if (auth::principal_of(req)) {
-    auto token = auth::find_cookie(req.header(Field::cookie), d.config.cookie.session_name);
+  if (guard::principal_of(req)) {
+    auto token = guard::find_cookie(req.header(Field::cookie), d.config.cookie.session_name);
     std::string value(token.value_or(""));
     const bool ended = co_await d.sessions.end(value);
     if (ended) d.metrics.revoked(1);
@@ -109,12 +109,12 @@ asio::awaitable<Response> logout(AuthDeps d, Request& req) {
 }
 
 asio::awaitable<Response> token_health(AuthDeps d, Request& req) {
-  const auth::Principal* p = auth::principal_of(req);
+  const auth::Principal* p = guard::principal_of(req);
   bool compatible = true;
   if (p) {
     // A CSRF cookie from before a key change no longer verifies: "keys changed",
     // as opposed to "logged out".
-    if (auto cookie = auth::find_cookie(req.header(Field::cookie), auth::csrf_cookie_name)) {
+    if (auto cookie = guard::find_cookie(req.header(Field::cookie), guard::csrf_cookie_name)) {
       compatible = d.csrf.verify(*cookie, p->session.id);
     }
   }
@@ -158,13 +158,17 @@ asio::awaitable<Response> dev_login(AuthDeps d, Request& req) {
 }  // namespace
 
 void add_auth_routes(http::Router& router, AuthDeps d) {
-  router.add(Verb::get, "/auth/session", with_deps(d, get_session));
-  router.add(Verb::get, "/auth/sessions", with_deps(d, list_sessions));
-  router.add(Verb::delete_, "/auth/sessions/{id}", with_deps(d, revoke_session));
-  router.add(Verb::post, "/auth/sessions/revoke-others", with_deps(d, revoke_others));
-  router.add(Verb::post, "/auth/logout", with_deps(d, logout));
-  router.add(Verb::get, "/auth/token-health", with_deps(d, token_health));
-  router.add(Verb::post, "/auth/dev-login", with_deps(d, dev_login));
+  // Every /auth route counts in the sign-in bucket. Logout, token health and dev login answer
+  // with or without a session.
+  const http::Policy signed_in = http::access::user.limited(http::RateClass::auth);
+  const http::Policy any_session = http::access::session.limited(http::RateClass::auth);
+  router.add(Verb::get, "/auth/session", signed_in, with_deps(d, get_session));
+  router.add(Verb::get, "/auth/sessions", signed_in, with_deps(d, list_sessions));
+  router.add(Verb::delete_, "/auth/sessions/{id}", signed_in, with_deps(d, revoke_session));
+  router.add(Verb::post, "/auth/sessions/revoke-others", signed_in, with_deps(d, revoke_others));
+  router.add(Verb::post, "/auth/logout", any_session, with_deps(d, logout));
+  router.add(Verb::get, "/auth/token-health", any_session, with_deps(d, token_health));
+  router.add(Verb::post, "/auth/dev-login", any_session, with_deps(d, dev_login));
 }
 
 }  // namespace ignition::api

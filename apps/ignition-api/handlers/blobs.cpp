@@ -190,12 +190,15 @@ asio::awaitable<Response> signed_download(BlobsDeps d, Request& req) {
 }  // namespace
 
 void add_blobs_routes(http::Router& router, BlobsDeps d) {
-  router.add_streaming(Verb::post, "/api/v1/blobs", with_deps(d, upload), d.blobs.limits.largest());
-  router.add(Verb::post, "/api/v1/blobs/{id}/url", with_deps(d, signed_url));
-  router.add(Verb::get, "/api/v1/blobs/{id}/signed", with_deps(d, signed_download));
-  router.add(Verb::get, "/api/v1/blobs", with_deps(d, list));
-  router.add(Verb::get, "/api/v1/blobs/{id}", with_deps(d, download));
-  router.add(Verb::delete_, "/api/v1/blobs/{id}", with_deps(d, remove));
+  const http::Policy policy = http::access::user;
+  router.add(Verb::post, "/api/v1/blobs", policy.streamed(d.blobs.limits.largest()), with_deps(d, upload));
+  router.add(Verb::post, "/api/v1/blobs/{id}/url", policy, with_deps(d, signed_url));
+  // The signature in the link is the credential: no session needed (an <img>, a download manager).
+  router.add(Verb::get, "/api/v1/blobs/{id}/signed", http::access::open.limited(http::RateClass::api),
+             with_deps(d, signed_download));
+  router.add(Verb::get, "/api/v1/blobs", policy, with_deps(d, list));
+  router.add(Verb::get, "/api/v1/blobs/{id}", policy, with_deps(d, download));
+  router.add(Verb::delete_, "/api/v1/blobs/{id}", policy, with_deps(d, remove));
 }
 
 }  // namespace ignition::api

@@ -61,12 +61,13 @@ asio::awaitable<Response> log_session(DomainDeps d, Request& req) {
 }  // namespace
 
 void add_books_routes(http::Router& router, DomainDeps d) {
-  router.add(Verb::post, "/api/v1/books", with_deps(d, create_owned<read_new, books::create>));
-  router.add(Verb::get, "/api/v1/books", with_deps(d, list_owned<books::list>));
-  router.add(Verb::get, "/api/v1/books/{id}", with_deps(d, get_owned<books::get>));
-  router.add(Verb::patch, "/api/v1/books/{id}", with_deps(d, update_owned<read_changes, books::update>));
-  router.add(Verb::delete_, "/api/v1/books/{id}", with_deps(d, remove_owned<books::remove>));
-  router.add(Verb::post, "/api/v1/books/{id}/sessions", with_deps(d, log_session));
+  const http::Policy policy = http::access::user;
+  router.add(Verb::post, "/api/v1/books", policy, with_deps(d, create_owned<read_new, books::create>));
+  router.add(Verb::get, "/api/v1/books", policy, with_deps(d, list_owned<books::list>));
+  router.add(Verb::get, "/api/v1/books/{id}", policy, with_deps(d, get_owned<books::get>));
+  router.add(Verb::patch, "/api/v1/books/{id}", policy, with_deps(d, update_owned<read_changes, books::update>));
+  router.add(Verb::delete_, "/api/v1/books/{id}", policy, with_deps(d, remove_owned<books::remove>));
+  router.add(Verb::post, "/api/v1/books/{id}/sessions", policy, with_deps(d, log_session));
 }
 
 }  // namespace ignition::api

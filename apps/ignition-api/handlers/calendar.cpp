@@ -79,11 +79,13 @@ calendar::EventChanges read_changes(json::ObjectReader& reader) {
 }  // namespace
 
 void add_calendar_routes(http::Router& router, DomainDeps d) {
-  router.add(Verb::post, "/api/v1/calendar/events", with_deps(d, create_owned<read_new, calendar::create>));
-  router.add(Verb::get, "/api/v1/calendar/events", with_deps(d, list));
-  router.add(Verb::get, "/api/v1/calendar/events/{id}", with_deps(d, get_owned<calendar::get>));
-  router.add(Verb::patch, "/api/v1/calendar/events/{id}", with_deps(d, update_owned<read_changes, calendar::update>));
-  router.add(Verb::delete_, "/api/v1/calendar/events/{id}", with_deps(d, remove_owned<calendar::remove>));
+  const http::Policy policy = http::access::user;
+  router.add(Verb::post, "/api/v1/calendar/events", policy, with_deps(d, create_owned<read_new, calendar::create>));
+  router.add(Verb::get, "/api/v1/calendar/events", policy, with_deps(d, list));
+  router.add(Verb::get, "/api/v1/calendar/events/{id}", policy, with_deps(d, get_owned<calendar::get>));
+  router.add(Verb::patch, "/api/v1/calendar/events/{id}", policy,
+             with_deps(d, update_owned<read_changes, calendar::update>));
+  router.add(Verb::delete_, "/api/v1/calendar/events/{id}", policy, with_deps(d, remove_owned<calendar::remove>));
 }
 
 }  // namespace ignition::api

@@ -101,20 +101,23 @@ asio::awaitable<Response> records(DomainDeps d, Request& req) {
 }  // namespace
 
 void add_exercise_routes(http::Router& router, DomainDeps d) {
-  router.add(Verb::post, "/api/v1/exercises", with_deps(d, create_owned<read_new_exercise, exercise::create_exercise>));
-  router.add(Verb::get, "/api/v1/exercises", with_deps(d, list_owned<exercise::list_exercises>));
-  router.add(Verb::get, "/api/v1/exercises/{id}", with_deps(d, get_owned<exercise::get_exercise>));
-  router.add(Verb::patch, "/api/v1/exercises/{id}",
+  const http::Policy policy = http::access::user;
+  router.add(Verb::post, "/api/v1/exercises", policy,
+             with_deps(d, create_owned<read_new_exercise, exercise::create_exercise>));
+  router.add(Verb::get, "/api/v1/exercises", policy, with_deps(d, list_owned<exercise::list_exercises>));
+  router.add(Verb::get, "/api/v1/exercises/{id}", policy, with_deps(d, get_owned<exercise::get_exercise>));
+  router.add(Verb::patch, "/api/v1/exercises/{id}", policy,
              with_deps(d, update_owned<read_exercise_changes, exercise::update_exercise>));
-  router.add(Verb::delete_, "/api/v1/exercises/{id}", with_deps(d, remove_owned<exercise::remove_exercise>));
-  router.add(Verb::post, "/api/v1/workouts", with_deps(d, create_owned<read_new_workout, exercise::create_workout>));
-  router.add(Verb::get, "/api/v1/workouts", with_deps(d, list_owned<exercise::list_workouts>));
-  router.add(Verb::get, "/api/v1/workouts/{id}", with_deps(d, get_owned<exercise::get_workout>));
-  router.add(Verb::patch, "/api/v1/workouts/{id}",
+  router.add(Verb::delete_, "/api/v1/exercises/{id}", policy, with_deps(d, remove_owned<exercise::remove_exercise>));
+  router.add(Verb::post, "/api/v1/workouts", policy,
+             with_deps(d, create_owned<read_new_workout, exercise::create_workout>));
+  router.add(Verb::get, "/api/v1/workouts", policy, with_deps(d, list_owned<exercise::list_workouts>));
+  router.add(Verb::get, "/api/v1/workouts/{id}", policy, with_deps(d, get_owned<exercise::get_workout>));
+  router.add(Verb::patch, "/api/v1/workouts/{id}", policy,
              with_deps(d, update_owned<read_workout_changes, exercise::update_workout>));
-  router.add(Verb::delete_, "/api/v1/workouts/{id}", with_deps(d, remove_owned<exercise::remove_workout>));
-  router.add(Verb::post, "/api/v1/workouts/{id}/sessions", with_deps(d, log_workout));
-  router.add(Verb::get, "/api/v1/exercise/records", with_deps(d, records));
+  router.add(Verb::delete_, "/api/v1/workouts/{id}", policy, with_deps(d, remove_owned<exercise::remove_workout>));
+  router.add(Verb::post, "/api/v1/workouts/{id}/sessions", policy, with_deps(d, log_workout));
+  router.add(Verb::get, "/api/v1/exercise/records", policy, with_deps(d, records));
 }
 
 }  // namespace ignition::api

@@ -31,7 +31,9 @@ asio::awaitable<Response> submit(DomainDeps d, Request& req) {
 }  // namespace
 
 void add_feedback_routes(http::Router& router, DomainDeps d) {
-  router.add(Verb::post, "/api/v1/feedback", with_deps(d, submit));
+  // Anyone signed in can write to the team: limited like sign-in, in a bucket of its own.
+  const http::Policy policy = http::access::user.limited(http::RateClass::feedback);
+  router.add(Verb::post, "/api/v1/feedback", policy, with_deps(d, submit));
 }
 
 }  // namespace ignition::api

@@ -56,15 +56,16 @@ asio::awaitable<Response> stats(DomainDeps d, Request& req) {
 }  // namespace
 
 void add_focus_routes(http::Router& router, DomainDeps d) {
-  router.add(Verb::post, "/api/v1/focus", with_deps(d, start));
-  router.add(Verb::get, "/api/v1/focus", with_deps(d, list_owned<focus::list>));
-  router.add(Verb::get, "/api/v1/focus/active", with_deps(d, active));
-  router.add(Verb::get, "/api/v1/focus/stats", with_deps(d, stats));
-  router.add(Verb::get, "/api/v1/focus/{id}", with_deps(d, get_owned<focus::get>));
-  router.add(Verb::post, "/api/v1/focus/{id}/pause", with_deps(d, apply<focus::Transition::pause>));
-  router.add(Verb::post, "/api/v1/focus/{id}/resume", with_deps(d, apply<focus::Transition::resume>));
-  router.add(Verb::post, "/api/v1/focus/{id}/complete", with_deps(d, apply<focus::Transition::complete>));
-  router.add(Verb::post, "/api/v1/focus/{id}/abandon", with_deps(d, apply<focus::Transition::abandon>));
+  const http::Policy policy = http::access::user;
+  router.add(Verb::post, "/api/v1/focus", policy, with_deps(d, start));
+  router.add(Verb::get, "/api/v1/focus", policy, with_deps(d, list_owned<focus::list>));
+  router.add(Verb::get, "/api/v1/focus/active", policy, with_deps(d, active));
+  router.add(Verb::get, "/api/v1/focus/stats", policy, with_deps(d, stats));
+  router.add(Verb::get, "/api/v1/focus/{id}", policy, with_deps(d, get_owned<focus::get>));
+  router.add(Verb::post, "/api/v1/focus/{id}/pause", policy, with_deps(d, apply<focus::Transition::pause>));
+  router.add(Verb::post, "/api/v1/focus/{id}/resume", policy, with_deps(d, apply<focus::Transition::resume>));
+  router.add(Verb::post, "/api/v1/focus/{id}/complete", policy, with_deps(d, apply<focus::Transition::complete>));
+  router.add(Verb::post, "/api/v1/focus/{id}/abandon", policy, with_deps(d, apply<focus::Transition::abandon>));
 }
 
 }  // namespace ignition::api

@@ -30,10 +30,11 @@ asio::awaitable<Response> achievements(DomainDeps d, Request& req) {
 }  // namespace
 
 void add_gamification_routes(http::Router& router, DomainDeps d) {
-  router.add(Verb::get, "/api/v1/wallet", with_deps(d, wallet));
-  router.add(Verb::get, "/api/v1/wallet/ledger", with_deps(d, list_owned<gamification::ledger>));
-  router.add(Verb::get, "/api/v1/achievements", with_deps(d, achievements));
-  router.add(Verb::get, "/api/v1/activity", with_deps(d, list_owned<activity::feed>));
+  const http::Policy policy = http::access::user;
+  router.add(Verb::get, "/api/v1/wallet", policy, with_deps(d, wallet));
+  router.add(Verb::get, "/api/v1/wallet/ledger", policy, with_deps(d, list_owned<gamification::ledger>));
+  router.add(Verb::get, "/api/v1/achievements", policy, with_deps(d, achievements));
+  router.add(Verb::get, "/api/v1/activity", policy, with_deps(d, list_owned<activity::feed>));
 }
 
 }  // namespace ignition::api

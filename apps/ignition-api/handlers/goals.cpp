@@ -110,16 +110,17 @@ asio::awaitable<Response> remove_milestone(DomainDeps d, Request& req) {
 }  // namespace
 
 void add_goals_routes(http::Router& router, DomainDeps d) {
-  router.add(Verb::post, "/api/v1/goals", with_deps(d, create_owned<read_new, goals::create>));
-  router.add(Verb::get, "/api/v1/goals", with_deps(d, list));
-  router.add(Verb::get, "/api/v1/goals/{id}", with_deps(d, get_owned<goals::get>));
-  router.add(Verb::patch, "/api/v1/goals/{id}", with_deps(d, update_owned<read_changes, goals::update>));
-  router.add(Verb::delete_, "/api/v1/goals/{id}", with_deps(d, remove_owned<goals::remove>));
-  router.add(Verb::get, "/api/v1/goals/{id}/milestones", with_deps(d, list_milestones));
-  router.add(Verb::post, "/api/v1/goals/{id}/milestones", with_deps(d, create_milestone));
-  router.add(Verb::get, "/api/v1/goals/{id}/milestones/{milestone_id}", with_deps(d, get_milestone));
-  router.add(Verb::patch, "/api/v1/goals/{id}/milestones/{milestone_id}", with_deps(d, update_milestone));
-  router.add(Verb::delete_, "/api/v1/goals/{id}/milestones/{milestone_id}", with_deps(d, remove_milestone));
+  const http::Policy policy = http::access::user;
+  router.add(Verb::post, "/api/v1/goals", policy, with_deps(d, create_owned<read_new, goals::create>));
+  router.add(Verb::get, "/api/v1/goals", policy, with_deps(d, list));
+  router.add(Verb::get, "/api/v1/goals/{id}", policy, with_deps(d, get_owned<goals::get>));
+  router.add(Verb::patch, "/api/v1/goals/{id}", policy, with_deps(d, update_owned<read_changes, goals::update>));
+  router.add(Verb::delete_, "/api/v1/goals/{id}", policy, with_deps(d, remove_owned<goals::remove>));
+  router.add(Verb::get, "/api/v1/goals/{id}/milestones", policy, with_deps(d, list_milestones));
+  router.add(Verb::post, "/api/v1/goals/{id}/milestones", policy, with_deps(d, create_milestone));
+  router.add(Verb::get, "/api/v1/goals/{id}/milestones/{milestone_id}", policy, with_deps(d, get_milestone));
+  router.add(Verb::patch, "/api/v1/goals/{id}/milestones/{milestone_id}", policy, with_deps(d, update_milestone));
+  router.add(Verb::delete_, "/api/v1/goals/{id}/milestones/{milestone_id}", policy, with_deps(d, remove_milestone));
 }
 
 }  // namespace ignition::api

@@ -98,14 +98,15 @@ asio::awaitable<Response> logs(DomainDeps d, Request& req) {
 }  // namespace
 
 void add_habits_routes(http::Router& router, DomainDeps d) {
-  router.add(Verb::post, "/api/v1/habits", with_deps(d, create_owned<read_new, habits::create>));
-  router.add(Verb::get, "/api/v1/habits", with_deps(d, list_owned<habits::list>));
-  router.add(Verb::get, "/api/v1/habits/{id}", with_deps(d, get_owned<habits::get>));
-  router.add(Verb::patch, "/api/v1/habits/{id}", with_deps(d, update_owned<read_changes, habits::update>));
-  router.add(Verb::delete_, "/api/v1/habits/{id}", with_deps(d, remove_owned<habits::remove>));
-  router.add(Verb::post, "/api/v1/habits/{id}/log", with_deps(d, log));
-  router.add(Verb::delete_, "/api/v1/habits/{id}/log/{date}", with_deps(d, unlog));
-  router.add(Verb::get, "/api/v1/habits/{id}/logs", with_deps(d, logs));
+  const http::Policy policy = http::access::user;
+  router.add(Verb::post, "/api/v1/habits", policy, with_deps(d, create_owned<read_new, habits::create>));
+  router.add(Verb::get, "/api/v1/habits", policy, with_deps(d, list_owned<habits::list>));
+  router.add(Verb::get, "/api/v1/habits/{id}", policy, with_deps(d, get_owned<habits::get>));
+  router.add(Verb::patch, "/api/v1/habits/{id}", policy, with_deps(d, update_owned<read_changes, habits::update>));
+  router.add(Verb::delete_, "/api/v1/habits/{id}", policy, with_deps(d, remove_owned<habits::remove>));
+  router.add(Verb::post, "/api/v1/habits/{id}/log", policy, with_deps(d, log));
+  router.add(Verb::delete_, "/api/v1/habits/{id}/log/{date}", policy, with_deps(d, unlog));
+  router.add(Verb::get, "/api/v1/habits/{id}/logs", policy, with_deps(d, logs));
 }
 
 }  // namespace ignition::api

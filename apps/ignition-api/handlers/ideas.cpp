@@ -56,11 +56,12 @@ ideas::IdeaChanges read_changes(json::ObjectReader& reader) {
 }  // namespace
 
 void add_ideas_routes(http::Router& router, DomainDeps d) {
-  router.add(Verb::post, "/api/v1/ideas", with_deps(d, create_owned<read_new, ideas::create>));
-  router.add(Verb::get, "/api/v1/ideas", with_deps(d, list));
-  router.add(Verb::get, "/api/v1/ideas/{id}", with_deps(d, get_owned<ideas::get>));
-  router.add(Verb::patch, "/api/v1/ideas/{id}", with_deps(d, update_owned<read_changes, ideas::update>));
-  router.add(Verb::delete_, "/api/v1/ideas/{id}", with_deps(d, remove_owned<ideas::remove>));
+  const http::Policy policy = http::access::user;
+  router.add(Verb::post, "/api/v1/ideas", policy, with_deps(d, create_owned<read_new, ideas::create>));
+  router.add(Verb::get, "/api/v1/ideas", policy, with_deps(d, list));
+  router.add(Verb::get, "/api/v1/ideas/{id}", policy, with_deps(d, get_owned<ideas::get>));
+  router.add(Verb::patch, "/api/v1/ideas/{id}", policy, with_deps(d, update_owned<read_changes, ideas::update>));
+  router.add(Verb::delete_, "/api/v1/ideas/{id}", policy, with_deps(d, remove_owned<ideas::remove>));
 }
 
 }  // namespace ignition::api

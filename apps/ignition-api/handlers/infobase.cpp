@@ -56,11 +56,12 @@ asio::awaitable<Response> list(DomainDeps d, Request& req) {
 }  // namespace
 
 void add_infobase_routes(http::Router& router, DomainDeps d) {
-  router.add(Verb::post, "/api/v1/infobase", with_deps(d, create_owned<read_new, infobase::create>));
-  router.add(Verb::get, "/api/v1/infobase", with_deps(d, list));
-  router.add(Verb::get, "/api/v1/infobase/{id}", with_deps(d, get_owned<infobase::get>));
-  router.add(Verb::patch, "/api/v1/infobase/{id}", with_deps(d, update_owned<read_changes, infobase::update>));
-  router.add(Verb::delete_, "/api/v1/infobase/{id}", with_deps(d, remove_owned<infobase::remove>));
+  const http::Policy policy = http::access::user;
+  router.add(Verb::post, "/api/v1/infobase", policy, with_deps(d, create_owned<read_new, infobase::create>));
+  router.add(Verb::get, "/api/v1/infobase", policy, with_deps(d, list));
+  router.add(Verb::get, "/api/v1/infobase/{id}", policy, with_deps(d, get_owned<infobase::get>));
+  router.add(Verb::patch, "/api/v1/infobase/{id}", policy, with_deps(d, update_owned<read_changes, infobase::update>));
+  router.add(Verb::delete_, "/api/v1/infobase/{id}", policy, with_deps(d, remove_owned<infobase::remove>));
 }
 
 }  // namespace ignition::api

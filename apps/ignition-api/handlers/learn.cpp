@@ -47,10 +47,11 @@ asio::awaitable<Response> complete(DomainDeps d, Request& req) {
 }  // namespace
 
 void add_learn_routes(http::Router& router, DomainDeps d) {
-  router.add(Verb::get, "/api/v1/learn/topics", with_deps(d, topics));
-  router.add(Verb::get, "/api/v1/learn/topics/{id}/lessons", with_deps(d, lessons));
-  router.add(Verb::get, "/api/v1/learn/dashboard", with_deps(d, dashboard));
-  router.add(Verb::post, "/api/v1/learn/lessons/{id}/complete", with_deps(d, complete));
+  const http::Policy policy = http::access::user;
+  router.add(Verb::get, "/api/v1/learn/topics", policy, with_deps(d, topics));
+  router.add(Verb::get, "/api/v1/learn/topics/{id}/lessons", policy, with_deps(d, lessons));
+  router.add(Verb::get, "/api/v1/learn/dashboard", policy, with_deps(d, dashboard));
+  router.add(Verb::post, "/api/v1/learn/lessons/{id}/complete", policy, with_deps(d, complete));
 }
 
 }  // namespace ignition::api

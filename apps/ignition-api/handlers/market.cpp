@@ -35,10 +35,11 @@ asio::awaitable<Response> redeem(DomainDeps d, Request& req) {
 }  // namespace
 
 void add_market_routes(http::Router& router, DomainDeps d) {
-  router.add(Verb::get, "/api/v1/market/items", with_deps(d, items));
-  router.add(Verb::post, "/api/v1/market/items/{id}/purchase", with_deps(d, purchase));
-  router.add(Verb::get, "/api/v1/market/purchases", with_deps(d, list_owned<market::purchases>));
-  router.add(Verb::post, "/api/v1/market/purchases/{id}/redeem", with_deps(d, redeem));
+  const http::Policy policy = http::access::user;
+  router.add(Verb::get, "/api/v1/market/items", policy, with_deps(d, items));
+  router.add(Verb::post, "/api/v1/market/items/{id}/purchase", policy, with_deps(d, purchase));
+  router.add(Verb::get, "/api/v1/market/purchases", policy, with_deps(d, list_owned<market::purchases>));
+  router.add(Verb::post, "/api/v1/market/purchases/{id}/redeem", policy, with_deps(d, redeem));
 }
 
 }  // namespace ignition::api

@@ -41,10 +41,11 @@ asio::awaitable<Response> change_state(DomainDeps d, Request& req) {
 }  // namespace
 
 void add_onboarding_routes(http::Router& router, DomainDeps d) {
-  router.add(Verb::get, "/api/v1/onboarding", with_deps(d, state));
-  router.add(Verb::post, "/api/v1/onboarding/steps/{id}/complete", with_deps(d, complete));
-  router.add(Verb::post, "/api/v1/onboarding/skip", with_deps(d, change_state<onboarding::skip>));
-  router.add(Verb::post, "/api/v1/onboarding/reset", with_deps(d, change_state<onboarding::reset>));
+  const http::Policy policy = http::access::user;
+  router.add(Verb::get, "/api/v1/onboarding", policy, with_deps(d, state));
+  router.add(Verb::post, "/api/v1/onboarding/steps/{id}/complete", policy, with_deps(d, complete));
+  router.add(Verb::post, "/api/v1/onboarding/skip", policy, with_deps(d, change_state<onboarding::skip>));
+  router.add(Verb::post, "/api/v1/onboarding/reset", policy, with_deps(d, change_state<onboarding::reset>));
 }
 
 }  // namespace ignition::api

@@ -72,8 +72,9 @@ asio::awaitable<Response> put(DomainDeps d, Request& req) {
 }  // namespace
 
 void add_planner_routes(http::Router& router, DomainDeps d) {
-  router.add(Verb::get, "/api/v1/daily-plan/{date}", with_deps(d, get));
-  router.add(Verb::put, "/api/v1/daily-plan/{date}", with_deps(d, put));
+  const http::Policy policy = http::access::user;
+  router.add(Verb::get, "/api/v1/daily-plan/{date}", policy, with_deps(d, get));
+  router.add(Verb::put, "/api/v1/daily-plan/{date}", policy, with_deps(d, put));
 }
 
 }  // namespace ignition::api

@@ -86,15 +86,16 @@ asio::awaitable<Response> remove_week(DomainDeps d, Request& req) {
 }  // namespace
 
 void add_programs_routes(http::Router& router, DomainDeps d) {
-  router.add(Verb::post, "/api/v1/programs", with_deps(d, create_owned<read_new, programs::create>));
-  router.add(Verb::get, "/api/v1/programs", with_deps(d, list_owned<programs::list>));
-  router.add(Verb::get, "/api/v1/programs/{id}", with_deps(d, get_owned<programs::get>));
-  router.add(Verb::patch, "/api/v1/programs/{id}", with_deps(d, update_owned<read_changes, programs::update>));
-  router.add(Verb::delete_, "/api/v1/programs/{id}", with_deps(d, remove_owned<programs::remove>));
-  router.add(Verb::get, "/api/v1/programs/{id}/weeks", with_deps(d, weeks));
-  router.add(Verb::post, "/api/v1/programs/{id}/weeks", with_deps(d, add_week));
-  router.add(Verb::patch, "/api/v1/programs/{id}/weeks/{week_id}", with_deps(d, update_week));
-  router.add(Verb::delete_, "/api/v1/programs/{id}/weeks/{week_id}", with_deps(d, remove_week));
+  const http::Policy policy = http::access::user;
+  router.add(Verb::post, "/api/v1/programs", policy, with_deps(d, create_owned<read_new, programs::create>));
+  router.add(Verb::get, "/api/v1/programs", policy, with_deps(d, list_owned<programs::list>));
+  router.add(Verb::get, "/api/v1/programs/{id}", policy, with_deps(d, get_owned<programs::get>));
+  router.add(Verb::patch, "/api/v1/programs/{id}", policy, with_deps(d, update_owned<read_changes, programs::update>));
+  router.add(Verb::delete_, "/api/v1/programs/{id}", policy, with_deps(d, remove_owned<programs::remove>));
+  router.add(Verb::get, "/api/v1/programs/{id}/weeks", policy, with_deps(d, weeks));
+  router.add(Verb::post, "/api/v1/programs/{id}/weeks", policy, with_deps(d, add_week));
+  router.add(Verb::patch, "/api/v1/programs/{id}/weeks/{week_id}", policy, with_deps(d, update_week));
+  router.add(Verb::delete_, "/api/v1/programs/{id}/weeks/{week_id}", policy, with_deps(d, remove_week));
 }
 
 }  // namespace ignition::api

@@ -45,10 +45,11 @@ asio::awaitable<Response> complete(DomainDeps d, Request& req) {
 }  // namespace
 
 void add_quests_routes(http::Router& router, DomainDeps d) {
-  router.add(Verb::get, "/api/v1/quests", with_deps(d, list_owned<quests::list>));
-  router.add(Verb::post, "/api/v1/quests", with_deps(d, create_owned<read_new, quests::create>));
-  router.add(Verb::post, "/api/v1/quests/{id}/progress", with_deps(d, progress));
-  router.add(Verb::post, "/api/v1/quests/{id}/complete", with_deps(d, complete));
+  const http::Policy policy = http::access::user;
+  router.add(Verb::get, "/api/v1/quests", policy, with_deps(d, list_owned<quests::list>));
+  router.add(Verb::post, "/api/v1/quests", policy, with_deps(d, create_owned<read_new, quests::create>));
+  router.add(Verb::post, "/api/v1/quests/{id}/progress", policy, with_deps(d, progress));
+  router.add(Verb::post, "/api/v1/quests/{id}/complete", policy, with_deps(d, complete));
 }
 
 }  // namespace ignition::api

@@ -2,14 +2,14 @@
 
 #include <ignition/common/parse.hpp>
 
-#include <ignition/auth/middleware.hpp>
 #include <ignition/common/error.hpp>
+#include <ignition/guard/layers.hpp>
 
 #include "query.hpp"
 
 namespace ignition::api {
 
-Uuid user_of(const http::Request& request) { return auth::require_principal(request).user.id; }
+Uuid user_of(const http::Request& request) { return guard::require_principal(request).user.id; }
 
 Uuid path_id(const http::Request& request, std::string_view name) {
   auto id = Uuid::parse(request.param(name));

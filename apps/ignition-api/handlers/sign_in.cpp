@@ -3,13 +3,13 @@
 #include <algorithm>
 #include <array>
 
-#include <ignition/auth/cookies.hpp>
-#include <ignition/auth/middleware.hpp>
 #include <ignition/common/crypto.hpp>
 #include <ignition/common/log.hpp>
 #include <ignition/db/error.hpp>
 #include <ignition/db/pool.hpp>
 #include <ignition/db/transaction.hpp>
+#include <ignition/guard/cookies.hpp>
+#include <ignition/guard/layers.hpp>
 #include <ignition/http/response.hpp>
 
 #include "bind.hpp"
@@ -127,9 +127,9 @@ asio::awaitable<Response> start(SignInDeps d, Request& req) {
   co_await d.auth.pool.execute(save_state, state_hash, provider_id, nonce, verifier, target, lifetime);
 
   Response res = redirect(url);
-  res.insert(Field::set_cookie, auth::set_cookie(state_cookie_config(d.auth.config.cookie), state_cookie, state,
-                                                 std::chrono::duration_cast<std::chrono::seconds>(state_lifetime),
-                                                 auth::CookieAccess::http_only, state_cookie_path));
+  res.insert(Field::set_cookie, guard::set_cookie(state_cookie_config(d.auth.config.cookie), state_cookie, state,
+                                                  std::chrono::duration_cast<std::chrono::seconds>(state_lifetime),
+                                                  guard::CookieAccess::http_only, state_cookie_path));
   co_return res;
 }
 
@@ -147,7 +147,7 @@ asio::awaitable<Completed> complete(const SignInDeps& d, Request& req, const std
   auto state = query_param(req.query, "state");
   auto code = query_param(req.query, "code");
   auto provider_error = query_param(req.query, "error");
-  auto cookie = auth::find_cookie(req.header(Field::cookie), state_cookie);
+  auto cookie = guard::find_cookie(req.header(Field::cookie), state_cookie);
   if (!state || state->empty()) {
     out.error = provider_error ? error_code_from(*provider_error) : "invalid_state";
     co_return out;
@@ -235,8 +235,8 @@ asio::awaitable<Response> callback(SignInDeps d, Request& req) {
   Response res = redirect(done.error.empty() ? config.app_url + done.redirect_to
                                              : config.app_url + "/auth/signin?error=" + done.error);
   res.insert(Field::set_cookie,
-             auth::set_cookie(state_cookie_config(config.cookie), state_cookie, "", std::chrono::seconds(0),
-                              auth::CookieAccess::http_only, state_cookie_path));
+             guard::set_cookie(state_cookie_config(config.cookie), state_cookie, "", std::chrono::seconds(0),
+                               guard::CookieAccess::http_only, state_cookie_path));
   if (done.error.empty()) {
     res.insert(Field::set_cookie, session_cookie(d.auth, done.token, done.session));
     res.insert(Field::set_cookie, csrf_cookie(d.auth, d.auth.csrf.token_for(done.session.id), done.session));
@@ -260,9 +260,11 @@ std::string safe_redirect_target(const std::optional<std::string>& requested) {
 
 void add_sign_in_routes(http::Router& router, AuthDeps deps, std::vector<oidc::Provider> providers) {
   SignInDeps d{deps, std::make_shared<std::vector<oidc::Provider>>(std::move(providers))};
-  router.add(Verb::get, "/auth/providers", with_deps(d, list_providers));
-  router.add(Verb::get, "/auth/{provider}", with_deps(d, start));
-  router.add(Verb::get, "/auth/{provider}/callback", with_deps(d, callback));
+  // Before any session exists; the callback is protected by its one-use `state`.
+  const http::Policy policy = http::access::open.limited(http::RateClass::auth);
+  router.add(Verb::get, "/auth/providers", policy, with_deps(d, list_providers));
+  router.add(Verb::get, "/auth/{provider}", policy, with_deps(d, start));
+  router.add(Verb::get, "/auth/{provider}/callback", policy, with_deps(d, callback));
 }
 
 }  // namespace ignition::api

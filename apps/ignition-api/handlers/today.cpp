@@ -55,7 +55,8 @@ asio::awaitable<Response> dashboard(DomainDeps d, Request& req) {
 }  // namespace
 
 void add_today_routes(http::Router& router, DomainDeps d) {
-  router.add(Verb::get, "/api/v1/today", with_deps(d, dashboard));
+  const http::Policy policy = http::access::user;
+  router.add(Verb::get, "/api/v1/today", policy, with_deps(d, dashboard));
 }
 
 }  // namespace ignition::api

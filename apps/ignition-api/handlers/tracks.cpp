@@ -96,13 +96,14 @@ asio::awaitable<Response> store_analysis(blobs::Deps d, Request& req) {
 }  // namespace
 
 void add_tracks_routes(http::Router& router, blobs::Deps d) {
-  router.add_streaming(Verb::post, "/api/v1/tracks", with_deps(d, upload), d.limits.audio);
-  router.add(Verb::get, "/api/v1/tracks", with_deps(d, list));
-  router.add(Verb::get, "/api/v1/tracks/{id}", with_deps(d, get));
-  router.add(Verb::get, "/api/v1/tracks/{id}/stream", with_deps(d, stream));
-  router.add(Verb::delete_, "/api/v1/tracks/{id}", with_deps(d, remove));
-  router.add(Verb::get, "/api/v1/tracks/{id}/analysis", with_deps(d, analysis));
-  router.add(Verb::put, "/api/v1/tracks/{id}/analysis", with_deps(d, store_analysis));
+  const http::Policy policy = http::access::user;
+  router.add(Verb::post, "/api/v1/tracks", policy.streamed(d.limits.audio), with_deps(d, upload));
+  router.add(Verb::get, "/api/v1/tracks", policy, with_deps(d, list));
+  router.add(Verb::get, "/api/v1/tracks/{id}", policy, with_deps(d, get));
+  router.add(Verb::get, "/api/v1/tracks/{id}/stream", policy, with_deps(d, stream));
+  router.add(Verb::delete_, "/api/v1/tracks/{id}", policy, with_deps(d, remove));
+  router.add(Verb::get, "/api/v1/tracks/{id}/analysis", policy, with_deps(d, analysis));
+  router.add(Verb::put, "/api/v1/tracks/{id}/analysis", policy, with_deps(d, store_analysis));
 }
 
 }  // namespace ignition::api

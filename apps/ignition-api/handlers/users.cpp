@@ -115,15 +115,16 @@ asio::awaitable<Response> remove(UsersDeps d, Request& req) {
 }  // namespace
 
 void add_users_routes(http::Router& router, AuthDeps auth, storage::Store& store, int min_age) {
+  const http::Policy policy = http::access::user;
   const UsersDeps d{auth, store, min_age};
-  router.add(Verb::get, "/api/v1/me", with_deps(d, me));
-  router.add(Verb::patch, "/api/v1/me", with_deps(d, update));
-  router.add(Verb::delete_, "/api/v1/me", with_deps(d, remove));
-  router.add(Verb::get, "/api/v1/me/settings", with_deps(d, settings));
-  router.add(Verb::put, "/api/v1/me/settings", with_deps(d, replace_settings));
-  router.add(Verb::post, "/api/v1/me/accept-tos", with_deps(d, accept_tos));
-  router.add(Verb::post, "/api/v1/me/verify-age", with_deps(d, verify_age));
-  router.add(Verb::get, "/api/v1/me/export", with_deps(d, export_data));
+  router.add(Verb::get, "/api/v1/me", policy, with_deps(d, me));
+  router.add(Verb::patch, "/api/v1/me", policy, with_deps(d, update));
+  router.add(Verb::delete_, "/api/v1/me", policy, with_deps(d, remove));
+  router.add(Verb::get, "/api/v1/me/settings", policy, with_deps(d, settings));
+  router.add(Verb::put, "/api/v1/me/settings", policy, with_deps(d, replace_settings));
+  router.add(Verb::post, "/api/v1/me/accept-tos", policy, with_deps(d, accept_tos));
+  router.add(Verb::post, "/api/v1/me/verify-age", policy, with_deps(d, verify_age));
+  router.add(Verb::get, "/api/v1/me/export", policy, with_deps(d, export_data));
 }
 
 }  // namespace ignition::api

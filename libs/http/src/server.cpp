@@ -23,7 +23,6 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/version.hpp>
 #include <charconv>
 #include <mutex>
 #include <thread>
@@ -40,55 +39,6 @@ namespace asio = boost::asio;
 using namespace std::string_view_literals;
 using tcp = asio::ip::tcp;
 using Strand = asio::strand<asio::any_io_executor>;
-
-namespace ignition::http {
-namespace {
-// The buffer of the idle read, the wait for a keep-alive connection's next request: a
-// mutable_buffer under a name of its own, so that its receive operation can be Asio's with
-// one change (below).
-struct IdleBuffer : asio::mutable_buffer {
-  explicit IdleBuffer(asio::mutable_buffer buffer) : asio::mutable_buffer(buffer) {}
-};
-}  // namespace
-}  // namespace ignition::http
-
-// Asio tries every read at once (a recv) before it waits on epoll. After an answer the
-// client's next request is seldom there yet, so for the idle read that try nearly always
-// fails: a system call per request for nothing (0.2 µs of kernel time here). Asio skips the try
-// when its previous read on the socket found it drained, but it counts only end of file as
-// drained. A read that filled less than its buffer drained the socket too, and what arrives
-// after it raises a new edge (Asio registers sockets edge-triggered), which makes Asio try
-// again. So the idle read's operation is Asio's, but a short read counts as drained.
-namespace boost::asio::detail {
-static_assert(BOOST_VERSION == 108100, "the idle read's receive operation is Boost 1.81's: compare it with this one's");
-
-template <>
-class reactive_socket_recv_op_base<ignition::http::IdleBuffer> : public reactor_op {
- public:
-  reactive_socket_recv_op_base(const boost::system::error_code& success_ec, socket_type socket,
-                               socket_ops::state_type state, const ignition::http::IdleBuffer& buffer,
-                               socket_base::message_flags flags, func_type complete_func)
-      : reactor_op(success_ec, &reactive_socket_recv_op_base::do_perform, complete_func), socket_(socket),
-        state_(state), buffer_(buffer), flags_(flags) {}
-
-  static status do_perform(reactor_op* base) {
-    auto* o = static_cast<reactive_socket_recv_op_base*>(base);
-    const bool stream = (o->state_ & socket_ops::stream_oriented) != 0;
-    if (!socket_ops::non_blocking_recv1(o->socket_, o->buffer_.data(), o->buffer_.size(), o->flags_, stream, o->ec_,
-                                        o->bytes_transferred_)) {
-      return not_done;
-    }
-    const bool drained = o->bytes_transferred_ == 0 || o->bytes_transferred_ < o->buffer_.size();
-    return stream && drained ? done_and_exhausted : done;
-  }
-
- private:
-  socket_type socket_;
-  socket_ops::state_type state_;
-  ignition::http::IdleBuffer buffer_;
-  socket_base::message_flags flags_;
-};
-}  // namespace boost::asio::detail
 
 namespace ignition::http {
 
@@ -146,8 +96,45 @@ void append_unset(std::string& head, const Response& response, const Fields& mor
   }
 }
 
+// Feeds the parser what the buffer holds. True when that settles it: the header (or the whole
+// message) is in, or `ec` tells why it never will be; false when more bytes are needed.
+bool parse_buffered(RequestParser& parser, boost::beast::flat_buffer& buffer, bool header_only,
+                    boost::system::error_code& ec) {
+  for (;;) {
+    if (header_only ? parser.is_header_done() : parser.is_done()) return true;
+    if (buffer.size() == 0) return false;
+    const std::size_t used = parser.put(buffer.data(), ec);
+    buffer.consume(used);
+    if (ec == beast_http::error::need_more) {
+      ec = {};
+      return false;
+    }
+    if (ec) return true;
+    // Bytes were taken: the header may have ended inside the buffer, so what follows it is
+    // parsed before reading more. None taken: the parser waits for more.
+    if (used == 0) return false;
+  }
+}
+
+// Why a request gets an error answer instead of reaching its route.
+struct Rejection {
+  ErrorCode code;
+  std::string_view message;
+};
+
+// One request as read: the request, its route, and how the connection goes on after it.
+struct Incoming {
+  Request request;
+  Router::Match match;
+  std::optional<Rejection> rejection;  // answered, then the connection closes
+  bool streaming = false;              // the handler reads the body (Request::read_body)
+};
+
 // One client connection. All its state lives on its strand: the session coroutine,
 // the watchdog timer and the shutdown notice, so none of them needs a lock.
+//
+// run() is the loop: wait for a request, read it, answer it through the pipeline, write the
+// answer, again. A watchdog gives each phase its deadline.
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(tcp::socket socket, const ServerConfig& config, const Fields& defaults, const Router& router,
@@ -169,6 +156,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
   tcp::socket& socket() { return socket_; }
 
  private:
+  // The phases of run().
+  asio::awaitable<bool> wait_for_request(boost::beast::flat_buffer& buffer);
+  asio::awaitable<bool> read_request(RequestParser& parser, boost::beast::flat_buffer& buffer, Incoming& in);
+  asio::awaitable<Response> answer(Incoming& in);
+  asio::awaitable<bool> send(const Incoming& in, Response& response, bool keep_alive);
+
   // The watchdog: one timer per connection, moved forward by phase. When a phase
   // overruns, reads and writes are cut by cancelling the socket, and a handler by
   // cancelling the coroutine (its database waits end and it answers 503).
@@ -181,9 +174,6 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void watch() {
     watching_ = true;
     watchdog_.expires_at(deadline_);
-    wait_for_watchdog();
-  }
-  void wait_for_watchdog() {
     watchdog_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
       if (ec == asio::error::operation_aborted) return;  // re-armed or closed
       self->watching_ = false;
@@ -191,7 +181,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     });
   }
   void on_deadline() {
-    if (closed_) return;
+    if (!socket_.is_open()) return;
     if (std::chrono::steady_clock::now() < deadline_) return watch();
     expired_ = true;
     if (phase_ == Phase::handling) {
@@ -203,32 +193,29 @@ class Connection : public std::enable_shared_from_this<Connection> {
     // A cancel that lands between two reads of a composed operation (Beast reads a
     // header in many) finds nothing to cancel and is lost; so it is repeated until the
     // connection moves on (arm() sets a new deadline) or closes.
-    watching_ = true;
-    watchdog_.expires_after(cancel_retry);
-    wait_for_watchdog();
+    deadline_ = std::chrono::steady_clock::now() + cancel_retry;
+    watch();
   }
 
   asio::awaitable<boost::system::error_code> read_message(RequestParser& parser, boost::beast::flat_buffer& buffer,
                                                           bool header_only);
-  asio::awaitable<Response> respond(Request& request);
+  asio::awaitable<std::tuple<boost::system::error_code, std::size_t>> read_some(boost::beast::flat_buffer& buffer,
+                                                                                std::size_t size);
+  asio::awaitable<std::optional<std::string>> read_body_piece(RequestParser& parser, boost::beast::flat_buffer& buffer,
+                                                              bool& send_continue);
   asio::awaitable<Response> reject(Request& request, ErrorCode code, std::string_view message);
   asio::awaitable<Response> not_allowed(Request& request, std::string allow);
-  std::optional<std::size_t> write_now(Response& response, const Fields& extra, bool keep_alive, bool head);
+  std::optional<std::size_t> write_now(Response& response, const Request& request, bool keep_alive);
   asio::awaitable<bool> write_rest(const Response& response, std::size_t left);
   // The head write_head built and the response's body, as one write sends them: write_now and
   // write_rest must agree on it, write_rest counting back from its end.
   std::array<asio::const_buffer, 2> answer_buffers(const Response& response) const {
     return {asio::buffer(head_), asio::buffer(response.body())};
   }
-  void write_head(const Response& response, const Fields& extra, bool keep_alive,
+  void write_head(const Response& response, const Request& request, bool keep_alive,
                   std::optional<std::uint64_t> content_length, bool chunked);
-  asio::awaitable<bool> write_streamed(Response& response, const Fields& extra, const BodyStream& stream,
-                                       bool keep_alive);
+  asio::awaitable<bool> write_streamed(Response& response, const Request& request, bool keep_alive);
   asio::awaitable<void> linger();
-  asio::awaitable<std::tuple<boost::system::error_code, std::size_t>> read_some(boost::beast::flat_buffer& buffer,
-                                                                                std::size_t size);
-  asio::awaitable<std::optional<std::string>> read_body_piece(RequestParser& parser, boost::beast::flat_buffer& buffer,
-                                                              bool& send_continue);
 
   tcp::socket socket_;
   asio::steady_timer watchdog_;
@@ -243,12 +230,174 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::chrono::steady_clock::time_point deadline_;
   Phase phase_ = Phase::idle;
   std::uint32_t unwaited_ = 0;  // requests served since the connection last went through the scheduler
-  unsigned version_ = 11;       // the current request's HTTP version (10: 1.0)
-  bool watching_ = false;
-  bool expired_ = false;
-  bool stopping_ = false;
-  bool closed_ = false;
+  bool watching_ = false;       // the watchdog's wait is pending
+  bool expired_ = false;        // the current phase overran its deadline
+  bool stopping_ = false;       // the server shuts down: no request after this one
 };
+
+asio::awaitable<void> Connection::run() {
+  boost::beast::flat_buffer buffer;
+  boost::system::error_code ignored;
+  socket_.non_blocking(true, ignored);  // reads and writes try the socket before they wait for it
+  while (!stopping_ && co_await wait_for_request(buffer)) {
+    // Both live as long as the request: a streaming handler reads the body through the parser,
+    // and the request's views (path, parameters) point into the message it holds.
+    RequestParser parser;
+    Incoming in;
+    if (!co_await read_request(parser, buffer, in)) break;  // the client left, or said nothing in time
+    Response response = co_await answer(in);
+    // A body the handler did not read to its end cannot be skipped reliably: close.
+    const bool keep_alive = !in.rejection && in.request.message.keep_alive() && !stopping_ && !expired_ &&
+                            (!in.streaming || parser.is_done());
+    if (!co_await send(in, response, keep_alive) || !keep_alive) break;
+    // A client that pipelines its requests is served from the buffer, and reads and writes
+    // that need no wait never leave this loop: it would hold the thread. After a few such
+    // requests in a row it goes to the back of the scheduler's queue.
+    if (++unwaited_ == fair_share) {
+      unwaited_ = 0;
+      co_await asio::post(socket_.get_executor(), asio::use_awaitable);
+    }
+  }
+  socket_.shutdown(tcp::socket::shutdown_send, ignored);
+  co_await linger();
+  socket_.close(ignored);
+  watchdog_.cancel();
+}
+
+// Idle: waits for the first byte of the next request, unless a pipelined one is buffered
+// already. False when the connection should close (the client left, the idle timeout, a stop).
+asio::awaitable<bool> Connection::wait_for_request(boost::beast::flat_buffer& buffer) {
+  phase_ = Phase::idle;
+  if (buffer.size() > 0) co_return true;
+  arm(config_.idle_timeout);
+  // Its completion takes its turn in the scheduler, so the connection gives way to the others.
+  unwaited_ = 0;
+  auto [ec, n] = co_await socket_.async_read_some(buffer.prepare(idle_read_size), asio::as_tuple(asio::use_awaitable));
+  buffer.commit(n);
+  co_return !ec && !stopping_ && !expired_;
+}
+
+// Reads the header, routes it, and reads the body unless the route streams it. False when
+// there is nothing to answer (the client closed, or the connection was cut).
+asio::awaitable<bool> Connection::read_request(RequestParser& parser, boost::beast::flat_buffer& buffer, Incoming& in) {
+  phase_ = Phase::reading;
+  arm(config_.read_timeout);
+  parser.header_limit(static_cast<std::uint32_t>(config_.max_header_bytes));
+  // Beast checks Content-Length against the limit as the header completes, before the
+  // route (and so the limit) is known: the limit is set once the header is in.
+  parser.body_limit(boost::none);
+  Request& request = in.request;
+  request.peer = peer_;
+  request.received_at = std::chrono::steady_clock::now();
+
+  // Nearly always the first read brought the whole request: it is parsed here, and a
+  // coroutine that reads on is only started when it did not.
+  boost::system::error_code ec;
+  if (!parse_buffered(parser, buffer, true, ec)) ec = co_await read_message(parser, buffer, true);
+  std::string_view target;
+  if (!ec) {
+    target = parser.get().target();
+    const auto q = target.find('?');
+    request.path = target.substr(0, q);
+    request.query = q == std::string_view::npos ? std::string_view{} : target.substr(q + 1);
+    in.match = router_.match(parser.get().method(), request.path, request.params);
+    const Policy* policy = in.match.route ? &in.match.route->policy : nullptr;
+    in.streaming = policy && policy->streaming();
+    const std::size_t body_limit = policy && policy->max_body() ? policy->max_body() : config_.max_body_bytes;
+    parser.body_limit(body_limit);
+    if (request.path.empty() || request.path.front() != '/') {
+      in.rejection = {ErrorCode::bad_request, "request target must be an absolute path"};
+    } else if (auto length = parser.content_length(); length && *length > body_limit) {
+      in.rejection = {ErrorCode::payload_too_large, "request body is too large"};
+    } else if (!in.streaming && !parse_buffered(parser, buffer, false, ec)) {
+      ec = co_await read_message(parser, buffer, false);
+    }
+  }
+  if (ec == beast_http::error::end_of_stream || (ec && !expired_ && buffer.size() == 0 && !parser.got_some()))
+    co_return false;
+  if ((ec == asio::error::operation_aborted || ec == asio::error::connection_reset) && !expired_) co_return false;
+  if (ec) {
+    if (expired_)
+      in.rejection = {ErrorCode::request_timeout, "request was not received in time"};
+    else if (ec == beast_http::error::header_limit)
+      in.rejection = {ErrorCode::header_too_large, "request header is too large"};
+    else if (ec == beast_http::error::body_limit)
+      in.rejection = {ErrorCode::payload_too_large, "request body is too large"};
+    else
+      in.rejection = {ErrorCode::bad_request, "malformed request"};
+  }
+
+  if (in.rejection) {
+    // Whatever the parser understood is kept for the log line.
+    if (parser.is_header_done()) request.message = parser.release();
+    request.path = request.query = {};
+    request.params.clear();
+    in.match = {};
+  } else if (in.streaming) {
+    // The header only; the body stays with the parser, which outlives the request.
+    request.message = parser.get();
+    auto expects_continue =
+        std::make_shared<bool>(boost::beast::iequals(request.message[Field::expect], "100-continue"));
+    request.read_body = [this, &parser, &buffer, expects_continue]() {
+      return read_body_piece(parser, buffer, *expects_continue);
+    };
+  } else {
+    // A moved message keeps its target's storage, so the views into it stay valid; were it
+    // ever copied instead, the request is routed again on its own copy.
+    request.message = parser.release();
+    if (request.message.target().data() != target.data()) {
+      target = request.message.target();
+      const auto q = target.find('?');
+      request.path = target.substr(0, q);
+      request.query = q == std::string_view::npos ? std::string_view{} : target.substr(q + 1);
+      in.match = router_.match(request);
+    }
+  }
+  request.route = in.match.pattern;
+  request.policy = in.match.policy;
+  co_return true;
+}
+
+// The pipeline's answer, or failure_response() of what it threw; recorded in the access log.
+asio::awaitable<Response> Connection::answer(Incoming& in) {
+  phase_ = Phase::handling;
+  arm(config_.request_timeout);
+  expired_ = false;
+  Request& request = in.request;
+  Response response;
+  // Layers that need no frame of their own throw as the pipeline is called, the rest as it
+  // runs: both land here, inside every layer, so the error body gets the id and CORS fields.
+  try {
+    auto pending = in.rejection              ? reject(request, in.rejection->code, in.rejection->message)
+                   : in.match.route          ? pipeline_.run(request, in.match.route->handler)
+                   : !in.match.allow.empty() ? not_allowed(request, std::move(in.match.allow))
+                                             : reject(request, ErrorCode::not_found, "no such route");
+    response = co_await std::move(pending);  // named first: GCC 12 (docs/style.md)
+  } catch (...) {
+    if (request.request_id.empty()) {  // the first layer itself failed
+      request.request_id = crypto::to_hex(crypto::random_bytes(12));
+      request.response_fields.set("X-Request-Id", request.request_id);
+    }
+    response = failure_response(request, std::current_exception());
+  }
+  access_log_.record(request, response);
+  // A deadline cancellation is answered (503) above; reset it to write the reply.
+  co_await asio::this_coro::reset_cancellation_state();
+  co_return response;
+}
+
+// Writes the answer: streamed when the handler made a body stream, else at once when it fits
+// the socket's buffer (nearly always), the rest asynchronously. False when the write failed.
+asio::awaitable<bool> Connection::send(const Incoming& in, Response& response, bool keep_alive) {
+  const Request& request = in.request;
+  const bool streamed = request.body_stream && request.method() != Verb::head &&
+                        (response.result() == Status::ok || response.result() == Status::partial_content);
+  if (streamed) co_return co_await write_streamed(response, request, keep_alive);
+  const auto left = write_now(response, request, keep_alive);
+  if (!left) co_return false;
+  if (*left == 0) co_return true;
+  co_return co_await write_rest(response, *left);
+}
 
 // Runs a request that never reached a handler (malformed, too large, too slow)
 // through the pipeline anyway, so it gets a request id and the headers; the error it throws
@@ -258,23 +407,6 @@ asio::awaitable<Response> Connection::reject(Request& request, ErrorCode code, s
     throw Error(code, text);
   };
   co_return co_await pipeline_.run(request, fail);
-}
-
-// Routes the request into the pipeline. Not a coroutine: the pipeline's own awaitable is
-// handed over, without a frame of this step's own.
-asio::awaitable<Response> Connection::respond(Request& request) {
-  std::string_view target = request.message.target();
-  auto q = target.find('?');
-  request.path = target.substr(0, q);
-  request.query = q == std::string_view::npos ? std::string_view{} : target.substr(q + 1);
-  if (request.path.empty() || request.path.front() != '/') {
-    return reject(request, ErrorCode::bad_request, "request target must be an absolute path");
-  }
-  auto match = router_.match(request);
-  request.route = match.route;
-  if (match.handler) return pipeline_.run(request, *match.handler);
-  if (!match.allow.empty()) return not_allowed(request, std::move(match.allow));
-  return reject(request, ErrorCode::not_found, "no such route");
 }
 
 // The path exists with other methods: 405 with Allow, through the pipeline like any answer.
@@ -292,9 +424,10 @@ asio::awaitable<Response> Connection::not_allowed(Request& request, std::string 
 // write whose completion waits its turn in the scheduler (the socket is non-blocking, so
 // this never waits). Returns how many bytes are left for write_rest (nearly always none),
 // or nullopt when the connection failed.
-std::optional<std::size_t> Connection::write_now(Response& response, const Fields& extra, bool keep_alive, bool head) {
+std::optional<std::size_t> Connection::write_now(Response& response, const Request& request, bool keep_alive) {
   phase_ = Phase::writing;
   arm(config_.read_timeout);
+  const bool head = request.method() == Verb::head;
   const auto status = response.result();
   const bool bodyless = beast_http::to_status_class(status) == beast_http::status_class::informational ||
                         status == Status::no_content || status == Status::not_modified;
@@ -306,7 +439,7 @@ std::optional<std::size_t> Connection::write_now(Response& response, const Field
     if (!bodyless) length = response.body().size();
   }
   if (head || bodyless) response.body().clear();  // HEAD: the GET handler's fields, no body
-  write_head(response, extra, keep_alive, length, false);
+  write_head(response, request, keep_alive, length, false);
   const auto buffers = answer_buffers(response);
   boost::system::error_code ec;
   const std::size_t sent = socket_.write_some(buffers, ec);
@@ -328,7 +461,7 @@ asio::awaitable<bool> Connection::write_rest(const Response& response, std::size
 // The status line, the handler's fields as they are (already head text), the request's
 // fields and the default headers the handler did not set, and the framing, in the
 // connection's reused buffer.
-void Connection::write_head(const Response& response, const Fields& extra, bool keep_alive,
+void Connection::write_head(const Response& response, const Request& request, bool keep_alive,
                             std::optional<std::uint64_t> content_length, bool chunked) {
   head_.clear();
   head_ += "HTTP/1.1 "sv;
@@ -338,7 +471,7 @@ void Connection::write_head(const Response& response, const Fields& extra, bool 
   head_ += beast_http::obsolete_reason(response.result());
   head_ += "\r\n"sv;
   head_ += response.field_text();
-  append_unset(head_, response, extra);
+  append_unset(head_, response, request.response_fields);
   append_unset(head_, response, defaults_);
   if (content_length) {
     head_ += "Content-Length: "sv;
@@ -348,22 +481,21 @@ void Connection::write_head(const Response& response, const Fields& extra, bool 
   if (chunked) head_ += "Transfer-Encoding: chunked\r\n"sv;
   if (!keep_alive) {
     head_ += "Connection: close\r\n"sv;
-  } else if (version_ < 11) {
+  } else if (request.message.version() < 11) {
     // An HTTP/1.0 client keeps the connection only when the answer says it may.
     head_ += "Connection: keep-alive\r\n"sv;
   }
   head_ += "\r\n"sv;
 }
 
-asio::awaitable<bool> Connection::write_streamed(Response& response, const Fields& extra, const BodyStream& stream,
-                                                 bool keep_alive) {
+asio::awaitable<bool> Connection::write_streamed(Response& response, const Request& request, bool keep_alive) {
   phase_ = Phase::writing;
   arm(config_.read_timeout);
   // A body of known length (a stored file) is sent as it is; one of unknown length chunked.
   const std::string declared(response[Field::content_length]);
   const std::optional<std::uint64_t> length =
       declared.empty() ? std::nullopt : std::optional<std::uint64_t>(std::stoull(declared));
-  write_head(response, extra, keep_alive, std::nullopt, !length);
+  write_head(response, request, keep_alive, std::nullopt, !length);
   auto [ec, n] = co_await asio::async_write(socket_, asio::buffer(head_), asio::as_tuple(asio::use_awaitable));
   if (ec) co_return false;
   // Each piece gets the write timeout afresh: a slow reader is cut off, a long body is not.
@@ -381,16 +513,16 @@ asio::awaitable<bool> Connection::write_streamed(Response& response, const Field
     }
   };
   try {
-    co_await stream(write_piece);
+    co_await request.body_stream(write_piece);
   } catch (const std::exception& e) {
     log::error("streamed response failed", {{"error", e.what()}});
     co_return false;
   }
-  if (length) co_return sent == *length&& keep_alive;  // a short body cannot be mended: close
+  if (length) co_return sent == *length;  // a short body cannot be mended: close
   arm(config_.read_timeout);
   std::tie(ec, n) =
       co_await asio::async_write(socket_, beast_http::make_chunk_last(), asio::as_tuple(asio::use_awaitable));
-  co_return !ec && keep_alive;
+  co_return !ec;
 }
 
 // Up to `size` bytes from the socket into the buffer. Under load the bytes are usually there
@@ -409,26 +541,6 @@ asio::awaitable<std::tuple<boost::system::error_code, std::size_t>> Connection::
   co_return std::tuple{ec, n};
 }
 
-// Feeds the parser what the buffer holds. True when that settles it: the header (or the whole
-// message) is in, or `ec` tells why it never will be; false when more bytes are needed.
-bool parse_buffered(RequestParser& parser, boost::beast::flat_buffer& buffer, bool header_only,
-                    boost::system::error_code& ec) {
-  for (;;) {
-    if (header_only ? parser.is_header_done() : parser.is_done()) return true;
-    if (buffer.size() == 0) return false;
-    const std::size_t used = parser.put(buffer.data(), ec);
-    buffer.consume(used);
-    if (ec == beast_http::error::need_more) {
-      ec = {};
-      return false;
-    }
-    if (ec) return true;
-    // Bytes were taken: the header may have ended inside the buffer, so what follows it is
-    // parsed before reading more. None taken: the parser waits for more.
-    if (used == 0) return false;
-  }
-}
-
 // Reads from the socket until the parser has the header (or the whole message): Beast's
 // async_read steps, without the trips through the scheduler it makes when the bytes are
 // already here. Called only when parse_buffered asked for more.
@@ -445,152 +557,12 @@ asio::awaitable<boost::system::error_code> Connection::read_message(RequestParse
       // A message without a length ends with the connection; anything else is cut short.
       boost::system::error_code eof_ec;
       parser.put_eof(eof_ec);
-      if (eof_ec) co_return eof_ec;
-      co_return boost::system::error_code{};
+      co_return eof_ec;
     }
     if (read_ec) co_return read_ec;
     boost::system::error_code ec;
     if (parse_buffered(parser, buffer, header_only, ec)) co_return ec;
   }
-}
-
-asio::awaitable<void> Connection::run() {
-  boost::beast::flat_buffer buffer;
-  boost::system::error_code ignored;
-  socket_.non_blocking(true, ignored);  // reads and writes try the socket before they wait for it
-  for (;;) {
-    // Idle: wait for the first byte of the next request (silently closed on timeout).
-    phase_ = Phase::idle;
-    if (stopping_) break;
-    if (buffer.size() == 0) {
-      // Right after a response the next request is seldom there yet, so this read is not
-      // tried at once by us, nor by Asio when the last read drained the socket (IdleBuffer):
-      // it waits on epoll, at no system call of its own. (A try of ours cost a failed recv; a
-      // wait for readiness instead, an epoll re-arm.) Its completion takes its turn in the
-      // scheduler, so the connection also gives way to the others here.
-      arm(config_.idle_timeout);
-      unwaited_ = 0;
-      const IdleBuffer space(buffer.prepare(idle_read_size));
-      auto [ec, n] = co_await socket_.async_read_some(space, asio::as_tuple(asio::use_awaitable));
-      buffer.commit(n);
-      if (ec || stopping_ || expired_) break;
-    }
-
-    phase_ = Phase::reading;
-    arm(config_.read_timeout);
-    RequestParser parser;
-    parser.header_limit(static_cast<std::uint32_t>(config_.max_header_bytes));
-    // Beast checks Content-Length against the limit as the header completes, before the
-    // route (and so the limit) is known: the limit is set once the header is in.
-    parser.body_limit(boost::none);
-    Request request;
-    request.peer = peer_;
-    request.received_at = std::chrono::steady_clock::now();
-    std::optional<std::pair<ErrorCode, std::string>> rejection;
-
-    // Nearly always the first read brought the whole request: it is parsed here, and a
-    // coroutine that reads on is only started when it did not.
-    boost::system::error_code ec;
-    if (!parse_buffered(parser, buffer, true, ec)) ec = co_await read_message(parser, buffer, true);
-    // A streaming route (an upload) gets its body piece by piece from the handler.
-    std::size_t body_limit = config_.max_body_bytes;
-    bool streaming = false;
-    if (!ec) {
-      const auto target = parser.get().target();
-      const auto streamed_limit =
-          router_.streamed_body_limit(parser.get().method(), target.substr(0, target.find('?')));
-      streaming = streamed_limit > 0;
-      if (streaming) body_limit = streamed_limit;
-      auto length = parser.content_length();
-      parser.body_limit(body_limit);
-      if (length && *length > body_limit) {
-        rejection.emplace(ErrorCode::payload_too_large, "request body is too large");
-      } else if (!streaming && !parse_buffered(parser, buffer, false, ec)) {
-        ec = co_await read_message(parser, buffer, false);
-      }
-    }
-    if (ec == beast_http::error::end_of_stream || (ec && !expired_ && buffer.size() == 0 && !parser.got_some())) break;
-    if (ec) {
-      if (expired_)
-        rejection.emplace(ErrorCode::request_timeout, "request was not received in time");
-      else if (ec == beast_http::error::header_limit)
-        rejection.emplace(ErrorCode::header_too_large, "request header is too large");
-      else if (ec == beast_http::error::body_limit)
-        rejection.emplace(ErrorCode::payload_too_large, "request body is too large");
-      else if (ec == asio::error::operation_aborted || ec == asio::error::connection_reset)
-        break;
-      else
-        rejection.emplace(ErrorCode::bad_request, "malformed request");
-    }
-
-    phase_ = Phase::handling;
-    arm(config_.request_timeout);
-    if (rejection) {
-      // Whatever the parser understood is kept for the log line.
-      if (parser.is_header_done()) request.message = parser.release();
-      expired_ = false;
-    } else if (streaming) {
-      request.message = parser.get();  // the header; the body stays with the parser
-      // A client that asked "Expect: 100-continue" waits for it before sending the body.
-      auto expects_continue =
-          std::make_shared<bool>(boost::beast::iequals(request.message[Field::expect], "100-continue"));
-      request.read_body = [this, &parser, &buffer, expects_continue]() {
-        return read_body_piece(parser, buffer, *expects_continue);
-      };
-    } else {
-      request.message = parser.release();
-    }
-    // Layers that need no frame of their own throw as the pipeline is called, the rest as it
-    // runs: both land here, inside every layer, so the error body gets the id and CORS fields.
-    Response response;
-    try {
-      auto answer = rejection ? reject(request, rejection->first, rejection->second) : respond(request);
-      response = co_await std::move(answer);  // named first: GCC 12 (docs/style.md)
-    } catch (...) {
-      if (request.request_id.empty()) {  // the first layer itself failed
-        request.request_id = crypto::to_hex(crypto::random_bytes(12));
-        request.response_fields.set("X-Request-Id", request.request_id);
-      }
-      response = failure_response(request, std::current_exception());
-    }
-    access_log_.record(request, response);
-    if (rejection) {
-      if (auto left = write_now(response, request.response_fields, false, false); left && *left > 0)
-        co_await write_rest(response, *left);
-      break;
-    }
-    // A deadline cancellation is answered (503) above; reset it to write the reply.
-    co_await asio::this_coro::reset_cancellation_state();
-    // A body the handler did not read to its end cannot be skipped reliably: close.
-    bool keep_alive = request.message.keep_alive() && !stopping_ && !expired_ && (!streaming || parser.is_done());
-    version_ = request.message.version();
-    const bool streamed = request.body_stream && request.method() != Verb::head &&
-                          (response.result() == Status::ok || response.result() == Status::partial_content);
-    bool open = false;
-    if (streamed) {
-      open = co_await write_streamed(response, request.response_fields, request.body_stream, keep_alive);
-    } else {
-      const auto left = write_now(response, request.response_fields, keep_alive, request.method() == Verb::head);
-      open = left && keep_alive;
-      if (left && *left > 0) {
-        const bool sent = co_await write_rest(response, *left);
-        open = sent && keep_alive;
-      }
-    }
-    if (!open) break;
-    // A client that pipelines its requests is served from the buffer, and reads and writes
-    // that need no wait never leave this loop: it would hold the thread. After a few such
-    // requests in a row it goes to the back of the scheduler's queue.
-    if (++unwaited_ == fair_share) {
-      unwaited_ = 0;
-      co_await asio::post(socket_.get_executor(), asio::use_awaitable);
-    }
-  }
-  socket_.shutdown(tcp::socket::shutdown_send, ignored);
-  co_await linger();
-  closed_ = true;
-  watchdog_.cancel();
-  socket_.close(ignored);
 }
 
 // The next piece of a streamed request body. Each piece gets the read timeout afresh (a

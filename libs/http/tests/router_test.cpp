@@ -34,13 +34,15 @@ Request make(Verb method, std::string_view path) {
 
 Router sample() {
   Router r;
-  r.add(Verb::get, "/health", returning("health"));
-  r.add(Verb::get, "/api/v1/focus", returning("list"));
-  r.add(Verb::post, "/api/v1/focus", returning("create"));
-  r.add(Verb::get, "/api/v1/focus/active", returning("active"));
-  r.add(Verb::get, "/api/v1/focus/{id}", returning("one"));
-  r.add(Verb::post, "/api/v1/focus/{id}/pause", returning("pause"));
-  r.add(Verb::delete_, "/api/v1/habits/{id}/log/{date}", returning("unlog"));
+  r.add(Verb::get, "/health", access::open, returning("health"));
+  r.add(Verb::get, "/api/v1/focus", access::user, returning("list"));
+  r.add(Verb::post, "/api/v1/focus", access::user, returning("create"));
+  r.add(Verb::get, "/api/v1/focus/active", access::user, returning("active"));
+  r.add(Verb::get, "/api/v1/focus/{id}", access::user, returning("one"));
+  r.add(Verb::post, "/api/v1/focus/{id}/pause", access::user, returning("pause"));
+  r.add(Verb::delete_, "/api/v1/habits/{id}/log/{date}", access::user, returning("unlog"));
+  r.add(Verb::get, "/api/v1/admin/stats", access::admin, returning("stats"));
+  r.add(Verb::post, "/api/v1/admin/stats", access::user.limited(RateClass::feedback), returning("odd"));
   return r;
 }
 }  // namespace
@@ -49,24 +51,24 @@ TEST_CASE("routes match by method and template, literals before parameters") {
   Router r = sample();
   auto req = make(Verb::get, "/api/v1/focus/active");
   auto m = r.match(req);
-  REQUIRE(m.handler);
-  CHECK(m.route == "/api/v1/focus/active");
-  CHECK(call(*m.handler, req) == "active");
+  REQUIRE(m.route);
+  CHECK(m.pattern == "/api/v1/focus/active");
+  CHECK(call(m.route->handler, req) == "active");
 
   req = make(Verb::get, "/api/v1/focus/1b4e28ba-2fa1-11d2-883f-0016d3cca427");
   m = r.match(req);
-  REQUIRE(m.handler);
-  CHECK(m.route == "/api/v1/focus/{id}");
+  REQUIRE(m.route);
+  CHECK(m.pattern == "/api/v1/focus/{id}");
   CHECK(req.param("id") == "1b4e28ba-2fa1-11d2-883f-0016d3cca427");
-  CHECK(call(*m.handler, req) == "one");
+  CHECK(call(m.route->handler, req) == "one");
 }
 
 TEST_CASE("a literal branch that dead-ends falls back to the parameter") {
   Router r = sample();
   auto req = make(Verb::post, "/api/v1/focus/active/pause");
   auto m = r.match(req);
-  REQUIRE(m.handler);
-  CHECK(m.route == "/api/v1/focus/{id}/pause");
+  REQUIRE(m.route);
+  CHECK(m.pattern == "/api/v1/focus/{id}/pause");
   CHECK(req.param("id") == "active");
 }
 
@@ -74,7 +76,7 @@ TEST_CASE("several parameters are all captured") {
   Router r = sample();
   auto req = make(Verb::delete_, "/api/v1/habits/abc/log/2026-01-07");
   auto m = r.match(req);
-  REQUIRE(m.handler);
+  REQUIRE(m.route);
   CHECK(req.param("id") == "abc");
   CHECK(req.param("date") == "2026-01-07");
   CHECK(req.param("missing").empty());
@@ -86,7 +88,7 @@ TEST_CASE("unknown paths do not match; empty segments and trailing slashes are n
     auto req = make(Verb::get, path);
     auto m = r.match(req);
     INFO(path);
-    CHECK_FALSE(m.handler);
+    CHECK_FALSE(m.route);
     CHECK(m.allow.empty());
   }
 }
@@ -95,8 +97,8 @@ TEST_CASE("a known path with the wrong method lists the allowed ones") {
   Router r = sample();
   auto req = make(Verb::delete_, "/api/v1/focus");
   auto m = r.match(req);
-  CHECK_FALSE(m.handler);
-  CHECK(m.route == "/api/v1/focus");
+  CHECK_FALSE(m.route);
+  CHECK(m.pattern == "/api/v1/focus");
   CHECK(m.allow == "GET, HEAD, POST");
 
   req = make(Verb::put, "/api/v1/focus/123/pause");
@@ -104,18 +106,60 @@ TEST_CASE("a known path with the wrong method lists the allowed ones") {
   CHECK(m.allow == "POST");
 }
 
+TEST_CASE("the match carries the route's policy; a wrong method carries the strictest of its path") {
+  Router r = sample();
+  auto req = make(Verb::get, "/api/v1/focus/active");
+  auto m = r.match(req);
+  REQUIRE(m.policy);
+  CHECK(m.policy->access() == Access::user);
+  CHECK(m.policy->rate() == RateClass::api);
+  CHECK(m.policy->csrf());
+
+  req = make(Verb::post, "/api/v1/admin/stats");
+  m = r.match(req);
+  REQUIRE(m.policy);
+  CHECK(m.policy->rate() == RateClass::feedback);
+
+  req = make(Verb::delete_, "/api/v1/admin/stats");  // 405, hidden behind the admin gate like its routes
+  m = r.match(req);
+  CHECK_FALSE(m.route);
+  REQUIRE(m.policy);
+  CHECK(m.policy->access() == Access::admin);
+
+  CHECK_FALSE(r.match(Verb::get, "/nope", req.params).policy);
+}
+
+TEST_CASE("policies: defaults by access level, changed by name") {
+  CHECK(access::open.rate() == RateClass::none);
+  CHECK(access::admin.rate() == RateClass::admin);
+  CHECK(access::session.rate() == RateClass::api);
+  constexpr auto upload = access::user.streamed(1024);
+  CHECK(upload.streaming());
+  CHECK(upload.max_body() == 1024);
+  CHECK(upload.access() == Access::user);
+  CHECK_FALSE(access::user.without_csrf().csrf());
+}
+
+TEST_CASE("the table lists every route in the order added") {
+  Router r = sample();
+  const auto routes = r.routes();
+  REQUIRE(routes.size() == 9);
+  CHECK(routes.front()->pattern == "/health");
+  CHECK(routes.back()->method == Verb::post);
+}
+
 TEST_CASE("HEAD is served by the GET handler") {
   Router r = sample();
   auto req = make(Verb::head, "/health");
   auto m = r.match(req);
-  REQUIRE(m.handler);
-  CHECK(call(*m.handler, req) == "health");
+  REQUIRE(m.route);
+  CHECK(call(m.route->handler, req) == "health");
 }
 
 TEST_CASE("malformed or duplicate patterns are refused at registration") {
   Router r = sample();
-  CHECK_THROWS_AS(r.add(Verb::get, "/health", returning("again")), std::invalid_argument);
-  CHECK_THROWS_AS(r.add(Verb::get, "no-slash", returning("x")), std::invalid_argument);
-  CHECK_THROWS_AS(r.add(Verb::get, "/a//b", returning("x")), std::invalid_argument);
-  CHECK_THROWS_AS(r.add(Verb::get, "/api/v1/focus/{other}", returning("x")), std::invalid_argument);
+  CHECK_THROWS_AS(r.add(Verb::get, "/health", access::open, returning("again")), std::invalid_argument);
+  CHECK_THROWS_AS(r.add(Verb::get, "no-slash", access::open, returning("x")), std::invalid_argument);
+  CHECK_THROWS_AS(r.add(Verb::get, "/a//b", access::open, returning("x")), std::invalid_argument);
+  CHECK_THROWS_AS(r.add(Verb::get, "/api/v1/focus/{other}", access::user, returning("x")), std::invalid_argument);
 }

@@ -69,15 +69,15 @@ bool claim_is_true(const json::object& claims, std::string_view key) {
 
 // A GET whose answer must be 200. Transport failures and error statuses both mean the
 // provider cannot be used right now.
-asio::awaitable<std::string> fetch_body(http::Client& client, std::string url, const char* what) {
-  http::NameValueList headers{{"Accept", "application/json"}};
+asio::awaitable<std::string> fetch_body(outbound::Client& client, std::string url, const char* what) {
+  outbound::NameValueList headers{{"Accept", "application/json"}};
   try {
     auto response = co_await client.get(std::move(url), std::move(headers));
     if (response.status != 200) {
       fail("provider_unavailable", std::string(what) + " answered HTTP " + std::to_string(response.status));
     }
     co_return std::move(response.body);
-  } catch (const http::ClientError& e) {
+  } catch (const outbound::ClientError& e) {
     fail("provider_unavailable", std::string(what) + ": " + e.what());
   }
 }
@@ -107,7 +107,7 @@ std::vector<std::string> accepted_issuers(const Discovery& d) {
   return issuers;
 }
 
-std::string id_token_from(const http::ClientResponse& response) {
+std::string id_token_from(const outbound::ClientResponse& response) {
   auto document = parse_object(response.body);
   if (response.status != 200) {
     std::string error = document ? nonempty_string(*document, "error").value_or("") : "";
@@ -172,10 +172,10 @@ std::vector<ProviderConfig> providers_from_env(const Env& env) {
 // Impl by shared_ptr, so a request keeps its caches alive; the mutex guards the cached data
 // only and is never held across a co_await.
 struct Provider::Impl {
-  Impl(ProviderConfig c, http::Client& h) : config(std::move(c)), client(h) {}
+  Impl(ProviderConfig c, outbound::Client& h) : config(std::move(c)), client(h) {}
 
   const ProviderConfig config;
-  http::Client& client;
+  outbound::Client& client;
 
   std::mutex mutex;
   std::optional<Discovery> discovery;
@@ -283,17 +283,17 @@ asio::awaitable<Jwk> Provider::Impl::signing_key(std::shared_ptr<Impl> self, std
 asio::awaitable<std::string> Provider::Impl::exchange_code(std::shared_ptr<Impl> self, std::string token_endpoint,
                                                            std::string code, std::string verifier,
                                                            std::string redirect_uri) {
-  http::NameValueList form{{"grant_type", "authorization_code"},
-                           {"code", std::move(code)},
-                           {"redirect_uri", std::move(redirect_uri)},
-                           {"client_id", self->config.client_id},
-                           {"client_secret", self->config.client_secret.reveal()},
-                           {"code_verifier", std::move(verifier)}};
-  http::NameValueList headers{{"Accept", "application/json"}};
+  outbound::NameValueList form{{"grant_type", "authorization_code"},
+                               {"code", std::move(code)},
+                               {"redirect_uri", std::move(redirect_uri)},
+                               {"client_id", self->config.client_id},
+                               {"client_secret", self->config.client_secret.reveal()},
+                               {"code_verifier", std::move(verifier)}};
+  outbound::NameValueList headers{{"Accept", "application/json"}};
   try {
     auto response = co_await self->client.post_form(std::move(token_endpoint), std::move(form), std::move(headers));
     co_return id_token_from(response);
-  } catch (const http::ClientError& e) {
+  } catch (const outbound::ClientError& e) {
     fail("provider_unavailable", std::string("token endpoint: ") + e.what());
   }
 }
@@ -302,16 +302,16 @@ asio::awaitable<std::string> Provider::Impl::authorization_url(std::shared_ptr<I
                                                                std::string nonce, std::string challenge,
                                                                std::string redirect_uri) {
   auto endpoints = co_await discover(self);
-  http::NameValueList params{{"response_type", "code"},
-                             {"client_id", self->config.client_id},
-                             {"redirect_uri", std::move(redirect_uri)},
-                             {"scope", "openid email profile"},
-                             {"state", std::move(state)},
-                             {"nonce", std::move(nonce)},
-                             {"code_challenge", std::move(challenge)},
-                             {"code_challenge_method", "S256"}};
+  outbound::NameValueList params{{"response_type", "code"},
+                                 {"client_id", self->config.client_id},
+                                 {"redirect_uri", std::move(redirect_uri)},
+                                 {"scope", "openid email profile"},
+                                 {"state", std::move(state)},
+                                 {"nonce", std::move(nonce)},
+                                 {"code_challenge", std::move(challenge)},
+                                 {"code_challenge_method", "S256"}};
   const char separator = endpoints.authorization_endpoint.find('?') == std::string::npos ? '?' : '&';
-  co_return endpoints.authorization_endpoint + separator + http::form_urlencode(params);
+  co_return endpoints.authorization_endpoint + separator + outbound::form_urlencode(params);
 }
 
 asio::awaitable<Identity> Provider::Impl::complete(std::shared_ptr<Impl> self, std::string code, std::string verifier,
@@ -333,7 +333,7 @@ asio::awaitable<Identity> Provider::Impl::complete(std::shared_ptr<Impl> self, s
   co_return to_identity(self->config.id, jws.payload);
 }
 
-Provider::Provider(ProviderConfig config, http::Client& client) {
+Provider::Provider(ProviderConfig config, outbound::Client& client) {
   if (config.id.empty() || config.issuer.empty() || config.client_id.empty()) {
     throw ConfigError("OpenID Connect provider '" + config.id + "' needs an id, an issuer and a client id");
   }

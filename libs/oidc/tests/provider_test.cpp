@@ -36,8 +36,8 @@ OidcServer& fresh_mock() {
 const std::string client_id = "test-client";
 const std::string redirect_uri = "http://127.0.0.1:9/auth/callback?from=test";
 
-http::ClientConfig client_config() {
-  http::ClientConfig c;
+outbound::ClientConfig client_config() {
+  outbound::ClientConfig c;
   c.allow_plain_http_loopback = true;
   c.timeout = std::chrono::seconds(5);
   return c;
@@ -45,7 +45,7 @@ http::ClientConfig client_config() {
 
 struct Harness {
   asio::io_context io;
-  http::Client client{io.get_executor(), client_config()};
+  outbound::Client client{io.get_executor(), client_config()};
 
   template <typename T>
   T run(asio::awaitable<T> task) {
@@ -385,7 +385,7 @@ TEST_CASE("a kid that is not in the JWKS even after a refetch is invalid_signatu
 TEST_CASE("one Provider serves concurrent sign-ins on several threads", "[oidc]") {
   auto& server = fresh_mock();
   asio::io_context io;
-  http::Client client(io.get_executor(), client_config());
+  outbound::Client client(io.get_executor(), client_config());
   Provider google(ProviderConfig{"google", "Google", server.issuer(), client_id, Secret("test-secret")}, client);
 
   // The browser steps are blocking, so they run first (on another io_context).

@@ -8,14 +8,14 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <ignition/common/crypto.hpp>
-#include <ignition/http/client.hpp>
+#include <ignition/outbound/client.hpp>
 
 namespace ignition::storage {
 
 namespace {
 
 namespace asio = boost::asio;
-using http::Verb;
+using outbound::Verb;
 
 // The texts of every <tag>…</tag> in an S3 XML answer (keys are made by this library and
 // need no unescaping; ids and tokens are opaque).
@@ -70,7 +70,7 @@ class S3Upload final : public Upload {
 
 class S3Store final : public Store {
  public:
-  S3Store(http::Client& client, S3Config config) : client_(client), config_(std::move(config)) {
+  S3Store(outbound::Client& client, S3Config config) : client_(client), config_(std::move(config)) {
     const auto scheme_end = config_.endpoint.find("://");
     if (scheme_end == std::string::npos || config_.bucket.empty())
       throw std::invalid_argument("S3 endpoint must be scheme://host[:port] and the bucket named");
@@ -80,7 +80,7 @@ class S3Store final : public Store {
 
   // One signed request, retried on 5xx and transport failures; any other status is the
   // caller's to read.
-  asio::awaitable<http::ClientResponse> send(S3Request r) {
+  asio::awaitable<outbound::ClientResponse> send(S3Request r) {
     const Verb method = r.method;
     const NameValues& query = r.query;
     const NameValues& headers = r.headers;
@@ -92,16 +92,16 @@ class S3Store final : public Store {
     const std::string payload = crypto::to_hex(crypto::sha256(body));
     for (int attempt = 1;; ++attempt) {
       const SignableRequest request{
-          std::string(http::beast_http::to_string(method)), host_, path, query, headers, payload};
+          std::string(boost::beast::http::to_string(method)), host_, path, query, headers, payload};
       const auto signature =
           sign(request, config_.credentials, Scope{config_.region}, std::chrono::system_clock::now());
-      http::NameValueList sent = headers;
+      outbound::NameValueList sent = headers;
       for (auto& header : signature.list()) sent.push_back(std::move(header));
-      std::optional<http::ClientResponse> response;
+      std::optional<outbound::ClientResponse> response;
       std::string failure;
       try {
         response = co_await client_.request(method, url, body, sent);
-      } catch (const http::ClientError& e) {
+      } catch (const outbound::ClientError& e) {
         failure = e.what();
       }
       const bool retry = !response || response->status >= 500;
@@ -116,7 +116,7 @@ class S3Store final : public Store {
   }
 
   // A response that must be a success; anything else is a failure of the store.
-  static const http::ClientResponse& expect_ok(const http::ClientResponse& r, std::string_view what) {
+  static const outbound::ClientResponse& expect_ok(const outbound::ClientResponse& r, std::string_view what) {
     if (r.status < 200 || r.status > 299)
       throw StorageUnavailable("object storage refused to " + std::string(what) + ": status " +
                                std::to_string(r.status));
@@ -215,7 +215,7 @@ class S3Store final : public Store {
     if (!valid_key(key)) throw std::invalid_argument("not a storage key");
   }
 
-  http::Client& client_;
+  outbound::Client& client_;
   S3Config config_;
   std::string host_;
 };
@@ -287,7 +287,7 @@ asio::awaitable<void> S3Upload::abort() {
 
 }  // namespace
 
-std::unique_ptr<Store> s3_store(http::Client& client, S3Config config) {
+std::unique_ptr<Store> s3_store(outbound::Client& client, S3Config config) {
   return std::make_unique<S3Store>(client, std::move(config));
 }
 

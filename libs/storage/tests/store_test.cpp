@@ -8,7 +8,7 @@
 #include <fstream>
 
 #include <ignition/common/crypto.hpp>
-#include <ignition/http/client.hpp>
+#include <ignition/outbound/client.hpp>
 #include <ignition/storage/store.hpp>
 #include <ignition/testing/postgres.hpp>
 
@@ -30,17 +30,17 @@ fs::path fresh_root(const std::string& name) {
 
 // A store of the given kind, with what it needs kept alive.
 struct Backend {
-  std::unique_ptr<http::Client> client;
+  std::unique_ptr<outbound::Client> client;
   std::unique_ptr<storage::Store> store;
 };
 
 Backend open(const std::string& kind, const std::string& name, asio::any_io_executor executor) {
   if (kind == "local") return {nullptr, storage::local_store(fresh_root(name))};
-  http::ClientConfig config;
+  outbound::ClientConfig config;
   config.allow_plain_http_loopback = true;
   config.max_response_bytes = 2 * part;
   config.timeout = std::chrono::seconds(30);
-  auto client = std::make_unique<http::Client>(executor, config);
+  auto client = std::make_unique<outbound::Client>(executor, config);
   storage::S3Config s3;
   s3.endpoint = testing::S3rver::instance().endpoint();
   s3.bucket = "ignition-test";
@@ -197,10 +197,10 @@ TEST_CASE("local store: a dropped upload leaves no temporary file, and links und
 
 TEST_CASE("s3 store: a store that has gone away is StorageUnavailable, not a hang or a crash") {
   testing::run([&]() -> asio::awaitable<void> {
-    http::ClientConfig config;
+    outbound::ClientConfig config;
     config.allow_plain_http_loopback = true;
     config.timeout = std::chrono::seconds(5);
-    http::Client client(co_await asio::this_coro::executor, config);
+    outbound::Client client(co_await asio::this_coro::executor, config);
     storage::S3Config s3;
     s3.endpoint = "http://127.0.0.1:1";  // nothing listens there
     s3.bucket = "ignition-test";

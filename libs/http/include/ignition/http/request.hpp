@@ -15,6 +15,8 @@
 #include <utility>
 #include <vector>
 
+#include <ignition/http/policy.hpp>
+
 namespace ignition::http {
 
 namespace beast_http = boost::beast::http;
@@ -120,6 +122,9 @@ struct Request {
   std::string_view path;   ///< target before '?', not decoded
   std::string_view query;  ///< target after '?', without it
   std::string_view route;  ///< matched template ("/api/v1/focus/{id}", held by the router), or "" when none
+  /// The matched route's policy (for a wrong method, its path's), held by the router; null
+  /// when no route matched. The layers read it, never the path.
+  const Policy* policy = nullptr;
   std::vector<std::pair<std::string_view, std::string_view>> params;  ///< path parameters
   std::string request_id;
   /// Fields for whatever response this request gets, set by layers before it is answered
@@ -129,7 +134,7 @@ struct Request {
   std::string client_ip;          ///< the client as trusted-proxy rules see it (set by a layer)
   /// The signed-in user, for logs: set by the session layer, the text held by `principal`.
   std::string_view user_id;
-  /// Who is signed in: set by the session layer, read through auth::principal_of. (Not a
+  /// Who is signed in: set by the session layer, read through guard::principal_of. (Not a
   /// std::any, whose one-pointer buffer would put the shared pointer on the heap.)
   std::shared_ptr<const void> principal;
   std::chrono::steady_clock::time_point received_at;
@@ -138,7 +143,7 @@ struct Request {
   /// stays empty). A failure half-way closes the connection, so the client sees a cut
   /// body, never a short one that looks complete.
   BodyStream body_stream;
-  /// On a route added with Router::add_streaming: the next piece of the request body, or
+  /// On a streaming route (Policy::streamed): the next piece of the request body, or
   /// nullopt at its end. Each call may wait for the client; a body past the route's limit
   /// throws Error(payload_too_large), a broken one Error(bad_request).
   std::function<boost::asio::awaitable<std::optional<std::string>>()> read_body;

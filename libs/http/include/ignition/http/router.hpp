@@ -1,17 +1,26 @@
 #pragma once
-/// Method + path-template routing: "/api/v1/focus/{id}". Literal segments win over
-/// parameters. A path that matches with another method gives 405 with `Allow`; HEAD
-/// is served by the GET handler when no HEAD route exists.
+/// Method + path-template routing: "/api/v1/focus/{id}". Every route declares its Policy
+/// (policy.hpp) where it is added. Literal segments win over parameters. A path that matches
+/// with another method gives 405 with `Allow`; HEAD is served by the GET route when no HEAD
+/// route exists.
 
-#include <map>
 #include <memory>
-#include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include <ignition/http/policy.hpp>
 #include <ignition/http/request.hpp>
 
 namespace ignition::http {
+
+/// One entry of the table.
+struct Route {
+  Verb method;
+  std::string pattern;
+  Policy policy;
+  Handler handler;
+};
 
 class Router {
  public:
@@ -21,28 +30,30 @@ class Router {
   Router& operator=(Router&&) noexcept;
 
   /// Throws std::invalid_argument for a malformed pattern or a duplicate route.
-  Router& add(Verb method, std::string_view pattern, Handler handler);
-  /// A route whose body is not read before the handler runs: the handler pulls it with
-  /// Request::read_body, up to `max_body` bytes (uploads larger than the server's
-  /// buffered-body limit, never held whole in memory).
-  Router& add_streaming(Verb method, std::string_view pattern, Handler handler, std::size_t max_body);
-
-  /// The body limit of a streaming route for this method and path; 0 for any other.
-  std::size_t streamed_body_limit(Verb method, std::string_view path) const;
+  Router& add(Verb method, std::string_view pattern, Policy policy, Handler handler);
 
   struct Match {
-    const Handler* handler = nullptr;  ///< null when nothing matched
-    std::string_view route;            ///< template of the matched path, when any
-    std::string allow;                 ///< methods of the path, when only the method is wrong
+    const Route* route = nullptr;  ///< null when nothing matched
+    std::string_view pattern;      ///< template of the matched path, also when only the method is wrong
+    /// The path's policy when only the method is wrong (the strictest of its routes), so the
+    /// 405 passes the same gates as the routes would: an admin path stays hidden.
+    const Policy* policy = nullptr;
+    std::string allow;  ///< methods of the path, when only the method is wrong
   };
-  /// Fills `request.params` for the match.
-  Match match(Request& request) const;
+  /// Fills `params` (views into `path`) for the match.
+  Match match(Verb method, std::string_view path,
+              std::vector<std::pair<std::string_view, std::string_view>>& params) const;
+  /// The same for a request whose `path` is set: fills `request.params`.
+  Match match(Request& request) const { return match(request.method(), request.path, request.params); }
+
+  /// Every route, in the order added: the table the route-policy test checks and prints.
+  std::vector<const Route*> routes() const;
 
   struct Node;  // defined in router.cpp
 
  private:
   std::unique_ptr<Node> root_;
-  std::set<Verb> streaming_methods_;  // lets most requests skip the streaming lookup
+  std::vector<const Route*> added_;
 };
 
 }  // namespace ignition::http

@@ -2,7 +2,7 @@
 /// Sign-in through an OpenID Connect provider (Google, Microsoft Entra ID): the authorization
 /// URL (authorization code flow with PKCE S256 and a nonce), the code exchange, ID token
 /// verification and the mapping of its claims to an Identity. Discovery and JWKS come from
-/// the issuer through http::Client and are cached.
+/// the issuer through outbound::Client and are cached.
 
 #include <boost/asio/awaitable.hpp>
 #include <memory>
@@ -11,9 +11,9 @@
 #include <vector>
 
 #include <ignition/common/env.hpp>
-#include <ignition/http/client.hpp>
 #include <ignition/oidc/error.hpp>
 #include <ignition/oidc/pkce.hpp>
+#include <ignition/outbound/client.hpp>
 
 namespace ignition::oidc {
 
@@ -48,11 +48,11 @@ struct Identity {
 
 /// One provider. Copies share the same caches (discovery for 24 h; JWKS for 24 h, refetched
 /// at most once per 30 s when a token names an unknown `kid`). Safe to use from several
-/// threads at once. The http::Client must outlive every request started through it.
+/// threads at once. The outbound::Client must outlive every request started through it.
 class Provider {
  public:
   /// Throws ConfigError when id, issuer or client_id is empty.
-  Provider(ProviderConfig config, http::Client& client);
+  Provider(ProviderConfig config, outbound::Client& client);
 
   const ProviderConfig& config() const noexcept;
 

@@ -19,7 +19,7 @@
 #include <ignition/common/error.hpp>
 #include <ignition/storage/sigv4.hpp>
 
-namespace ignition::http {
+namespace ignition::outbound {
 class Client;
 }
 
@@ -98,7 +98,7 @@ struct S3Config {
 /// accept responses of read_size bytes). Uploads are single PUTs up to part_size and
 /// multipart uploads above it (aborted on failure); reads are successive ranged GETs, so
 /// neither direction holds more than one part or range in memory.
-std::unique_ptr<Store> s3_store(http::Client& client, S3Config config);
+std::unique_ptr<Store> s3_store(outbound::Client& client, S3Config config);
 
 /// Bytes that went into and came out of a store (uploads written, reads sent), for /metrics.
 struct Traffic {

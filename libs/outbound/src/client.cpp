@@ -1,4 +1,4 @@
-#include <ignition/http/client.hpp>
+#include <ignition/outbound/client.hpp>
 
 #include <openssl/ssl.h>
 #include <atomic>
@@ -26,7 +26,10 @@ namespace beast = boost::beast;
 namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
 using Strand = asio::strand<asio::any_io_executor>;
-namespace ignition::http {
+namespace ignition::outbound {
+
+namespace beast_http = boost::beast::http;
+using Field = beast_http::field;
 
 namespace {
 
@@ -100,7 +103,7 @@ OutboundRequest make_request(Verb method, const Endpoint& endpoint, std::string 
   for (const auto& [name, value] : headers) {
     // Header injection guard: the values are ours, but a stray CR/LF must not split the request.
     if (name.empty() || has_line_break(name) || has_line_break(value)) {
-      throw std::invalid_argument("http::Client: header with an empty name or a line break");
+      throw std::invalid_argument("outbound::Client: header with an empty name or a line break");
     }
     req.set(name, value);
   }
@@ -298,4 +301,4 @@ std::string form_urlencode(const NameValueList& fields) {
   return out;
 }
 
-}  // namespace ignition::http
+}  // namespace ignition::outbound

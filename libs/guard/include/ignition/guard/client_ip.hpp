@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-namespace ignition::auth {
+namespace ignition::guard {
 
 class TrustedProxies {
  public:
@@ -31,4 +31,4 @@ class TrustedProxies {
   std::vector<Network> networks_;
 };
 
-}  // namespace ignition::auth
+}  // namespace ignition::guard

@@ -1,26 +1,24 @@
-#include <ignition/auth/middleware.hpp>
+#include <ignition/guard/layers.hpp>
 
 #include <algorithm>
 
-#include <ignition/auth/cookies.hpp>
 #include <ignition/common/crypto.hpp>
 #include <ignition/common/error.hpp>
 #include <ignition/common/log.hpp>
+#include <ignition/guard/cookies.hpp>
 #include <ignition/http/response.hpp>
 
 namespace asio = boost::asio;
 using ignition::http::Field;
 using ignition::http::Verb;
 
-namespace ignition::auth {
+namespace ignition::guard {
 
 namespace {
+using http::Access;
+using http::RateClass;
+
 bool unsafe(Verb v) { return v == Verb::post || v == Verb::put || v == Verb::patch || v == Verb::delete_; }
-
-bool is_admin_path(std::string_view path) { return path.starts_with("/api/v1/admin/") || path == "/api/v1/admin"; }
-
-// The app's own paths: sessions, CSRF and rate limits concern these.
-bool is_app_path(std::string_view path) { return path.starts_with("/api/v1/") || path.starts_with("/auth/"); }
 
 bool allowed(const std::vector<std::string>& origins, std::string_view origin) {
   return std::find(origins.begin(), origins.end(), origin) != origins.end();
@@ -32,12 +30,12 @@ constexpr std::array<std::string_view, 4> legacy_cookies = {"authjs.session-toke
                                                             "__Secure-passion-os.session-token"};
 }  // namespace
 
-const Principal* principal_of(const http::Request& request) {
-  return static_cast<const Principal*>(request.principal.get());
+const auth::Principal* principal_of(const http::Request& request) {
+  return static_cast<const auth::Principal*>(request.principal.get());
 }
 
-const Principal& require_principal(const http::Request& request) {
-  const Principal* p = principal_of(request);
+const auth::Principal& require_principal(const http::Request& request) {
+  const auth::Principal* p = principal_of(request);
   if (!p) throw Error(ErrorCode::unauthorized, "sign in first");
   return *p;
 }
@@ -91,27 +89,27 @@ asio::awaitable<http::Response> ClientIp::handle(http::Request& request, http::N
 }
 
 namespace {
-struct RateClass {
-  const RateRule* rule = nullptr;  // null: not limited
-  std::string_view bucket;
-};
-
-RateClass rate_class(const AuthConfig& config, std::string_view path) {
-  if (path.starts_with("/auth/")) return {&config.rate_auth, "auth"};
-  // Anyone signed in can write to the team: limited like sign-in, in a bucket of its own.
-  if (path == "/api/v1/feedback") return {&config.rate_auth, "feedback"};
-  if (is_admin_path(path)) return {&config.rate_admin, "admin"};
-  if (path.starts_with("/api/v1/")) return {&config.rate_api, "api"};
-  return {};
+// The rule of a rate class; null when it is not limited. Feedback (anyone signed in can write to
+// the team) is limited like sign-in, in a bucket of its own.
+const auth::RateRule* rule_of(const auth::AuthConfig& config, RateClass rate) {
+  switch (rate) {
+    case RateClass::auth:
+    case RateClass::feedback: return &config.rate_auth;
+    case RateClass::admin: return &config.rate_admin;
+    case RateClass::api: return &config.rate_api;
+    case RateClass::none: return nullptr;
+  }
+  return nullptr;
 }
 }  // namespace
 
 // The RateLimit-* fields go on whatever answers the request, an error included; a refusal is
 // thrown like any error.
 asio::awaitable<http::Response> RateLimit::handle(http::Request& request, http::Next next) {
-  auto [rule, bucket] = rate_class(config_, request.path);
+  const RateClass rate = request.policy ? request.policy->rate() : RateClass::none;
+  const auth::RateRule* rule = rule_of(config_, rate);
   if (!rule || rule->off()) return next(request);
-  const auto decision = limiter_.check(rate_key(bucket, request.client_ip), *rule);
+  const auto decision = limiter_.check(rate_key(http::to_string(rate), request.client_ip), *rule);
   auto& fields = request.response_fields;
   fields.set("RateLimit-Limit", std::to_string(decision.limit));
   fields.set("RateLimit-Remaining", std::to_string(decision.remaining));
@@ -125,7 +123,7 @@ asio::awaitable<http::Response> RateLimit::handle(http::Request& request, http::
 }
 
 namespace {
-void attach(http::Request& request, PrincipalPtr principal) {
+void attach(http::Request& request, auth::PrincipalPtr principal) {
   request.user_id = principal->user_id;
   request.principal = std::move(principal);
 }
@@ -134,9 +132,9 @@ void attach(http::Request& request, PrincipalPtr principal) {
 // A cached session is attached without a coroutine frame of this layer's own (the app's most
 // frequent requests take this way); loading one from Postgres suspends in attach_loaded.
 asio::awaitable<http::Response> SessionLayer::handle(http::Request& request, http::Next next) {
-  // Sessions matter to the app's routes only. Elsewhere (health checks, unknown paths: no rate
-  // limit counts them) a made-up cookie would cost a database query each.
-  if (request.route.empty() || !is_app_path(request.path)) return next(request);
+  // Open routes and unknown paths read no session: there (health checks, 404s, some not rate
+  // limited) a made-up cookie would cost a database query each.
+  if (!request.policy || request.policy->access() == Access::open) return next(request);
   auto token = find_cookie(request.header(Field::cookie), config_.cookie.session_name);
   if (token && !token->empty()) {
     if (auto principal = store_.cached(*token)) {
@@ -169,9 +167,7 @@ asio::awaitable<http::Response> SessionLayer::attach_loaded(http::Request& reque
 }
 
 asio::awaitable<http::Response> Csrf::handle(http::Request& request, http::Next next) {
-  std::string_view path = request.path;
-  bool guarded = unsafe(request.method()) && is_app_path(path);
-  if (guarded) {
+  if (request.policy && request.policy->csrf() && unsafe(request.method())) {
     std::string_view origin = request.header(Field::origin);
     if (!origin.empty() && !allowed(origins_, origin)) {
       metrics_->csrf_rejected();
@@ -179,7 +175,7 @@ asio::awaitable<http::Response> Csrf::handle(http::Request& request, http::Next 
     }
     // Without a session there is nothing to protect; the route answers 401 (or, for
     // dev-login and logout, does its session-less work).
-    if (const Principal* p = principal_of(request)) {
+    if (const auth::Principal* p = principal_of(request)) {
       std::string_view header = request.header("X-CSRF-Token");
       auto cookie = find_cookie(request.header(Field::cookie), csrf_cookie_name);
       // The current key's token is the session's own (derived at load); an older key's
@@ -195,13 +191,20 @@ asio::awaitable<http::Response> Csrf::handle(http::Request& request, http::Next 
   return next(request);
 }
 
-asio::awaitable<http::Response> AdminGate::handle(http::Request& request, http::Next next) {
-  if (is_admin_path(request.path)) {
-    const Principal* p = principal_of(request);
-    // 404, not 401/403: the admin area does not reveal that it exists.
-    if (!p || !p->user.is_admin()) throw Error(ErrorCode::not_found, "no such route");
+asio::awaitable<http::Response> AccessGate::handle(http::Request& request, http::Next next) {
+  if (!request.policy) return next(request);
+  switch (request.policy->access()) {
+    case Access::open:
+    case Access::session: break;
+    case Access::user: require_principal(request); break;
+    case Access::admin: {
+      const auth::Principal* p = principal_of(request);
+      // 404, not 401/403: the admin area does not reveal that it exists.
+      if (!p || !p->user.is_admin()) throw Error(ErrorCode::not_found, "no such route");
+      break;
+    }
   }
   return next(request);
 }
 
-}  // namespace ignition::auth
+}  // namespace ignition::guard

@@ -1,4 +1,4 @@
-#include <ignition/auth/client_ip.hpp>
+#include <ignition/guard/client_ip.hpp>
 
 #include <array>
 #include <charconv>
@@ -8,7 +8,7 @@
 
 namespace asio = boost::asio;
 
-namespace ignition::auth {
+namespace ignition::guard {
 
 namespace {
 std::array<unsigned char, 16> bytes_of(const asio::ip::address& a) {
@@ -101,4 +101,4 @@ std::string TrustedProxies::client_ip(const asio::ip::address& peer, std::string
   return text_of(peer);
 }
 
-}  // namespace ignition::auth
+}  // namespace ignition::guard

@@ -11,7 +11,7 @@
 
 #include <ignition/auth/config.hpp>
 
-namespace ignition::auth {
+namespace ignition::guard {
 
 struct RateDecision {
   bool allowed = true;
@@ -28,7 +28,7 @@ class RateLimiter {
   /// back while half a table of others arrived, and a client's own count is never reset by it.
   explicit RateLimiter(std::size_t capacity = 200'000) : half_(std::max<std::size_t>(1, capacity / 2)) {}
 
-  RateDecision check(std::string_view key, const RateRule& rule,
+  RateDecision check(std::string_view key, const auth::RateRule& rule,
                      std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now());
   std::size_t tracked() const;
 
@@ -47,4 +47,4 @@ class RateLimiter {
 /// would have 2^64 budgets). An IPv4-mapped address counts as the IPv4 address.
 std::string rate_key(std::string_view bucket, std::string_view client_ip);
 
-}  // namespace ignition::auth
+}  // namespace ignition::guard

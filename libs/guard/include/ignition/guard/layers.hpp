@@ -1,20 +1,22 @@
 #pragma once
-/// The auth layers of the pipeline, outermost first:
-/// Cors → ClientIp → RateLimit → SessionLayer → Csrf → AdminGate.
+/// The request guards of the pipeline, outermost first:
+/// Cors → ClientIp → RateLimit → SessionLayer → Csrf → AccessGate.
+/// Each reads what the matched route declared (http::Policy on the request), never the path;
+/// a request no route matched carries no policy and passes them untouched (it answers 404).
 
 #include <memory>
 #include <string>
 #include <vector>
 
-#include <ignition/auth/client_ip.hpp>
 #include <ignition/auth/config.hpp>
 #include <ignition/auth/metrics.hpp>
-#include <ignition/auth/rate_limit.hpp>
 #include <ignition/auth/sessions.hpp>
 #include <ignition/auth/tokens.hpp>
+#include <ignition/guard/client_ip.hpp>
+#include <ignition/guard/rate_limit.hpp>
 #include <ignition/http/middleware.hpp>
 
-namespace ignition::auth {
+namespace ignition::guard {
 
 /// CORS for the configured origins only, with credentials and never a wildcard.
 /// Preflight (OPTIONS with Access-Control-Request-Method) is answered here, before
@@ -38,61 +40,63 @@ class ClientIp final : public http::Middleware {
   TrustedProxies proxies_;
 };
 
-/// Per client IP and route class: /auth/* (RATE_LIMIT_AUTH), /api/v1/admin/*
-/// (RATE_LIMIT_ADMIN), other /api/v1/* (RATE_LIMIT_API). 429 with Retry-After and
-/// RateLimit-* headers; the headers are on every limited response, errors included.
+/// Per client IP and the route's rate class: auth and feedback (RATE_LIMIT_AUTH, each in a
+/// bucket of its own), admin (RATE_LIMIT_ADMIN), api (RATE_LIMIT_API). 429 with Retry-After
+/// and RateLimit-* headers; the headers are on every limited response, errors included.
 class RateLimit final : public http::Middleware {
  public:
-  RateLimit(const AuthConfig& config, std::shared_ptr<AuthMetrics> metrics)
+  RateLimit(const auth::AuthConfig& config, std::shared_ptr<auth::AuthMetrics> metrics)
       : config_(config), metrics_(std::move(metrics)) {}
   boost::asio::awaitable<http::Response> handle(http::Request& request, http::Next next) override;
 
  private:
-  const AuthConfig& config_;
-  std::shared_ptr<AuthMetrics> metrics_;
+  const auth::AuthConfig& config_;
+  std::shared_ptr<auth::AuthMetrics> metrics_;
   RateLimiter limiter_;
 };
 
-/// Attaches the Principal of a valid session cookie (never rejects by itself).
+/// Attaches the Principal of a valid session cookie on every route but open ones (never
+/// rejects by itself).
 class SessionLayer final : public http::Middleware {
  public:
-  SessionLayer(SessionStore& store, const AuthConfig& config) : store_(store), config_(config) {}
+  SessionLayer(auth::SessionStore& store, const auth::AuthConfig& config) : store_(store), config_(config) {}
   boost::asio::awaitable<http::Response> handle(http::Request& request, http::Next next) override;
 
  private:
   boost::asio::awaitable<http::Response> attach_loaded(http::Request& request, http::Next next);
-  SessionStore& store_;
-  const AuthConfig& config_;
+  auth::SessionStore& store_;
+  const auth::AuthConfig& config_;
 };
 
-/// Unsafe methods on /api/v1/* and /auth/* with a session need `X-CSRF-Token` equal to
-/// the `csrf_token` cookie and valid for the session; an `Origin` header must be an
-/// allowed origin. Otherwise 403 csrf_failed.
+/// Unsafe methods on a route with CSRF on (the default): an `Origin` header must be an allowed
+/// origin, and with a session `X-CSRF-Token` must equal the `csrf_token` cookie and be valid for
+/// the session. Otherwise 403 csrf_failed.
 class Csrf final : public http::Middleware {
  public:
-  Csrf(const CsrfKeys& keys, std::vector<std::string> allowed_origins, std::shared_ptr<AuthMetrics> metrics)
+  Csrf(const auth::CsrfKeys& keys, std::vector<std::string> allowed_origins, std::shared_ptr<auth::AuthMetrics> metrics)
       : keys_(keys), origins_(std::move(allowed_origins)), metrics_(std::move(metrics)) {}
   boost::asio::awaitable<http::Response> handle(http::Request& request, http::Next next) override;
 
  private:
-  const CsrfKeys& keys_;
+  const auth::CsrfKeys& keys_;
   std::vector<std::string> origins_;
-  std::shared_ptr<AuthMetrics> metrics_;
+  std::shared_ptr<auth::AuthMetrics> metrics_;
 };
 
-/// /api/v1/admin/* needs an admin session; anyone else gets 404 as if the area did not
-/// exist. The role comes from the database (via the validated session), never a cookie.
-class AdminGate final : public http::Middleware {
+/// The route's access level: a user route without a session is 401; an admin route answers
+/// 404 to anyone but an admin, as if the area did not exist. The role comes from the database
+/// (via the validated session), never a cookie.
+class AccessGate final : public http::Middleware {
  public:
   boost::asio::awaitable<http::Response> handle(http::Request& request, http::Next next) override;
 };
 
 /// The signed-in principal, or null.
-const Principal* principal_of(const http::Request& request);
+const auth::Principal* principal_of(const http::Request& request);
 /// The signed-in principal; throws Error(unauthorized) when there is none.
-const Principal& require_principal(const http::Request& request);
+const auth::Principal& require_principal(const http::Request& request);
 
 /// Name of the script-readable CSRF cookie.
 inline constexpr const char* csrf_cookie_name = "csrf_token";
 
-}  // namespace ignition::auth
+}  // namespace ignition::guard

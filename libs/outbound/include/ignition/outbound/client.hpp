@@ -16,10 +16,12 @@
 #include <utility>
 #include <vector>
 
+#include <boost/beast/http/verb.hpp>
 #include <ignition/common/error.hpp>
-#include <ignition/http/request.hpp>
 
-namespace ignition::http {
+namespace ignition::outbound {
+
+using Verb = boost::beast::http::verb;
 
 /// Name/value pairs: request headers, form fields.
 using NameValueList = std::vector<std::pair<std::string, std::string>>;
@@ -85,4 +87,4 @@ class Client {
 /// other than ALPHA, DIGIT, `*-._` is percent-encoded, a space becomes `+`.
 std::string form_urlencode(const NameValueList& fields);
 
-}  // namespace ignition::http
+}  // namespace ignition::outbound

@@ -1,10 +1,11 @@
-#include <ignition/auth/rate_limit.hpp>
+#include <ignition/guard/rate_limit.hpp>
 
 #include <boost/asio/ip/address_v6.hpp>
 
-namespace ignition::auth {
+namespace ignition::guard {
 
-RateDecision RateLimiter::check(std::string_view key, const RateRule& rule, std::chrono::steady_clock::time_point now) {
+RateDecision RateLimiter::check(std::string_view key, const auth::RateRule& rule,
+                                std::chrono::steady_clock::time_point now) {
   if (rule.off()) return {};
   std::lock_guard lock(mutex_);
   std::string name(key);
@@ -47,4 +48,4 @@ std::string rate_key(std::string_view bucket, std::string_view client_ip) {
   return key.append(ip::address_v6(bytes).to_string()).append("/64");
 }
 
-}  // namespace ignition::auth
+}  // namespace ignition::guard

@@ -29,18 +29,18 @@
 #include <mutex>
 #include <thread>
 
-#include <ignition/http/client.hpp>
+#include <ignition/outbound/client.hpp>
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
-using ignition::http::Client;
-using ignition::http::ClientConfig;
-using ignition::http::ClientError;
-using ignition::http::ClientResponse;
-using ignition::http::Verb;
+using ignition::outbound::Client;
+using ignition::outbound::ClientConfig;
+using ignition::outbound::ClientError;
+using ignition::outbound::ClientResponse;
+using ignition::outbound::Verb;
 
 namespace {
 
@@ -437,7 +437,7 @@ TEST_CASE("client verifies HTTPS certificates against the system roots and extra
 }
 
 TEST_CASE("form_urlencode follows application/x-www-form-urlencoded", "[client]") {
-  using ignition::http::form_urlencode;
+  using ignition::outbound::form_urlencode;
   CHECK(form_urlencode({}).empty());
   CHECK(form_urlencode({{"a", ""}}) == "a=");
   CHECK(form_urlencode({{"redirect_uri", "https://app.example/cb?x=1"}}) ==

@@ -1,6 +1,6 @@
-#include <ignition/auth/cookies.hpp>
+#include <ignition/guard/cookies.hpp>
 
-namespace ignition::auth {
+namespace ignition::guard {
 
 std::optional<std::string_view> find_cookie(std::string_view header, std::string_view name) {
   while (!header.empty()) {
@@ -18,7 +18,7 @@ std::optional<std::string_view> find_cookie(std::string_view header, std::string
   return std::nullopt;
 }
 
-std::string set_cookie(const CookieConfig& config, std::string_view name, std::string_view value,
+std::string set_cookie(const auth::CookieConfig& config, std::string_view name, std::string_view value,
                        std::chrono::seconds max_age, CookieAccess access, std::string_view path) {
   std::string out;
   out.reserve(160);
@@ -26,11 +26,11 @@ std::string set_cookie(const CookieConfig& config, std::string_view name, std::s
   if (config.domain) out.append("; Domain=").append(*config.domain);
   if (access == CookieAccess::http_only) out.append("; HttpOnly");
   if (config.secure) out.append("; Secure");
-  out.append(config.same_site == SameSite::strict ? "; SameSite=Strict"
-             : config.same_site == SameSite::none ? "; SameSite=None"
-                                                  : "; SameSite=Lax");
+  out.append(config.same_site == auth::SameSite::strict ? "; SameSite=Strict"
+             : config.same_site == auth::SameSite::none ? "; SameSite=None"
+                                                        : "; SameSite=Lax");
   out.append("; Max-Age=").append(std::to_string(max_age.count()));
   return out;
 }
 
-}  // namespace ignition::auth
+}  // namespace ignition::guard
