@@ -19,8 +19,6 @@ namespace ignition::api {
 
 namespace {
 
-constexpr std::size_t max_filename = 255;
-
 // "bytes=first-last", "bytes=first-" or "bytes=-suffix" against an object of `size` bytes.
 // nullopt: serve the whole object (no header, or one this server does not honour, such as
 // several ranges); a range past the end is unsatisfiable.
@@ -117,10 +115,6 @@ blobs::NewUpload read_upload(const Request& req) {
   blobs::NewUpload request;
   request.declared_type = std::string(req.header(Field::content_type));
   request.filename = query(req, "filename");
-  if (request.filename &&
-      (request.filename->empty() || request.filename->size() > max_filename || !json::valid_utf8(*request.filename) ||
-       request.filename->find_first_of(std::string("\0\r\n/\\", 5)) != std::string::npos))
-    throw Error("invalid upload", {{"filename", "must be 1..255 bytes of UTF-8 without '/', '\\' or line breaks"}});
   if (const auto length = req.message.payload_size()) request.declared_size = *length;
   return request;
 }

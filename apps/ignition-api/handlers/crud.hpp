@@ -13,20 +13,22 @@
 
 namespace ignition::api {
 
-/// POST a collection: `Read(reader)` turns the body into the domain's input (every
-/// problem is collected, then reported at once), `Create(pool, user, input)` → 201.
+/// POST a collection: `Read(reader)` parses the body into the domain's input, whose rules the
+/// domain's `check(input)` judges (every problem of both is reported at once),
+/// `Create(pool, user, input)` → 201.
 template <auto Read, auto Create>
 boost::asio::awaitable<http::Response> create_owned(DomainDeps d, http::Request& req) {
   const Uuid user = user_of(req);
   auto body = json_object_body(req);
   json::ObjectReader reader(body);
   auto input = Read(reader);
-  reader.finish();
+  reader.finish(check(input).problems());
   auto object = co_await Create(d.pool, user, std::move(input));
   co_return created(object);
 }
 
-/// PATCH …/{id}: `Read(reader)` gives the changes, `Update(pool, user, id, changes)` → 200.
+/// PATCH …/{id}: `Read(reader)` gives the changes, judged by the domain's `check(changes)`,
+/// `Update(pool, user, id, changes)` → 200.
 template <auto Read, auto Update>
 boost::asio::awaitable<http::Response> update_owned(DomainDeps d, http::Request& req) {
   const Uuid user = user_of(req);
@@ -34,7 +36,7 @@ boost::asio::awaitable<http::Response> update_owned(DomainDeps d, http::Request&
   auto body = json_object_body(req);
   json::ObjectReader reader(body);
   auto changes = Read(reader);
-  reader.finish();
+  reader.finish(check(changes).problems());
   auto object = co_await Update(d.pool, user, id, std::move(changes));
   co_return ok(object);
 }

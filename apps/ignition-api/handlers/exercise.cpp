@@ -12,39 +12,31 @@ namespace ignition::api {
 
 namespace {
 
-constexpr std::size_t max_name = 200;
-constexpr std::size_t max_text = 5'000;
-constexpr std::size_t max_label = 64;
-constexpr std::size_t max_muscle_groups = 10;
-constexpr std::size_t max_sets = 200;
-
 exercise::NewExercise read_new_exercise(json::ObjectReader& r) {
   exercise::NewExercise e;
-  e.name = r.string("name", true, 1, max_name).value_or("");
-  e.description = r.string("description", false, 0, max_text);
-  e.category = r.string("category", true, 1, max_label).value_or("");
-  e.muscle_groups =
-      r.strings("muscle_groups", false, max_muscle_groups, max_label).value_or(std::vector<std::string>{});
-  e.equipment = r.string("equipment", false, 1, max_label);
+  e.name = r.string("name", true).value_or("");
+  e.description = r.string("description", false);
+  e.category = r.string("category", true).value_or("");
+  e.muscle_groups = r.strings("muscle_groups", false).value_or(std::vector<std::string>{});
+  e.equipment = r.string("equipment", false);
   return e;
 }
 
 exercise::ExerciseChanges read_exercise_changes(json::ObjectReader& r) {
   exercise::ExerciseChanges c;
-  c.name = change(r, "name", false, [&] { return r.string("name", false, 1, max_name); });
-  c.description = change(r, "description", true, [&] { return r.string("description", false, 0, max_text); });
-  c.category = change(r, "category", false, [&] { return r.string("category", false, 1, max_label); });
-  c.muscle_groups = change(r, "muscle_groups", false,
-                           [&] { return r.strings("muscle_groups", false, max_muscle_groups, max_label); });
-  c.equipment = change(r, "equipment", true, [&] { return r.string("equipment", false, 1, max_label); });
+  c.name = change(r, "name", false, [&] { return r.string("name", false); });
+  c.description = change(r, "description", true, [&] { return r.string("description", false); });
+  c.category = change(r, "category", false, [&] { return r.string("category", false); });
+  c.muscle_groups = change(r, "muscle_groups", false, [&] { return r.strings("muscle_groups", false); });
+  c.equipment = change(r, "equipment", true, [&] { return r.string("equipment", false); });
   return c;
 }
 
 exercise::NewWorkout read_new_workout(json::ObjectReader& r) {
   exercise::NewWorkout w;
-  w.name = r.string("name", true, 1, max_name).value_or("");
-  w.description = r.string("description", false, 0, max_text);
-  w.estimated_duration_minutes = r.integer("estimated_duration_minutes", false, 1, 1'440);
+  w.name = r.string("name", true).value_or("");
+  w.description = r.string("description", false);
+  w.estimated_duration_minutes = r.integer("estimated_duration_minutes", false);
   w.is_template = r.boolean("is_template", false).value_or(false);
   w.structure = r.object("structure", false);
   return w;
@@ -52,10 +44,10 @@ exercise::NewWorkout read_new_workout(json::ObjectReader& r) {
 
 exercise::WorkoutChanges read_workout_changes(json::ObjectReader& r) {
   exercise::WorkoutChanges c;
-  c.name = change(r, "name", false, [&] { return r.string("name", false, 1, max_name); });
-  c.description = change(r, "description", true, [&] { return r.string("description", false, 0, max_text); });
-  c.estimated_duration_minutes = change(r, "estimated_duration_minutes", true,
-                                        [&] { return r.integer("estimated_duration_minutes", false, 1, 1'440); });
+  c.name = change(r, "name", false, [&] { return r.string("name", false); });
+  c.description = change(r, "description", true, [&] { return r.string("description", false); });
+  c.estimated_duration_minutes =
+      change(r, "estimated_duration_minutes", true, [&] { return r.integer("estimated_duration_minutes", false); });
   c.is_template = change(r, "is_template", false, [&] { return r.boolean("is_template", false); });
   c.structure = change(r, "structure", true, [&] { return r.object("structure", false); });
   return c;
@@ -63,14 +55,16 @@ exercise::WorkoutChanges read_workout_changes(json::ObjectReader& r) {
 
 exercise::Set read_set(json::ObjectReader& r) {
   exercise::Set set;
-  if (auto id = r.string("exercise_id", true, 1, 64)) {
+  if (auto id = r.string("exercise_id", true)) {
     if (auto parsed = Uuid::parse(*id))
       set.exercise_id = *parsed;
     else
       r.fail("exercise_id", "must be a UUID");
   }
-  set.reps = r.integer("reps", true, 0, 10'000).value_or(0);
-  set.weight_kg = r.number("weight_kg", false, 0, 2'000).value_or(0);
+  set.reps = r.integer("reps", true).value_or(0);
+  set.weight_kg = r.number("weight_kg", false).value_or(0);
+  // The set's rules go with its own problems: a set the parser drops is not checked with the log.
+  for (const auto& [field, problem] : exercise::check(set).problems()) r.fail(field, problem);
   return set;
 }
 
@@ -82,12 +76,12 @@ asio::awaitable<Response> log_workout(DomainDeps d, Request& req) {
   exercise::WorkoutLog log;
   log.started_at = reader.timestamp("started_at", false);
   log.completed_at = reader.timestamp("completed_at", false);
-  log.duration_seconds = reader.integer("duration_seconds", false, 0, 86'400);
-  log.sets = reader.objects("sets", true, max_sets, read_set).value_or(std::vector<exercise::Set>{});
-  log.notes = reader.string("notes", false, 0, max_text);
-  log.rating = reader.integer("rating", false, 1, 5);
-  log.perceived_effort = reader.number("perceived_effort", false, 0, 10);
-  reader.finish();
+  log.duration_seconds = reader.integer("duration_seconds", false);
+  log.sets = reader.objects("sets", true, exercise::rules::max_sets, read_set).value_or(std::vector<exercise::Set>{});
+  log.notes = reader.string("notes", false);
+  log.rating = reader.integer("rating", false);
+  log.perceived_effort = reader.number("perceived_effort", false);
+  reader.finish(exercise::check(log).problems());
   auto logged = co_await exercise::log_workout(d.pool, user, workout, std::move(log));
   co_return created(logged);
 }

@@ -18,9 +18,9 @@ asio::awaitable<Response> submit(DomainDeps d, Request& req) {
   auto body = json_object_body(req);
   json::ObjectReader reader(body);
   feedback::NewFeedback input;
-  input.kind = reader.one_of("kind", true, {"bug", "idea", "other"}).value_or("");
-  input.message = reader.string("message", true, 1, 5'000).value_or("");
-  input.page_url = reader.string("page_url", false, 1, 2'048);
+  input.kind = reader.string("kind", true).value_or("");
+  input.message = reader.string("message", true).value_or("");
+  input.page_url = reader.string("page_url", false);
   reader.finish();
   const std::string_view agent = req.header(Field::user_agent);
   if (!agent.empty()) input.user_agent = std::string(agent.substr(0, 1'024));

@@ -20,10 +20,10 @@ asio::awaitable<Response> start(DomainDeps d, Request& req) {
   const Uuid user = user_of(req);
   auto body = json_object_body(req);
   json::ObjectReader reader(body);
-  auto mode = reader.one_of("mode", true, {"focus", "short_break", "long_break"});
-  auto duration = reader.integer("duration_seconds", true, focus::min_duration_seconds, focus::max_duration_seconds);
+  auto mode = reader.string("mode", true);
+  auto duration = reader.integer("duration_seconds", true);
   reader.finish();
-  auto session = co_await focus::start(d.pool, user, *mode, static_cast<int>(*duration));
+  auto session = co_await focus::start(d.pool, user, std::move(*mode), *duration);
   co_return created(session);
 }
 

@@ -17,43 +17,27 @@ namespace ignition::api {
 
 namespace {
 
-constexpr std::size_t max_name = 100;
-constexpr std::size_t max_description = 2'000;
-constexpr std::size_t max_short = 32;
-const std::initializer_list<std::string_view> frequencies{"daily", "weekdays", "weekly"};
-
-std::optional<std::string> clock_time(json::ObjectReader& reader, std::string_view key) {
-  auto text = reader.string(key, false, 5, 5);
-  if (text &&
-      ((*text)[2] != ':' || !std::isdigit((*text)[0]) || !std::isdigit((*text)[1]) || !std::isdigit((*text)[3]) ||
-       !std::isdigit((*text)[4]) || text->substr(0, 2) > "23" || text->substr(3) > "59")) {
-    reader.fail(key, "must be a time HH:MM");
-    return std::nullopt;
-  }
-  return text;
-}
-
 habits::NewHabit read_new(json::ObjectReader& reader) {
   habits::NewHabit habit;
-  habit.name = reader.string("name", true, 1, max_name).value_or("");
-  habit.description = reader.string("description", false, 0, max_description);
-  habit.frequency = reader.one_of("frequency", false, frequencies).value_or("daily");
-  habit.target_count = static_cast<int>(reader.integer("target_count", false, 1, 100).value_or(1));
-  habit.icon = reader.string("icon", false, 1, max_short);
-  habit.color = reader.string("color", false, 1, max_short);
-  habit.reminder_time = clock_time(reader, "reminder_time");
+  habit.name = reader.string("name", true).value_or("");
+  habit.description = reader.string("description", false);
+  habit.frequency = reader.string("frequency", false).value_or("daily");
+  habit.target_count = reader.integer("target_count", false).value_or(1);
+  habit.icon = reader.string("icon", false);
+  habit.color = reader.string("color", false);
+  habit.reminder_time = reader.time_of_day("reminder_time", false);
   return habit;
 }
 
 habits::HabitChanges read_changes(json::ObjectReader& r) {
   habits::HabitChanges c;
-  c.name = change(r, "name", false, [&] { return r.string("name", false, 1, max_name); });
-  c.description = change(r, "description", true, [&] { return r.string("description", false, 0, max_description); });
-  c.frequency = change(r, "frequency", false, [&] { return r.one_of("frequency", false, frequencies); });
-  c.target_count = change(r, "target_count", false, [&] { return r.integer("target_count", false, 1, 100); });
-  c.icon = change(r, "icon", true, [&] { return r.string("icon", false, 1, max_short); });
-  c.color = change(r, "color", true, [&] { return r.string("color", false, 1, max_short); });
-  c.reminder_time = change(r, "reminder_time", true, [&] { return clock_time(r, "reminder_time"); });
+  c.name = change(r, "name", false, [&] { return r.string("name", false); });
+  c.description = change(r, "description", true, [&] { return r.string("description", false); });
+  c.frequency = change(r, "frequency", false, [&] { return r.string("frequency", false); });
+  c.target_count = change(r, "target_count", false, [&] { return r.integer("target_count", false); });
+  c.icon = change(r, "icon", true, [&] { return r.string("icon", false); });
+  c.color = change(r, "color", true, [&] { return r.string("color", false); });
+  c.reminder_time = change(r, "reminder_time", true, [&] { return r.time_of_day("reminder_time", false); });
   c.is_active = change(r, "is_active", false, [&] { return r.boolean("is_active", false); });
   return c;
 }

@@ -16,16 +16,11 @@ namespace ignition::api {
 
 namespace {
 
-constexpr std::size_t max_title = 200;
-constexpr std::size_t max_body = 20'000;
-constexpr std::size_t max_tags = 10;
-constexpr std::size_t max_tag = 32;
-
 ideas::NewIdea read_new(json::ObjectReader& reader) {
   ideas::NewIdea idea;
-  idea.title = reader.string("title", true, 1, max_title).value_or("");
-  idea.body = reader.string("body", false, 0, max_body);
-  idea.tags = reader.strings("tags", false, max_tags, max_tag).value_or(std::vector<std::string>{});
+  idea.title = reader.string("title", true).value_or("");
+  idea.body = reader.string("body", false);
+  idea.tags = reader.strings("tags", false).value_or(std::vector<std::string>{});
   idea.is_favorite = reader.boolean("is_favorite", false).value_or(false);
   return idea;
 }
@@ -46,9 +41,9 @@ asio::awaitable<Response> list(DomainDeps d, Request& req) {
 
 ideas::IdeaChanges read_changes(json::ObjectReader& reader) {
   ideas::IdeaChanges changes;
-  changes.title = change(reader, "title", false, [&] { return reader.string("title", false, 1, max_title); });
-  changes.body = change(reader, "body", true, [&] { return reader.string("body", false, 0, max_body); });
-  changes.tags = change(reader, "tags", false, [&] { return reader.strings("tags", false, max_tags, max_tag); });
+  changes.title = change(reader, "title", false, [&] { return reader.string("title", false); });
+  changes.body = change(reader, "body", true, [&] { return reader.string("body", false); });
+  changes.tags = change(reader, "tags", false, [&] { return reader.strings("tags", false); });
   changes.is_favorite = change(reader, "is_favorite", false, [&] { return reader.boolean("is_favorite", false); });
   return changes;
 }

@@ -13,28 +13,21 @@ namespace ignition::api {
 
 namespace {
 
-constexpr std::size_t max_title = 200;
-constexpr std::size_t max_content = 200'000;
-constexpr std::size_t max_category = 64;
-constexpr std::size_t max_tags = 10;
-constexpr std::size_t max_tag = 32;
-
 infobase::NewEntry read_new(json::ObjectReader& reader) {
   infobase::NewEntry entry;
-  entry.title = reader.string("title", true, 1, max_title).value_or("");
-  entry.content = reader.string("content", false, 0, max_content).value_or("");
-  entry.category = reader.string("category", false, 1, max_category);
-  entry.tags = reader.strings("tags", false, max_tags, max_tag).value_or(std::vector<std::string>{});
+  entry.title = reader.string("title", true).value_or("");
+  entry.content = reader.string("content", false).value_or("");
+  entry.category = reader.string("category", false);
+  entry.tags = reader.strings("tags", false).value_or(std::vector<std::string>{});
   return entry;
 }
 
 infobase::EntryChanges read_changes(json::ObjectReader& reader) {
   infobase::EntryChanges changes;
-  changes.title = change(reader, "title", false, [&] { return reader.string("title", false, 1, max_title); });
-  changes.content = change(reader, "content", false, [&] { return reader.string("content", false, 0, max_content); });
-  changes.category =
-      change(reader, "category", true, [&] { return reader.string("category", false, 1, max_category); });
-  changes.tags = change(reader, "tags", false, [&] { return reader.strings("tags", false, max_tags, max_tag); });
+  changes.title = change(reader, "title", false, [&] { return reader.string("title", false); });
+  changes.content = change(reader, "content", false, [&] { return reader.string("content", false); });
+  changes.category = change(reader, "category", true, [&] { return reader.string("category", false); });
+  changes.tags = change(reader, "tags", false, [&] { return reader.strings("tags", false); });
   return changes;
 }
 

@@ -16,10 +16,6 @@ namespace ignition::api {
 
 namespace {
 
-constexpr std::size_t max_title = 200;
-constexpr std::size_t max_kind = 32;
-constexpr std::size_t max_notes = 5000;
-
 // A malformed date in the path is a 404, like a malformed id.
 std::string path_date(const Request& req) {
   const std::string_view text = req.param("date");
@@ -27,24 +23,14 @@ std::string path_date(const Request& req) {
   return std::string(text);
 }
 
-// "HH:MM", 00:00..23:59.
-bool valid_time(std::string_view t) {
-  const auto digit = [&](std::size_t i) { return t[i] >= '0' && t[i] <= '9'; };
-  if (t.size() != 5 || t[2] != ':' || !digit(0) || !digit(1) || !digit(3) || !digit(4)) return false;
-  return (t[0] - '0') * 10 + (t[1] - '0') < 24 && t[3] <= '5';
-}
-
 planner::Item read_item(json::ObjectReader& reader) {
   planner::Item item;
-  item.title = reader.string("title", true, 1, max_title).value_or("");
+  item.title = reader.string("title", true).value_or("");
   item.done = reader.boolean("done", false).value_or(false);
-  item.kind = reader.string("kind", false, 0, max_kind);
-  if (const auto* time = reader.any("time", false)) {
-    if (time->is_string() && valid_time(time->get_string()))
-      item.time = std::string(time->get_string());
-    else
-      reader.fail("time", "must be a time HH:MM");
-  }
+  item.kind = reader.string("kind", false);
+  item.time = reader.time_of_day("time", false);
+  // The item's rules go with its own problems: an item the parser drops is not checked again.
+  for (const auto& [field, problem] : planner::check(item).problems()) reader.fail(field, problem);
   return item;
 }
 
@@ -62,9 +48,10 @@ asio::awaitable<Response> put(DomainDeps d, Request& req) {
   auto date = path_date(req);
   auto body = json_object_body(req);
   json::ObjectReader reader(body);
-  auto items = reader.objects("items", true, planner::max_items, read_item).value_or(std::vector<planner::Item>{});
-  auto notes = reader.string("notes", false, 0, max_notes);
-  reader.finish();
+  auto items =
+      reader.objects("items", true, planner::rules::max_items, read_item).value_or(std::vector<planner::Item>{});
+  auto notes = reader.string("notes", false);
+  reader.finish(planner::check(items, notes).problems());
   auto plan = co_await planner::put(d.pool, user, std::move(date), std::move(items), std::move(notes));
   co_return ok(plan);
 }

@@ -12,27 +12,23 @@ namespace ignition::api {
 
 namespace {
 
-constexpr std::size_t max_name = 200;
-constexpr std::size_t max_text = 5'000;
-const std::initializer_list<std::string_view> difficulties{"beginner", "intermediate", "advanced"};
-
 programs::NewProgram read_new(json::ObjectReader& reader) {
   programs::NewProgram p;
-  p.name = reader.string("name", true, 1, max_name).value_or("");
-  p.description = reader.string("description", false, 0, max_text);
-  p.duration_weeks = reader.integer("duration_weeks", false, 1, 104).value_or(4);
-  p.goal = reader.string("goal", false, 1, max_name);
-  p.difficulty = reader.one_of("difficulty", false, difficulties).value_or("intermediate");
+  p.name = reader.string("name", true).value_or("");
+  p.description = reader.string("description", false);
+  p.duration_weeks = reader.integer("duration_weeks", false).value_or(4);
+  p.goal = reader.string("goal", false);
+  p.difficulty = reader.string("difficulty", false).value_or("intermediate");
   return p;
 }
 
 programs::ProgramChanges read_changes(json::ObjectReader& r) {
   programs::ProgramChanges c;
-  c.name = change(r, "name", false, [&] { return r.string("name", false, 1, max_name); });
-  c.description = change(r, "description", true, [&] { return r.string("description", false, 0, max_text); });
-  c.duration_weeks = change(r, "duration_weeks", false, [&] { return r.integer("duration_weeks", false, 1, 104); });
-  c.goal = change(r, "goal", true, [&] { return r.string("goal", false, 1, max_name); });
-  c.difficulty = change(r, "difficulty", false, [&] { return r.one_of("difficulty", false, difficulties); });
+  c.name = change(r, "name", false, [&] { return r.string("name", false); });
+  c.description = change(r, "description", true, [&] { return r.string("description", false); });
+  c.duration_weeks = change(r, "duration_weeks", false, [&] { return r.integer("duration_weeks", false); });
+  c.goal = change(r, "goal", true, [&] { return r.string("goal", false); });
+  c.difficulty = change(r, "difficulty", false, [&] { return r.string("difficulty", false); });
   c.is_active = change(r, "is_active", false, [&] { return r.boolean("is_active", false); });
   return c;
 }
@@ -50,11 +46,11 @@ asio::awaitable<Response> add_week(DomainDeps d, Request& req) {
   auto body = json_object_body(req);
   json::ObjectReader reader(body);
   programs::Week week;
-  week.name = reader.string("name", false, 1, max_name);
+  week.name = reader.string("name", false);
   week.is_deload = reader.boolean("is_deload", false).value_or(false);
-  week.notes = reader.string("notes", false, 0, max_text);
+  week.notes = reader.string("notes", false);
   week.schedule = reader.object("schedule", false);
-  reader.finish();
+  reader.finish(programs::check(week).problems());
   auto added = co_await programs::add_week(d.pool, user, program, std::move(week));
   co_return created(added);
 }
@@ -66,11 +62,11 @@ asio::awaitable<Response> update_week(DomainDeps d, Request& req) {
   auto body = json_object_body(req);
   json::ObjectReader r(body);
   programs::WeekChanges c;
-  c.name = change(r, "name", true, [&] { return r.string("name", false, 1, max_name); });
+  c.name = change(r, "name", true, [&] { return r.string("name", false); });
   c.is_deload = change(r, "is_deload", false, [&] { return r.boolean("is_deload", false); });
-  c.notes = change(r, "notes", true, [&] { return r.string("notes", false, 0, max_text); });
+  c.notes = change(r, "notes", true, [&] { return r.string("notes", false); });
   c.schedule = change(r, "schedule", true, [&] { return r.object("schedule", false); });
-  r.finish();
+  r.finish(programs::check(c).problems());
   auto updated = co_await programs::update_week(d.pool, user, program, week, std::move(c));
   co_return ok(updated);
 }

@@ -17,10 +17,10 @@ namespace {
 
 quests::NewQuest read_new(json::ObjectReader& reader) {
   quests::NewQuest quest;
-  quest.title = reader.string("title", true, 1, 200).value_or("");
-  quest.description = reader.string("description", false, 0, 2'000);
-  quest.category = reader.string("category", false, 1, 32).value_or("personal");
-  quest.target = static_cast<int>(reader.integer("target", false, 1, 1'000).value_or(1));
+  quest.title = reader.string("title", true).value_or("");
+  quest.description = reader.string("description", false);
+  quest.category = reader.string("category", false).value_or("personal");
+  quest.target = reader.integer("target", false).value_or(1);
   return quest;
 }
 
@@ -29,9 +29,9 @@ asio::awaitable<Response> progress(DomainDeps d, Request& req) {
   const Uuid id = path_id(req);
   auto body = json_object_body(req);
   json::ObjectReader reader(body);
-  auto amount = reader.integer("amount", true, 1, 1'000);
+  auto amount = reader.integer("amount", true);
   reader.finish();
-  auto quest = co_await quests::progress(d.pool, user, id, static_cast<int>(*amount));
+  auto quest = co_await quests::progress(d.pool, user, id, *amount);
   co_return ok(quest);
 }
 

@@ -15,16 +15,12 @@ namespace ignition::api {
 
 namespace {
 
-constexpr std::size_t max_analysis_bytes = 1024 * 1024;
-
 asio::awaitable<Response> upload(blobs::Deps d, Request& req) {
   const Uuid user = user_of(req);
   tracks::NewTrack track;
   track.upload = read_upload(req);
   track.title = query(req, "title").value_or(track.upload.filename.value_or("Untitled"));
   track.artist = query(req, "artist");
-  if (track.title.empty() || json::utf8_length(track.title) > 200 || (track.artist && track.artist->size() > 200))
-    throw Error("invalid track", {{"title", "title and artist must be 1..200 characters"}});
   auto created_track = co_await tracks::upload(d, user, std::move(track), req.read_body);
   co_return created(created_track);
 }
@@ -61,34 +57,28 @@ asio::awaitable<Response> analysis(blobs::Deps d, Request& req) {
   co_return ok(cached);
 }
 
-// A JSON array of at most `max` items, or nothing.
-std::optional<boost::json::value> array_field(json::ObjectReader& r, std::string_view key, std::size_t max) {
+// A JSON value, or nothing: its shape is the domain's rule to check.
+std::optional<boost::json::value> value_field(json::ObjectReader& r, std::string_view key) {
   const auto* value = r.any(key, false);
-  if (value == nullptr || value->is_null()) return std::nullopt;
-  if (!value->is_array() || value->as_array().size() > max) {
-    r.fail(key, "must be an array of at most " + std::to_string(max) + " items");
-    return std::nullopt;
-  }
+  if (value == nullptr) return std::nullopt;
   return *value;
 }
 
 asio::awaitable<Response> store_analysis(blobs::Deps d, Request& req) {
   const Uuid user = user_of(req);
   const Uuid track = path_id(req);
-  if (req.message.body().size() > max_analysis_bytes)
-    throw Error(ErrorCode::payload_too_large, "analysis is too large");
   auto body = json_object_body(req);
   json::ObjectReader r(body);
   tracks::Analysis a;
-  a.bpm = r.number("bpm", false, 1, 1'000);
-  a.musical_key = r.string("key", false, 1, 16);
-  a.energy = r.number("energy", false, 0, 1);
-  a.danceability = r.number("danceability", false, 0, 1);
-  a.loudness_lufs = r.number("loudness_lufs", false, -100, 10);
-  a.sections = array_field(r, "sections", 1'000);
-  a.waveform = array_field(r, "peaks", 100'000);
-  a.analyzer_version = r.string("analyzer_version", false, 1, 64);
-  r.finish();
+  a.bpm = r.number("bpm", false);
+  a.musical_key = r.string("key", false);
+  a.energy = r.number("energy", false);
+  a.danceability = r.number("danceability", false);
+  a.loudness_lufs = r.number("loudness_lufs", false);
+  a.sections = value_field(r, "sections");
+  a.waveform = value_field(r, "peaks");
+  a.analyzer_version = r.string("analyzer_version", false);
+  r.finish(tracks::check(a).problems());
   auto cached = co_await tracks::store_analysis(d.pool, user, track, std::move(a));
   co_return ok(cached);
 }
@@ -103,7 +93,8 @@ void add_tracks_routes(http::Router& router, blobs::Deps d) {
   router.add(Verb::get, "/api/v1/tracks/{id}/stream", policy, with_deps(d, stream));
   router.add(Verb::delete_, "/api/v1/tracks/{id}", policy, with_deps(d, remove));
   router.add(Verb::get, "/api/v1/tracks/{id}/analysis", policy, with_deps(d, analysis));
-  router.add(Verb::put, "/api/v1/tracks/{id}/analysis", policy, with_deps(d, store_analysis));
+  router.add(Verb::put, "/api/v1/tracks/{id}/analysis", policy.body_limit(tracks::rules::analysis_bytes),
+             with_deps(d, store_analysis));
 }
 
 }  // namespace ignition::api

@@ -19,8 +19,6 @@ namespace ignition::api {
 
 namespace {
 
-constexpr std::size_t max_settings_bytes = 16 * 1024;
-
 struct UsersDeps {
   AuthDeps auth;
   storage::Store& store;
@@ -45,9 +43,9 @@ asio::awaitable<Response> update(UsersDeps d, Request& req) {
   auto body = json_object_body(req);
   json::ObjectReader reader(body);
   users::ProfileChanges changes;
-  changes.name = change(reader, "name", true, [&] { return reader.string("name", false, 1, 200); });
-  changes.image = change(reader, "image", true, [&] { return reader.string("image", false, 1, 2048); });
-  reader.finish();
+  changes.name = change(reader, "name", true, [&] { return reader.string("name", false); });
+  changes.image = change(reader, "image", true, [&] { return reader.string("image", false); });
+  reader.finish(users::check(changes).problems());
   auto profile = co_await users::update(d.auth.pool, user, std::move(changes));
   co_return changed(d, user, profile);
 }
@@ -60,8 +58,6 @@ asio::awaitable<Response> settings(UsersDeps d, Request& req) {
 
 asio::awaitable<Response> replace_settings(UsersDeps d, Request& req) {
   const Uuid user = user_of(req);
-  if (req.message.body().size() > max_settings_bytes)
-    throw Error(ErrorCode::payload_too_large, "settings are limited to 16 KiB");
   auto body = json_object_body(req);
   auto stored = co_await users::replace_settings(d.auth.pool, user, std::move(body));
   co_return ok(stored);
@@ -71,7 +67,7 @@ asio::awaitable<Response> accept_tos(UsersDeps d, Request& req) {
   const Uuid user = user_of(req);
   auto body = json_object_body(req);
   json::ObjectReader reader(body);
-  auto version = reader.string("version", true, 1, 32);
+  auto version = reader.string("version", true);
   reader.finish();
   auto profile = co_await users::accept_tos(d.auth.pool, user, std::move(*version));
   co_return changed(d, user, profile);
@@ -121,7 +117,8 @@ void add_users_routes(http::Router& router, AuthDeps auth, storage::Store& store
   router.add(Verb::patch, "/api/v1/me", policy, with_deps(d, update));
   router.add(Verb::delete_, "/api/v1/me", policy, with_deps(d, remove));
   router.add(Verb::get, "/api/v1/me/settings", policy, with_deps(d, settings));
-  router.add(Verb::put, "/api/v1/me/settings", policy, with_deps(d, replace_settings));
+  router.add(Verb::put, "/api/v1/me/settings", policy.body_limit(users::rules::settings_bytes),
+             with_deps(d, replace_settings));
   router.add(Verb::post, "/api/v1/me/accept-tos", policy, with_deps(d, accept_tos));
   router.add(Verb::post, "/api/v1/me/verify-age", policy, with_deps(d, verify_age));
   router.add(Verb::get, "/api/v1/me/export", policy, with_deps(d, export_data));

@@ -2,10 +2,12 @@
 
 #include <ignition/auth/audit.hpp>
 #include <ignition/auth/sessions.hpp>
+#include <ignition/auth/users.hpp>
 #include <ignition/common/error.hpp>
 #include <ignition/db/pool.hpp>
 #include <ignition/db/transaction.hpp>
 #include <ignition/domain/record.hpp>
+#include <ignition/feedback/feedback.hpp>
 #include <ignition/gamification/gamification.hpp>
 #include <ignition/users/users.hpp>
 
@@ -131,6 +133,7 @@ boost::asio::awaitable<boost::json::object> user(db::Pool& pool, Uuid id) {
 
 boost::asio::awaitable<boost::json::object> set_role(db::Pool& pool, auth::SessionStore& sessions, const Actor& actor,
                                                      Uuid id, std::string role) {
+  domain::Check().choice("role", role, auth::rules::roles).done();
   auto tx = co_await db::Transaction::begin(pool);
   auto before = co_await lock_user(tx, id);
   auto rows = co_await tx.execute(set_role_statement, id, role);
@@ -163,8 +166,18 @@ boost::asio::awaitable<std::int64_t> revoke_sessions(db::Pool& pool, auth::Sessi
   co_return revoked;
 }
 
+domain::Check check(const Adjustment& adjustment) {
+  domain::Check c;
+  c.integer("coins", adjustment.coins, rules::adjustment)
+      .integer("xp", adjustment.xp, rules::adjustment)
+      .text("reason", adjustment.reason, rules::reason);
+  if (adjustment.coins == 0 && adjustment.xp == 0) c.fail("coins", "coins or xp must be non-zero");
+  return c;
+}
+
 boost::asio::awaitable<boost::json::object> adjust_wallet(db::Pool& pool, const Actor& actor, Uuid id,
                                                           Adjustment adjustment) {
+  check(adjustment).done();
   auto tx = co_await db::Transaction::begin(pool);
   co_await lock_user(tx, id);
   // Each adjustment is its own event: a fresh key, never a replay of an earlier one.
@@ -193,6 +206,7 @@ boost::asio::awaitable<domain::Page> audit_log(db::Pool& pool, int limit, std::o
 
 boost::asio::awaitable<domain::Page> feedback(db::Pool& pool, std::optional<std::string> status,
                                               domain::PageRequest page) {
+  domain::Check().choice("status", status, feedback::rules::statuses).done();
   auto params = db::Params::of(status);
   auto result = co_await domain::fetch_page(pool, feedback_statement, std::move(params), page, "created_at");
   co_return result;
@@ -200,6 +214,7 @@ boost::asio::awaitable<domain::Page> feedback(db::Pool& pool, std::optional<std:
 
 boost::asio::awaitable<boost::json::object> set_feedback_status(db::Pool& pool, const Actor& actor, Uuid id,
                                                                 std::string status) {
+  domain::Check().choice("status", status, feedback::rules::statuses).done();
   auto tx = co_await db::Transaction::begin(pool);
   auto locked = co_await tx.execute(lock_feedback_statement, id);
   auto before = domain::one_or_not_found(locked, "feedback");

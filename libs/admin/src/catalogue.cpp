@@ -1,4 +1,5 @@
 #include <ignition/admin/catalogue.hpp>
+#include <ignition/domain/rules.hpp>
 
 #include <fmt/format.h>
 #include <algorithm>
@@ -117,14 +118,25 @@ const std::vector<Catalogue> all = {
      "flow_id, step_order"},
 };
 
+// Whether a value obeys its field's rule; the reader keeps the problem when not.
+bool obeys(json::ObjectReader& r, const domain::Check& rule) {
+  const auto problems = rule.problems();
+  for (const auto& [field, problem] : problems) r.fail(field, problem);
+  return problems.empty();
+}
+
 // One field's value, or nothing when it is absent or wrong (the reader keeps the problem).
 std::optional<boost::json::value> read_value(json::ObjectReader& r, const Field& f, bool required) {
   switch (f.kind) {
-    case text:
-      if (auto v = r.string(f.name, required, f.min, f.max)) return boost::json::value(*v);
+    case text: {
+      const domain::Text rule{static_cast<std::size_t>(f.min), static_cast<std::size_t>(f.max)};
+      if (auto v = r.string(f.name, required); v && obeys(r, domain::Check().text(f.name, *v, rule)))
+        return boost::json::value(*v);
       break;
+    }
     case integer:
-      if (auto v = r.integer(f.name, required, f.min, f.max)) return boost::json::value(*v);
+      if (auto v = r.integer(f.name, required); v && obeys(r, domain::Check().integer(f.name, v, {f.min, f.max})))
+        return boost::json::value(*v);
       break;
     case boolean:
       if (auto v = r.boolean(f.name, required)) return boost::json::value(*v);
@@ -136,16 +148,14 @@ std::optional<boost::json::value> read_value(json::ObjectReader& r, const Field&
       if (const auto* v = r.any(f.name, required)) return *v;
       break;
     case uuid:
-      if (auto v = r.string(f.name, required, 36, 36)) {
+      if (auto v = r.string(f.name, required)) {
         if (auto id = Uuid::parse(*v)) return boost::json::value(id->to_string());
         r.fail(f.name, "must be a UUID");
       }
       break;
     case choice:
-      if (auto v = r.string(f.name, required, 1, 64)) {
-        if (std::find(f.choices.begin(), f.choices.end(), *v) != f.choices.end()) return boost::json::value(*v);
-        r.fail(f.name, fmt::format("must be one of: {}", fmt::join(f.choices, ", ")));
-      }
+      if (auto v = r.string(f.name, required); v && obeys(r, domain::Check().choice(f.name, *v, f.choices)))
+        return boost::json::value(*v);
       break;
   }
   return std::nullopt;

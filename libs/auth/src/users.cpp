@@ -166,10 +166,19 @@ asio::awaitable<SignInOutcome> sign_in(db::Transaction& tx, const ExternalIdenti
   co_return outcome;
 }
 
+domain::Check check_dev_sign_in(const std::string& email, const std::optional<std::string>& name,
+                                const std::optional<std::string>& role) {
+  domain::Check c;
+  c.text("email", email, rules::email).text("name", name, rules::name).choice("role", role, rules::roles);
+  if (email.find('@') == std::string::npos) c.fail("email", "must be an email address");
+  return c;
+}
+
 asio::awaitable<SignInOutcome> dev_sign_in(db::Transaction& tx, const std::string& email,
                                            const std::optional<std::string>& name,
                                            const std::optional<std::string>& role,
                                            const std::vector<std::string>& admin_emails) {
+  check_dev_sign_in(email, name, role).done();
   SignInOutcome outcome;
   auto existing = co_await tx.execute(by_email, email);
   if (!existing.empty()) {

@@ -5,6 +5,7 @@
 
 #include <ignition/common/crypto.hpp>
 #include <ignition/common/error.hpp>
+#include <ignition/common/json.hpp>
 #include <ignition/db/pool.hpp>
 #include <ignition/db/transaction.hpp>
 #include <ignition/domain/record.hpp>
@@ -61,8 +62,18 @@ boost::asio::awaitable<void> remove_with_object(const Deps& deps, const db::Stat
   co_await tx.commit();
 }
 
+domain::Check check(const NewUpload& upload) {
+  domain::Check c;
+  const auto& name = upload.filename;
+  if (name && (name->empty() || name->size() > 255 || !json::valid_utf8(*name) ||
+               name->find_first_of(std::string("\0\r\n/\\", 5)) != std::string::npos))
+    c.fail("filename", "must be 1..255 bytes of UTF-8 without '/', '\\' or line breaks");
+  return c;
+}
+
 boost::asio::awaitable<Stored> store_upload(const Deps& deps, std::string key, const NewUpload& request,
                                             const ReadPiece& read, std::optional<std::string> only_category) {
+  check(request).done();
   const auto declared = canonical_type(request.declared_type);
   if (!declared || (only_category && category_of(*declared) != *only_category))
     throw Error(ErrorCode::unsupported_media_type, "this type of file cannot be uploaded here");

@@ -58,7 +58,41 @@ const db::Statement finished_count_statement{"books_finished_count",
 
 }  // namespace
 
+domain::Check check(const NewBook& b) {
+  domain::Check c;
+  c.text("title", b.title, rules::title)
+      .text("author", b.author, rules::author)
+      .text("isbn", b.isbn, rules::isbn)
+      .integer("total_pages", b.total_pages, rules::total_pages)
+      .choice("status", b.status, rules::new_statuses)
+      .text("cover_url", b.cover_url, rules::cover_url);
+  return c;
+}
+
+domain::Check check(const BookChanges& b) {
+  domain::Check c;
+  c.text("title", b.title, rules::title)
+      .text("author", b.author, rules::author)
+      .text("isbn", b.isbn, rules::isbn)
+      .integer("total_pages", b.total_pages, rules::total_pages)
+      .integer("current_page", b.current_page, rules::current_page)
+      .choice("status", b.status, rules::statuses)
+      .integer("rating", b.rating, rules::rating)
+      .text("notes", b.notes, rules::notes)
+      .text("cover_url", b.cover_url, rules::cover_url);
+  return c;
+}
+
+domain::Check check(const Session& s) {
+  domain::Check c;
+  c.integer("pages", s.pages, rules::session_pages)
+      .integer("minutes", s.minutes, rules::session_minutes)
+      .text("notes", s.notes, rules::notes);
+  return c;
+}
+
 boost::asio::awaitable<boost::json::object> create(db::Pool& pool, Uuid user, NewBook b) {
+  check(b).done();
   auto rows =
       co_await pool.execute(insert_statement, user, b.title, b.author, b.isbn, b.total_pages, b.status, b.cover_url);
   co_return domain::to_object(rows, 0);
@@ -76,6 +110,7 @@ boost::asio::awaitable<domain::Page> list(db::Pool& pool, Uuid user, domain::Pag
 }
 
 boost::asio::awaitable<boost::json::object> update(db::Pool& pool, Uuid user, Uuid id, BookChanges c) {
+  check(c).done();
   auto params = db::Params::of(id, user);
   domain::add_change(params, c.title);
   domain::add_change(params, c.author);
@@ -101,6 +136,7 @@ boost::asio::awaitable<void> remove(db::Pool& pool, Uuid user, Uuid id) {
 }
 
 boost::asio::awaitable<boost::json::object> log_session(db::Pool& pool, Uuid user, Uuid book_id, Session s) {
+  check(s).done();
   auto tx = co_await db::Transaction::begin(pool);
   auto advanced = co_await tx.execute(advance_statement, book_id, user, s.pages);
   auto book = domain::one_or_not_found(advanced, "book");

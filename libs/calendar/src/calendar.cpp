@@ -48,8 +48,33 @@ const db::Statement delete_statement{"calendar_delete", "DELETE FROM calendar_ev
 
 }  // namespace
 
+domain::Check check(const NewEvent& event) {
+  domain::Check c;
+  c.text("title", event.title, rules::title)
+      .text("description", event.description, rules::description)
+      .choice("event_type", event.event_type, rules::event_types)
+      .text("location", event.location, rules::location)
+      .text("recurrence_rule", event.recurrence_rule, rules::recurrence_rule)
+      .text("color", event.color, rules::color)
+      .integer("reminder_minutes", event.reminder_minutes, rules::reminder_minutes);
+  if (event.ends_at && *event.ends_at < event.starts_at) c.fail("ends_at", "must not be before starts_at");
+  return c;
+}
+
+domain::Check check(const EventChanges& changes) {
+  domain::Check c;
+  c.text("title", changes.title, rules::title)
+      .text("description", changes.description, rules::description)
+      .choice("event_type", changes.event_type, rules::event_types)
+      .text("location", changes.location, rules::location)
+      .text("recurrence_rule", changes.recurrence_rule, rules::recurrence_rule)
+      .text("color", changes.color, rules::color)
+      .integer("reminder_minutes", changes.reminder_minutes, rules::reminder_minutes);
+  return c;
+}
+
 boost::asio::awaitable<boost::json::object> create(db::Pool& pool, Uuid user, NewEvent event) {
-  if (event.ends_at && *event.ends_at < event.starts_at) throw_ends_before_start();
+  check(event).done();
   auto params = db::Params::of(user, event.title, event.description, event.event_type, event.starts_at, event.ends_at,
                                event.all_day, event.location, event.recurrence_rule, event.recurrence_end, event.color,
                                event.reminder_minutes, domain::json_param(event.metadata));
@@ -69,6 +94,7 @@ boost::asio::awaitable<domain::Page> list(db::Pool& pool, Uuid user, Range range
 }
 
 boost::asio::awaitable<boost::json::object> update(db::Pool& pool, Uuid user, Uuid id, EventChanges changes) {
+  check(changes).done();
   auto params = db::Params::of(id, user);
   domain::add_change(params, changes.title);
   domain::add_change(params, changes.description);

@@ -111,8 +111,7 @@ const boost::json::value* ObjectReader::lookup(std::string_view key, bool requir
   return value;
 }
 
-std::optional<std::string> ObjectReader::string(std::string_view key, bool required, std::size_t min_len,
-                                                std::size_t max_len) {
+std::optional<std::string> ObjectReader::string(std::string_view key, bool required) {
   const auto* value = lookup(key, required);
   if (value == nullptr) return std::nullopt;
   if (!value->is_string()) {
@@ -124,44 +123,30 @@ std::optional<std::string> ObjectReader::string(std::string_view key, bool requi
     fail(key, "must not contain NUL characters");
     return std::nullopt;
   }
-  const auto length = utf8_length(text);
-  if (length < min_len || length > max_len) {
-    fail(key, fmt::format("must be {}..{} characters", min_len, max_len));
-    return std::nullopt;
-  }
   return std::string(text);
 }
 
-std::optional<std::int64_t> ObjectReader::integer(std::string_view key, bool required, std::int64_t min,
-                                                  std::int64_t max) {
+std::optional<std::int64_t> ObjectReader::integer(std::string_view key, bool required) {
   const auto* value = lookup(key, required);
   if (value == nullptr) return std::nullopt;
-  if (!value->is_int64() && !value->is_uint64()) {
-    fail(key, "must be an integer");
-    return std::nullopt;
-  }
   boost::system::error_code ec;
-  const auto number = value->to_number<std::int64_t>(ec);
-  if (ec || number < min || number > max) {
-    fail(key, fmt::format("must be between {} and {}", min, max));
+  const bool whole = value->is_int64() || value->is_uint64();
+  const auto number = whole ? value->to_number<std::int64_t>(ec) : 0;
+  if (!whole || ec) {
+    fail(key, whole ? "must be an integer of at most 64 bits" : "must be an integer");
     return std::nullopt;
   }
   return number;
 }
 
-std::optional<double> ObjectReader::number(std::string_view key, bool required, double min, double max) {
+std::optional<double> ObjectReader::number(std::string_view key, bool required) {
   const auto* value = lookup(key, required);
   if (value == nullptr) return std::nullopt;
   if (!value->is_number()) {
     fail(key, "must be a number");
     return std::nullopt;
   }
-  const double number = value->to_number<double>();
-  if (!(number >= min && number <= max)) {
-    fail(key, fmt::format("must be between {} and {}", min, max));
-    return std::nullopt;
-  }
-  return number;
+  return value->to_number<double>();
 }
 
 bool ObjectReader::adopt(const std::string& prefix, ObjectReader& item) {
@@ -182,21 +167,6 @@ std::optional<bool> ObjectReader::boolean(std::string_view key, bool required) {
   return value->get_bool();
 }
 
-std::optional<std::string> ObjectReader::one_of(std::string_view key, bool required,
-                                                std::initializer_list<std::string_view> allowed) {
-  const auto* value = lookup(key, required);
-  if (value == nullptr) return std::nullopt;
-  if (value->is_string()) {
-    const std::string_view text = value->get_string();
-    for (auto a : allowed)
-      if (a == text) return std::string(text);
-  }
-  std::string list;
-  for (auto a : allowed) list += fmt::format("{}\"{}\"", list.empty() ? "" : ", ", a);
-  fail(key, "must be one of " + list);
-  return std::nullopt;
-}
-
 std::optional<std::string> ObjectReader::date(std::string_view key, bool required) {
   const auto* value = lookup(key, required);
   if (value == nullptr) return std::nullopt;
@@ -205,6 +175,19 @@ std::optional<std::string> ObjectReader::date(std::string_view key, bool require
     return std::nullopt;
   }
   return std::string(value->get_string());
+}
+
+std::optional<std::string> ObjectReader::time_of_day(std::string_view key, bool required) {
+  const auto* value = lookup(key, required);
+  if (value == nullptr) return std::nullopt;
+  const std::string_view t = value->is_string() ? std::string_view(value->get_string()) : std::string_view();
+  const auto digit = [&](std::size_t i) { return t[i] >= '0' && t[i] <= '9'; };
+  if (t.size() != 5 || t[2] != ':' || !digit(0) || !digit(1) || !digit(3) || !digit(4) || t.substr(0, 2) > "23" ||
+      t[3] > '5') {
+    fail(key, "must be a time HH:MM");
+    return std::nullopt;
+  }
+  return std::string(t);
 }
 
 std::optional<Timestamp> ObjectReader::timestamp(std::string_view key, bool required) {
@@ -226,24 +209,18 @@ std::optional<boost::json::object> ObjectReader::object(std::string_view key, bo
   return value->get_object();
 }
 
-std::optional<std::vector<std::string>> ObjectReader::strings(std::string_view key, bool required,
-                                                              std::size_t max_items, std::size_t max_len) {
+std::optional<std::vector<std::string>> ObjectReader::strings(std::string_view key, bool required) {
   const auto* value = lookup(key, required);
   if (value == nullptr) return std::nullopt;
-  const auto problem = fmt::format("must be at most {} strings of 1..{} characters", max_items, max_len);
-  if (!value->is_array() || value->get_array().size() > max_items) {
-    fail(key, problem);
+  const auto is_text = [](const boost::json::value& item) {
+    return item.is_string() && item.get_string().find('\0') == boost::json::string::npos;
+  };
+  if (!value->is_array() || !std::all_of(value->get_array().begin(), value->get_array().end(), is_text)) {
+    fail(key, "must be an array of strings");
     return std::nullopt;
   }
   std::vector<std::string> out;
-  for (const auto& item : value->get_array()) {
-    const auto length = item.is_string() ? utf8_length(item.get_string()) : 0;
-    if (length < 1 || length > max_len) {
-      fail(key, problem);
-      return std::nullopt;
-    }
-    out.emplace_back(item.get_string());
-  }
+  for (const auto& item : value->get_array()) out.emplace_back(item.get_string());
   return out;
 }
 
@@ -255,11 +232,12 @@ void ObjectReader::fail(std::string_view key, std::string problem) {
   problems_.try_emplace(std::string(key), std::move(problem));  // the first problem wins
 }
 
-void ObjectReader::finish() {
+void ObjectReader::finish(const std::map<std::string, std::string>& rules) {
   for (const auto& entry : object_) {
     const std::string_view key = entry.key();
     if (!seen_.contains(key)) fail(key, "unknown field");
   }
+  for (const auto& [field, problem] : rules) problems_.try_emplace(field, problem);
   if (!problems_.empty()) throw Error("invalid request body", std::move(problems_));
 }
 

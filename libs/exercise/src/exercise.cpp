@@ -134,7 +134,65 @@ boost::asio::awaitable<void> require_visible(db::Transaction& tx, Uuid user, con
 
 }  // namespace
 
+domain::Check check(const NewExercise& e) {
+  domain::Check c;
+  c.text("name", e.name, rules::name)
+      .text("description", e.description, rules::text)
+      .text("category", e.category, rules::category)
+      .texts("muscle_groups", e.muscle_groups, rules::muscle_groups)
+      .text("equipment", e.equipment, rules::equipment);
+  return c;
+}
+
+domain::Check check(const ExerciseChanges& e) {
+  domain::Check c;
+  c.text("name", e.name, rules::name)
+      .text("description", e.description, rules::text)
+      .text("category", e.category, rules::category)
+      .texts("muscle_groups", e.muscle_groups, rules::muscle_groups)
+      .text("equipment", e.equipment, rules::equipment);
+  return c;
+}
+
+domain::Check check(const NewWorkout& w) {
+  domain::Check c;
+  c.text("name", w.name, rules::name)
+      .text("description", w.description, rules::text)
+      .integer("estimated_duration_minutes", w.estimated_duration_minutes, rules::estimated_duration_minutes);
+  return c;
+}
+
+domain::Check check(const WorkoutChanges& w) {
+  domain::Check c;
+  c.text("name", w.name, rules::name)
+      .text("description", w.description, rules::text)
+      .integer("estimated_duration_minutes", w.estimated_duration_minutes, rules::estimated_duration_minutes);
+  return c;
+}
+
+domain::Check check(const Set& set) {
+  domain::Check c;
+  c.integer("reps", set.reps, rules::reps).number("weight_kg", set.weight_kg, rules::weight_kg);
+  return c;
+}
+
+domain::Check check(const WorkoutLog& log) {
+  domain::Check c;
+  if (log.sets.size() > rules::max_sets)
+    c.fail("sets", "must be an array of at most " + std::to_string(rules::max_sets) + " objects");
+  for (std::size_t i = 0; i < log.sets.size(); ++i) {
+    for (const auto& [field, problem] : check(log.sets[i]).problems())
+      c.fail("sets[" + std::to_string(i) + "]." + field, problem);
+  }
+  c.integer("duration_seconds", log.duration_seconds, rules::duration_seconds)
+      .text("notes", log.notes, rules::text)
+      .integer("rating", log.rating, rules::rating)
+      .number("perceived_effort", log.perceived_effort, rules::perceived_effort);
+  return c;
+}
+
 boost::asio::awaitable<boost::json::object> create_exercise(db::Pool& pool, Uuid user, NewExercise e) {
+  check(e).done();
   const db::JsonText muscles = domain::json_param(e.muscle_groups);
   auto rows =
       co_await pool.execute(insert_exercise_statement, user, e.name, e.description, e.category, muscles, e.equipment);
@@ -153,6 +211,7 @@ boost::asio::awaitable<domain::Page> list_exercises(db::Pool& pool, Uuid user, d
 }
 
 boost::asio::awaitable<boost::json::object> update_exercise(db::Pool& pool, Uuid user, Uuid id, ExerciseChanges c) {
+  check(c).done();
   auto params = db::Params::of(id, user);
   domain::add_change(params, c.name);
   domain::add_change(params, c.description);
@@ -170,6 +229,7 @@ boost::asio::awaitable<void> remove_exercise(db::Pool& pool, Uuid user, Uuid id)
 }
 
 boost::asio::awaitable<boost::json::object> create_workout(db::Pool& pool, Uuid user, NewWorkout w) {
+  check(w).done();
   const auto structure = domain::json_param(w.structure);
   auto rows = co_await pool.execute(insert_workout_statement, user, w.name, w.description, w.estimated_duration_minutes,
                                     w.is_template, structure);
@@ -188,6 +248,7 @@ boost::asio::awaitable<domain::Page> list_workouts(db::Pool& pool, Uuid user, do
 }
 
 boost::asio::awaitable<boost::json::object> update_workout(db::Pool& pool, Uuid user, Uuid id, WorkoutChanges c) {
+  check(c).done();
   auto params = db::Params::of(id, user);
   domain::add_change(params, c.name);
   domain::add_change(params, c.description);
@@ -205,6 +266,7 @@ boost::asio::awaitable<void> remove_workout(db::Pool& pool, Uuid user, Uuid id) 
 }
 
 boost::asio::awaitable<boost::json::object> log_workout(db::Pool& pool, Uuid user, Uuid workout, WorkoutLog log) {
+  check(log).done();
   const db::JsonText sets = domain::json_param(boost::json::value(sets_json(log.sets)));
   auto tx = co_await db::Transaction::begin(pool);
   db::Result inserted;

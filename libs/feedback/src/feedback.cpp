@@ -13,6 +13,11 @@ const db::Statement insert_statement{
 }  // namespace
 
 boost::asio::awaitable<boost::json::object> submit(db::Pool& pool, Uuid user, NewFeedback f) {
+  domain::Check()
+      .choice("kind", f.kind, rules::kinds)
+      .text("message", f.message, rules::message)
+      .text("page_url", f.page_url, rules::page_url)
+      .done();
   auto rows = co_await pool.execute(insert_statement, user, f.kind, f.message, f.page_url, f.user_agent);
   co_return domain::to_object(rows, 0);
 }

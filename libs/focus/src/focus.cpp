@@ -131,7 +131,12 @@ Reward reward_for(std::int64_t elapsed_seconds, std::int64_t paused_seconds, std
   return {xp, xp / 5};
 }
 
-boost::asio::awaitable<boost::json::object> start(db::Pool& pool, Uuid user, std::string mode, int duration_seconds) {
+boost::asio::awaitable<boost::json::object> start(db::Pool& pool, Uuid user, std::string mode,
+                                                  std::int64_t duration_seconds) {
+  domain::Check()
+      .choice("mode", mode, rules::modes)
+      .integer("duration_seconds", duration_seconds, rules::duration_seconds)
+      .done();
   auto tx = co_await db::Transaction::begin(pool);
   co_await tx.execute(expire_statement, user);
   db::Result inserted;

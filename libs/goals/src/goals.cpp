@@ -95,7 +95,37 @@ boost::asio::awaitable<void> recompute(db::Transaction& tx, Uuid user, Uuid goal
 
 }  // namespace
 
+domain::Check check(const NewGoal& goal) {
+  domain::Check c;
+  c.text("title", goal.title, rules::title)
+      .text("description", goal.description, rules::description)
+      .text("category", goal.category, rules::category);
+  return c;
+}
+
+domain::Check check(const GoalChanges& changes) {
+  domain::Check c;
+  c.text("title", changes.title, rules::title)
+      .text("description", changes.description, rules::description)
+      .text("category", changes.category, rules::category)
+      .choice("status", changes.status, rules::statuses);
+  return c;
+}
+
+domain::Check check(const NewMilestone& milestone) {
+  domain::Check c;
+  c.text("title", milestone.title, rules::title).integer("sort_order", milestone.sort_order, rules::sort_order);
+  return c;
+}
+
+domain::Check check(const MilestoneChanges& changes) {
+  domain::Check c;
+  c.text("title", changes.title, rules::title).integer("sort_order", changes.sort_order, rules::sort_order);
+  return c;
+}
+
 boost::asio::awaitable<boost::json::object> create(db::Pool& pool, Uuid user, NewGoal goal) {
+  check(goal).done();
   auto rows =
       co_await pool.execute(insert_statement, user, goal.title, goal.description, goal.category, goal.target_date);
   co_return domain::to_object(rows, 0);
@@ -108,12 +138,14 @@ boost::asio::awaitable<boost::json::object> get(db::Pool& pool, Uuid user, Uuid 
 
 boost::asio::awaitable<domain::Page> list(db::Pool& pool, Uuid user, std::optional<std::string> status,
                                           domain::PageRequest page) {
+  domain::Check().choice("status", status, rules::statuses).done();
   auto params = db::Params::of(user, status);
   auto result = co_await domain::fetch_page(pool, list_statement, std::move(params), page, "created_at");
   co_return result;
 }
 
 boost::asio::awaitable<boost::json::object> update(db::Pool& pool, Uuid user, Uuid id, GoalChanges changes) {
+  check(changes).done();
   auto params = db::Params::of(id, user);
   domain::add_change(params, changes.title);
   domain::add_change(params, changes.description);
@@ -143,6 +175,7 @@ boost::asio::awaitable<boost::json::object> get_milestone(db::Pool& pool, Uuid u
 
 boost::asio::awaitable<boost::json::object> add_milestone(db::Pool& pool, Uuid user, Uuid goal,
                                                           NewMilestone milestone) {
+  check(milestone).done();
   auto tx = co_await db::Transaction::begin(pool);
   const bool was_completed = co_await lock_goal(tx, user, goal);
   auto rows = co_await tx.execute(insert_milestone_statement, goal, user, milestone.title, milestone.sort_order);
@@ -154,6 +187,7 @@ boost::asio::awaitable<boost::json::object> add_milestone(db::Pool& pool, Uuid u
 
 boost::asio::awaitable<boost::json::object> update_milestone(db::Pool& pool, Uuid user, Uuid goal, Uuid id,
                                                              MilestoneChanges changes) {
+  check(changes).done();
   auto params = db::Params::of(id, goal, user);
   domain::add_change(params, changes.title);
   domain::add_change(params, changes.is_completed);

@@ -84,7 +84,30 @@ boost::asio::awaitable<void> require_owned(db::Pool& pool, Uuid user, Uuid id) {
 
 const std::string& streaks_sql() { return streaks_sql_text; }
 
+domain::Check check(const NewHabit& h) {
+  domain::Check c;
+  c.text("name", h.name, rules::name)
+      .text("description", h.description, rules::description)
+      .choice("frequency", h.frequency, rules::frequencies)
+      .integer("target_count", h.target_count, rules::target_count)
+      .text("icon", h.icon, rules::icon)
+      .text("color", h.color, rules::color);
+  return c;
+}
+
+domain::Check check(const HabitChanges& h) {
+  domain::Check c;
+  c.text("name", h.name, rules::name)
+      .text("description", h.description, rules::description)
+      .choice("frequency", h.frequency, rules::frequencies)
+      .integer("target_count", h.target_count, rules::target_count)
+      .text("icon", h.icon, rules::icon)
+      .text("color", h.color, rules::color);
+  return c;
+}
+
 boost::asio::awaitable<boost::json::object> create(db::Pool& pool, Uuid user, NewHabit h) {
+  check(h).done();
   auto tx = co_await db::Transaction::begin(pool);
   auto inserted = co_await tx.execute(insert_statement, user, h.name, h.description, h.frequency, h.target_count,
                                       h.icon, h.color, h.reminder_time);
@@ -106,6 +129,7 @@ boost::asio::awaitable<domain::Page> list(db::Pool& pool, Uuid user, domain::Pag
 }
 
 boost::asio::awaitable<boost::json::object> update(db::Pool& pool, Uuid user, Uuid id, HabitChanges c) {
+  check(c).done();
   auto params = db::Params::of(user, id);
   domain::add_change(params, c.name);
   domain::add_change(params, c.description);

@@ -29,7 +29,22 @@ const db::Statement delete_statement{"ideas_delete", "DELETE FROM ideas WHERE id
 
 }  // namespace
 
+domain::Check check(const NewIdea& idea) {
+  domain::Check c;
+  c.text("title", idea.title, rules::title).text("body", idea.body, rules::body).texts("tags", idea.tags, rules::tags);
+  return c;
+}
+
+domain::Check check(const IdeaChanges& changes) {
+  domain::Check c;
+  c.text("title", changes.title, rules::title)
+      .text("body", changes.body, rules::body)
+      .texts("tags", changes.tags, rules::tags);
+  return c;
+}
+
 boost::asio::awaitable<boost::json::object> create(db::Pool& pool, Uuid user, NewIdea idea) {
+  check(idea).done();
   const db::JsonText tags = domain::json_param(idea.tags);
   auto rows = co_await pool.execute(insert_statement, user, idea.title, idea.body, tags, idea.is_favorite);
   co_return domain::to_object(rows, 0);
@@ -47,6 +62,7 @@ boost::asio::awaitable<domain::Page> list(db::Pool& pool, Uuid user, Filter filt
 }
 
 boost::asio::awaitable<boost::json::object> update(db::Pool& pool, Uuid user, Uuid id, IdeaChanges changes) {
+  check(changes).done();
   auto params = db::Params::of(id, user);
   domain::add_change(params, changes.title);
   domain::add_change(params, changes.body);

@@ -35,7 +35,26 @@ const db::Statement delete_statement{"infobase_delete", "DELETE FROM infobase_en
 
 }  // namespace
 
+domain::Check check(const NewEntry& entry) {
+  domain::Check c;
+  c.text("title", entry.title, rules::title)
+      .text("content", entry.content, rules::content)
+      .text("category", entry.category, rules::category)
+      .texts("tags", entry.tags, rules::tags);
+  return c;
+}
+
+domain::Check check(const EntryChanges& changes) {
+  domain::Check c;
+  c.text("title", changes.title, rules::title)
+      .text("content", changes.content, rules::content)
+      .text("category", changes.category, rules::category)
+      .texts("tags", changes.tags, rules::tags);
+  return c;
+}
+
 boost::asio::awaitable<boost::json::object> create(db::Pool& pool, Uuid user, NewEntry entry) {
+  check(entry).done();
   const db::JsonText tags = domain::json_param(entry.tags);
   auto rows = co_await pool.execute(insert_statement, user, entry.title, entry.content, entry.category, tags);
   co_return domain::to_object(rows, 0);
@@ -58,6 +77,7 @@ boost::asio::awaitable<domain::Page> search(db::Pool& pool, Uuid user, std::stri
 }
 
 boost::asio::awaitable<boost::json::object> update(db::Pool& pool, Uuid user, Uuid id, EntryChanges changes) {
+  check(changes).done();
   auto params = db::Params::of(id, user);
   domain::add_change(params, changes.title);
   domain::add_change(params, changes.content);

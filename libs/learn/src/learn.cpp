@@ -72,7 +72,8 @@ boost::asio::awaitable<boost::json::object> dashboard(db::Pool& pool, Uuid user)
 }
 
 boost::asio::awaitable<boost::json::object> complete(db::Pool& pool, Uuid user, Uuid lesson,
-                                                     std::optional<int> quiz_score) {
+                                                     std::optional<std::int64_t> quiz_score) {
+  domain::Check().integer("quiz_score", quiz_score, rules::quiz_score).done();
   auto tx = co_await db::Transaction::begin(pool);
   auto rows = co_await tx.execute(complete_statement, user, lesson, quiz_score);
   auto progress = domain::one_or_not_found(rows, "lesson");

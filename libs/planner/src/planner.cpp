@@ -46,8 +46,27 @@ boost::asio::awaitable<boost::json::object> get(db::Pool& pool, Uuid user, std::
   co_return empty;
 }
 
+domain::Check check(const Item& item) {
+  domain::Check c;
+  c.text("title", item.title, rules::title).text("kind", item.kind, rules::kind);
+  return c;
+}
+
+domain::Check check(const std::vector<Item>& items, const std::optional<std::string>& notes) {
+  domain::Check c;
+  if (items.size() > rules::max_items)
+    c.fail("items", "must be an array of at most " + std::to_string(rules::max_items) + " objects");
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    for (const auto& [field, problem] : check(items[i]).problems())
+      c.fail("items[" + std::to_string(i) + "]." + field, problem);
+  }
+  c.text("notes", notes, rules::notes);
+  return c;
+}
+
 boost::asio::awaitable<boost::json::object> put(db::Pool& pool, Uuid user, std::string date, std::vector<Item> items,
                                                 std::optional<std::string> notes) {
+  check(items, notes).done();
   const auto items_text = items_json(items);
   auto rows = co_await pool.execute(put_statement, user, date, items_text, notes);
   co_return domain::to_object(rows, 0);

@@ -64,7 +64,40 @@ boost::asio::awaitable<void> lock(db::Transaction& tx, Uuid user, Uuid program) 
 
 }  // namespace
 
+domain::Check check(const NewProgram& p) {
+  domain::Check c;
+  c.text("name", p.name, rules::name)
+      .text("description", p.description, rules::text)
+      .integer("duration_weeks", p.duration_weeks, rules::duration_weeks)
+      .text("goal", p.goal, rules::goal)
+      .choice("difficulty", p.difficulty, rules::difficulties);
+  return c;
+}
+
+domain::Check check(const ProgramChanges& p) {
+  domain::Check c;
+  c.text("name", p.name, rules::name)
+      .text("description", p.description, rules::text)
+      .integer("duration_weeks", p.duration_weeks, rules::duration_weeks)
+      .text("goal", p.goal, rules::goal)
+      .choice("difficulty", p.difficulty, rules::difficulties);
+  return c;
+}
+
+domain::Check check(const Week& w) {
+  domain::Check c;
+  c.text("name", w.name, rules::name).text("notes", w.notes, rules::text);
+  return c;
+}
+
+domain::Check check(const WeekChanges& w) {
+  domain::Check c;
+  c.text("name", w.name, rules::name).text("notes", w.notes, rules::text);
+  return c;
+}
+
 boost::asio::awaitable<boost::json::object> create(db::Pool& pool, Uuid user, NewProgram p) {
+  check(p).done();
   auto rows =
       co_await pool.execute(insert_statement, user, p.name, p.description, p.duration_weeks, p.goal, p.difficulty);
   co_return domain::to_object(rows, 0);
@@ -82,6 +115,7 @@ boost::asio::awaitable<domain::Page> list(db::Pool& pool, Uuid user, domain::Pag
 }
 
 boost::asio::awaitable<boost::json::object> update(db::Pool& pool, Uuid user, Uuid id, ProgramChanges c) {
+  check(c).done();
   auto params = db::Params::of(id, user);
   domain::add_change(params, c.name);
   domain::add_change(params, c.description);
@@ -107,6 +141,7 @@ boost::asio::awaitable<boost::json::array> weeks(db::Pool& pool, Uuid user, Uuid
 }
 
 boost::asio::awaitable<boost::json::object> add_week(db::Pool& pool, Uuid user, Uuid program, Week w) {
+  check(w).done();
   auto tx = co_await db::Transaction::begin(pool);
   co_await lock(tx, user, program);
   const auto schedule = domain::json_param(w.schedule);
@@ -117,6 +152,7 @@ boost::asio::awaitable<boost::json::object> add_week(db::Pool& pool, Uuid user, 
 
 boost::asio::awaitable<boost::json::object> update_week(db::Pool& pool, Uuid user, Uuid program, Uuid week,
                                                         WeekChanges c) {
+  check(c).done();
   auto params = db::Params::of(week, program, user);
   domain::add_change(params, c.name);
   domain::add_change(params, c.is_deload);

@@ -81,7 +81,17 @@ boost::asio::awaitable<domain::Page> list(db::Pool& pool, Uuid user, domain::Pag
   co_return result;
 }
 
+domain::Check check(const NewQuest& q) {
+  domain::Check c;
+  c.text("title", q.title, rules::title)
+      .text("description", q.description, rules::description)
+      .text("category", q.category, rules::category)
+      .integer("target", q.target, rules::target);
+  return c;
+}
+
 boost::asio::awaitable<boost::json::object> create(db::Pool& pool, Uuid user, NewQuest q) {
+  check(q).done();
   auto tx = co_await db::Transaction::begin(pool);
   auto inserted =
       co_await tx.execute(insert_statement, user, q.title, q.description, q.category, q.target, own_quest_xp);
@@ -90,7 +100,8 @@ boost::asio::awaitable<boost::json::object> create(db::Pool& pool, Uuid user, Ne
   co_return quest;
 }
 
-boost::asio::awaitable<boost::json::object> progress(db::Pool& pool, Uuid user, Uuid id, int amount) {
+boost::asio::awaitable<boost::json::object> progress(db::Pool& pool, Uuid user, Uuid id, std::int64_t amount) {
+  domain::Check().integer("amount", amount, rules::amount).done();
   auto tx = co_await db::Transaction::begin(pool);
   auto changed = co_await tx.execute(own_progress_statement, user, id, amount);
   if (changed.empty()) changed = co_await tx.execute(universal_progress_statement, user, id, amount);

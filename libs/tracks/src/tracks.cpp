@@ -54,8 +54,36 @@ std::optional<db::JsonText> json_of(const std::optional<boost::json::value>& val
 
 }  // namespace
 
+domain::Check check(const NewTrack& track) {
+  domain::Check c = blobs::check(track.upload);
+  c.text("title", track.title, rules::title).text("artist", track.artist, rules::artist);
+  return c;
+}
+
+namespace {
+void check_array(domain::Check& c, std::string_view field, const std::optional<boost::json::value>& value,
+                 std::size_t max) {
+  if (value && !value->is_null() && (!value->is_array() || value->get_array().size() > max))
+    c.fail(field, "must be an array of at most " + std::to_string(max) + " items");
+}
+}  // namespace
+
+domain::Check check(const Analysis& a) {
+  domain::Check c;
+  c.number("bpm", a.bpm, rules::bpm)
+      .text("key", a.musical_key, rules::musical_key)
+      .number("energy", a.energy, rules::unit)
+      .number("danceability", a.danceability, rules::unit)
+      .number("loudness_lufs", a.loudness_lufs, rules::loudness_lufs)
+      .text("analyzer_version", a.analyzer_version, rules::analyzer_version);
+  check_array(c, "sections", a.sections, rules::max_sections);
+  check_array(c, "peaks", a.waveform, rules::max_peaks);
+  return c;
+}
+
 boost::asio::awaitable<boost::json::object> upload(const blobs::Deps& deps, Uuid user, NewTrack track,
                                                    const blobs::ReadPiece& read) {
+  check(track).done();
   const Uuid id = Uuid::v4();
   const std::string key = "users/" + user.to_string() + "/tracks/" + id.to_string();
   const auto stored = co_await blobs::store_upload(deps, key, track.upload, read, std::string("audio"));
@@ -95,6 +123,7 @@ boost::asio::awaitable<boost::json::object> analysis(db::Pool& pool, Uuid user, 
 }
 
 boost::asio::awaitable<boost::json::object> store_analysis(db::Pool& pool, Uuid user, Uuid track, Analysis a) {
+  check(a).done();
   const auto sections = json_of(a.sections);
   const auto waveform = json_of(a.waveform);
   auto rows = co_await pool.execute(store_analysis_statement, track, user, a.bpm, a.musical_key, a.energy,

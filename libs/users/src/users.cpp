@@ -60,7 +60,14 @@ boost::asio::awaitable<boost::json::object> me(db::Pool& pool, Uuid user) {
   co_return domain::one_or_not_found(rows, "user");
 }
 
+domain::Check check(const ProfileChanges& changes) {
+  domain::Check c;
+  c.text("name", changes.name, rules::name).text("image", changes.image, rules::image);
+  return c;
+}
+
 boost::asio::awaitable<boost::json::object> update(db::Pool& pool, Uuid user, ProfileChanges changes) {
+  check(changes).done();
   auto params = db::Params::of(user);
   domain::add_change(params, changes.name);
   domain::add_change(params, changes.image);
@@ -75,6 +82,8 @@ boost::asio::awaitable<boost::json::object> settings(db::Pool& pool, Uuid user) 
 }
 
 boost::asio::awaitable<boost::json::object> replace_settings(db::Pool& pool, Uuid user, boost::json::object settings) {
+  if (boost::json::serialize(settings).size() > rules::settings_bytes)
+    throw Error(ErrorCode::payload_too_large, "settings are limited to 16 KiB");
   if (const auto* zone = settings.if_contains("timezone")) {
     bool known = false;
     if (zone->is_string()) {
@@ -90,6 +99,7 @@ boost::asio::awaitable<boost::json::object> replace_settings(db::Pool& pool, Uui
 }
 
 boost::asio::awaitable<boost::json::object> accept_tos(db::Pool& pool, Uuid user, std::string version) {
+  domain::Check().text("version", version, rules::tos_version).done();
   auto rows = co_await pool.execute(accept_tos_statement, user, version);
   co_return domain::one_or_not_found(rows, "user");
 }

@@ -11,6 +11,7 @@
 
 #include <ignition/common/uuid.hpp>
 #include <ignition/domain/page.hpp>
+#include <ignition/domain/rules.hpp>
 
 namespace ignition::db {
 class Pool;
@@ -48,7 +49,7 @@ boost::asio::awaitable<Uuid> user_by_email(db::Pool& pool, std::string email);
 boost::asio::awaitable<boost::json::array> sessions_of(db::Pool& pool, Uuid id);
 /// A user with their wallet and active session count.
 boost::asio::awaitable<boost::json::object> user(db::Pool& pool, Uuid id);
-/// Sets the role ("user" | "admin") and revokes the user's sessions, so the new role
+/// Sets the role (one of auth::rules::roles) and revokes the user's sessions, so the new role
 /// (and the admin session policy) applies from their next sign-in.
 boost::asio::awaitable<boost::json::object> set_role(db::Pool& pool, auth::SessionStore& sessions, const Actor& actor,
                                                      Uuid id, std::string role);
@@ -58,11 +59,19 @@ boost::asio::awaitable<void> delete_user(db::Pool& pool, auth::SessionStore& ses
 boost::asio::awaitable<std::int64_t> revoke_sessions(db::Pool& pool, auth::SessionStore& sessions, const Actor& actor,
                                                      Uuid id);
 
+namespace rules {
+inline constexpr domain::Range adjustment{-1'000'000'000, 1'000'000'000};  // coins or XP in one adjustment
+inline constexpr domain::Text reason{1, 500};
+}  // namespace rules
+
 struct Adjustment {
   std::int64_t coins = 0;
   std::int64_t xp = 0;
   std::string reason;
 };
+
+/// Coins and XP within rules::adjustment, at least one of them non-zero, and a reason.
+domain::Check check(const Adjustment& adjustment);
 /// A ledger row moving the wallet; Error(insufficient_funds) when coins or XP would go
 /// below zero. Returns the wallet.
 boost::asio::awaitable<boost::json::object> adjust_wallet(db::Pool& pool, const Actor& actor, Uuid id,
@@ -74,7 +83,7 @@ boost::asio::awaitable<boost::json::object> stats(db::Pool& pool);
 /// The audit log, newest first; the cursor is the last entry's id.
 boost::asio::awaitable<domain::Page> audit_log(db::Pool& pool, int limit, std::optional<std::int64_t> before);
 
-/// Feedback, newest first, optionally of one status.
+/// Feedback, newest first, optionally of one status (feedback::rules::statuses).
 boost::asio::awaitable<domain::Page> feedback(db::Pool& pool, std::optional<std::string> status,
                                               domain::PageRequest page);
 boost::asio::awaitable<boost::json::object> set_feedback_status(db::Pool& pool, const Actor& actor, Uuid id,

@@ -8,6 +8,7 @@
 
 #include <ignition/common/time.hpp>
 #include <ignition/common/uuid.hpp>
+#include <ignition/domain/rules.hpp>
 
 namespace ignition::db {
 class Transaction;
@@ -68,7 +69,18 @@ struct SignInOutcome {
 boost::asio::awaitable<SignInOutcome> sign_in(db::Transaction& tx, const ExternalIdentity& identity,
                                               const std::vector<std::string>& admin_emails);
 
-/// Development sign-in by email: gets or creates the user; a given role is applied.
+namespace rules {
+inline constexpr std::array<std::string_view, 2> roles{"user", "admin"};
+inline constexpr domain::Text email{3, 320};
+inline constexpr domain::Text name{1, 200};
+}  // namespace rules
+
+/// The dev sign-in's input: an email address, a name and a role by the rules above.
+domain::Check check_dev_sign_in(const std::string& email, const std::optional<std::string>& name,
+                                const std::optional<std::string>& role);
+
+/// Development sign-in by email: gets or creates the user; a given role is applied
+/// (Error(validation_failed) when the input breaks check_dev_sign_in).
 boost::asio::awaitable<SignInOutcome> dev_sign_in(db::Transaction& tx, const std::string& email,
                                                   const std::optional<std::string>& name,
                                                   const std::optional<std::string>& role,

@@ -14,6 +14,7 @@
 #include <ignition/blobs/content.hpp>
 #include <ignition/common/uuid.hpp>
 #include <ignition/domain/page.hpp>
+#include <ignition/domain/rules.hpp>
 #include <ignition/storage/store.hpp>
 
 namespace ignition::db {
@@ -57,7 +58,10 @@ struct Stored {
   std::string sha256_hex;
 };
 
-/// Streams an upload into a new object under `key`: the first bytes must prove the declared
+/// A filename, when given, is 1..255 bytes of UTF-8 without '/', '\\' or line breaks.
+domain::Check check(const NewUpload& upload);
+
+/// Streams an upload (checked first) into a new object under `key`: the first bytes must prove the declared
 /// type (and, with `only_category`, be of that category), every piece counts towards the
 /// category's limit and the digest. On any failure nothing stays stored.
 boost::asio::awaitable<Stored> store_upload(const Deps& deps, std::string key, const NewUpload& upload,

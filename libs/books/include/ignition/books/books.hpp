@@ -10,12 +10,29 @@
 #include <ignition/common/uuid.hpp>
 #include <ignition/domain/change.hpp>
 #include <ignition/domain/page.hpp>
+#include <ignition/domain/rules.hpp>
 
 namespace ignition::db {
 class Pool;
 }
 
 namespace ignition::books {
+
+namespace rules {
+inline constexpr domain::Text title{1, 300};
+inline constexpr domain::Text author{1, 200};
+inline constexpr domain::Text isbn{1, 32};
+inline constexpr domain::Range total_pages{1, 100'000};
+inline constexpr domain::Range current_page{0, 100'000};
+/// A new book is to be read or being read; later it may also be completed or abandoned.
+inline constexpr std::array<std::string_view, 2> new_statuses{"want_to_read", "reading"};
+inline constexpr std::array<std::string_view, 4> statuses{"want_to_read", "reading", "completed", "abandoned"};
+inline constexpr domain::Range rating{1, 5};
+inline constexpr domain::Text notes{0, 5'000};
+inline constexpr domain::Text cover_url{1, 2'048};
+inline constexpr domain::Range session_pages{0, 10'000};
+inline constexpr domain::Range session_minutes{0, 1'440};
+}  // namespace rules
 
 struct NewBook {
   std::string title;
@@ -39,10 +56,14 @@ struct BookChanges {
 };
 
 struct Session {
-  int pages = 0;
-  std::optional<int> minutes;
+  std::int64_t pages = 0;
+  std::optional<std::int64_t> minutes;
   std::optional<std::string> notes;
 };
+
+domain::Check check(const NewBook& book);
+domain::Check check(const BookChanges& changes);
+domain::Check check(const Session& session);
 
 boost::asio::awaitable<boost::json::object> create(db::Pool& pool, Uuid user, NewBook book);
 boost::asio::awaitable<boost::json::object> get(db::Pool& pool, Uuid user, Uuid id);

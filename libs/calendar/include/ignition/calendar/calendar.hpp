@@ -13,6 +13,7 @@
 #include <ignition/common/uuid.hpp>
 #include <ignition/domain/change.hpp>
 #include <ignition/domain/page.hpp>
+#include <ignition/domain/rules.hpp>
 
 namespace ignition::db {
 class Pool;
@@ -20,10 +21,20 @@ class Pool;
 
 namespace ignition::calendar {
 
+namespace rules {
+inline constexpr domain::Text title{1, 200};
+inline constexpr domain::Text description{0, 5'000};
+inline constexpr std::array<std::string_view, 4> event_types{"general", "focus", "workout", "reminder"};
+inline constexpr domain::Text location{0, 200};
+inline constexpr domain::Text recurrence_rule{0, 500};
+inline constexpr domain::Text color{0, 32};
+inline constexpr domain::Range reminder_minutes{0, 40'320};  // four weeks
+}  // namespace rules
+
 struct NewEvent {
   std::string title;
   std::optional<std::string> description;
-  std::string event_type = "general";  // "general", "focus", "workout" or "reminder"
+  std::string event_type = "general";  // one of rules::event_types
   Timestamp starts_at;
   std::optional<Timestamp> ends_at;
   bool all_day = false;
@@ -56,6 +67,11 @@ struct Range {
   std::optional<Timestamp> from;
   std::optional<Timestamp> to;
 };
+
+/// The rules, and for a new event that `ends_at` is not before `starts_at`.
+domain::Check check(const NewEvent& event);
+/// The rules; whether the end still follows the start is decided by update() against the stored row.
+domain::Check check(const EventChanges& changes);
 
 /// Error(validation_failed) on `ends_at` when it is before `starts_at`.
 boost::asio::awaitable<boost::json::object> create(db::Pool& pool, Uuid user, NewEvent event);

@@ -5,7 +5,6 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 #include <cstdint>
-#include <initializer_list>
 #include <map>
 #include <optional>
 #include <set>
@@ -22,31 +21,31 @@ namespace ignition::json {
 /// invalid UTF-8, invalid JSON, trailing data or a non-object.
 boost::json::object parse_object(std::string_view body);
 
-/// Reads fields of a JSON object. Missing required fields, wrong types and values out
-/// of range are collected; `finish()` also rejects fields nobody asked for and throws
-/// Error(validation_failed) with all problems in `fields`.
+/// Reads fields of a JSON object. Missing required fields and wrong types are collected; `finish()` also rejects fields
+/// nobody asked for and throws Error(validation_failed) with all problems in `fields`.
 class ObjectReader {
  public:
   explicit ObjectReader(const boost::json::object& object) : object_(object) {}
 
-  /// String of [min_len, max_len] Unicode code points.
-  std::optional<std::string> string(std::string_view key, bool required, std::size_t min_len, std::size_t max_len);
-  std::optional<std::int64_t> integer(std::string_view key, bool required, std::int64_t min, std::int64_t max);
-  /// Any JSON number in [min, max].
-  std::optional<double> number(std::string_view key, bool required, double min, double max);
+  // Types only: lengths, ranges and enumerations are the domain's rules (domain/rules.hpp),
+  // whose problems finish() reports with these.
+  /// A string without NUL (Postgres text cannot hold one).
+  std::optional<std::string> string(std::string_view key, bool required);
+  /// An integer that fits 64 bits.
+  std::optional<std::int64_t> integer(std::string_view key, bool required);
+  /// Any JSON number.
+  std::optional<double> number(std::string_view key, bool required);
   std::optional<bool> boolean(std::string_view key, bool required);
-  /// One of a fixed set of strings.
-  std::optional<std::string> one_of(std::string_view key, bool required,
-                                    std::initializer_list<std::string_view> allowed);
   /// A calendar date "YYYY-MM-DD" (returned as that text).
   std::optional<std::string> date(std::string_view key, bool required);
+  /// A time of day "HH:MM", 00:00..23:59 (returned as that text).
+  std::optional<std::string> time_of_day(std::string_view key, bool required);
   /// An RFC 3339 timestamp with a zone.
   std::optional<Timestamp> timestamp(std::string_view key, bool required);
   /// A JSON object.
   std::optional<boost::json::object> object(std::string_view key, bool required);
-  /// An array of at most `max_items` strings of 1..max_len code points each.
-  std::optional<std::vector<std::string>> strings(std::string_view key, bool required, std::size_t max_items,
-                                                  std::size_t max_len);
+  /// An array of strings without NUL.
+  std::optional<std::vector<std::string>> strings(std::string_view key, bool required);
   /// An array of at most `max_items` objects, each read like a body of its own by
   /// `read(ObjectReader&)`; an item's problems are reported as "key[i].field".
   template <typename Read>
@@ -59,8 +58,10 @@ class ObjectReader {
   /// Records a problem found by the caller.
   void fail(std::string_view key, std::string problem);
 
-  /// Throws Error(validation_failed) if anything failed or an unknown key is present.
-  void finish();
+  /// Throws Error(validation_failed) if anything failed or an unknown key is present. `rules`
+  /// are the domain's problems with what was read (domain::Check), reported in the same answer
+  /// for the fields that have no problem of their own.
+  void finish(const std::map<std::string, std::string>& rules = {});
 
  private:
   const boost::json::value* lookup(std::string_view key, bool required);

@@ -15,12 +15,28 @@
 #include <ignition/common/uuid.hpp>
 #include <ignition/domain/change.hpp>
 #include <ignition/domain/page.hpp>
+#include <ignition/domain/rules.hpp>
 
 namespace ignition::db {
 class Pool;
 }
 
 namespace ignition::exercise {
+
+namespace rules {
+inline constexpr domain::Text name{1, 200};
+inline constexpr domain::Text text{0, 5'000};  // descriptions and notes
+inline constexpr domain::Text category{1, 64};
+inline constexpr domain::TextList muscle_groups{10, {1, 64}};
+inline constexpr domain::Text equipment{1, 64};
+inline constexpr domain::Range estimated_duration_minutes{1, 1'440};
+inline constexpr std::size_t max_sets = 200;  // in one logged workout
+inline constexpr domain::Range reps{0, 10'000};
+inline constexpr domain::Measure weight_kg{0, 2'000};
+inline constexpr domain::Range duration_seconds{0, 86'400};
+inline constexpr domain::Range rating{1, 5};
+inline constexpr domain::Measure perceived_effort{0, 10};
+}  // namespace rules
 
 struct NewExercise {
   std::string name;
@@ -69,6 +85,14 @@ struct WorkoutLog {
   std::optional<std::int64_t> rating;
   std::optional<double> perceived_effort;
 };
+
+domain::Check check(const NewExercise& exercise);
+domain::Check check(const ExerciseChanges& changes);
+domain::Check check(const NewWorkout& workout);
+domain::Check check(const WorkoutChanges& changes);
+domain::Check check(const Set& set);
+/// The log's rules, each set's as "sets[i].field".
+domain::Check check(const WorkoutLog& log);
 
 boost::asio::awaitable<boost::json::object> create_exercise(db::Pool& pool, Uuid user, NewExercise exercise);
 /// The user's own exercise or a built-in one.

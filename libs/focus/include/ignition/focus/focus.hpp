@@ -4,14 +4,17 @@
 /// once — xp = whole minutes focused (elapsed minus paused, capped at the planned
 /// duration), coins = xp / 5. Breaks pay nothing.
 
+#include <array>
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <ignition/common/time.hpp>
 #include <ignition/common/uuid.hpp>
 #include <ignition/domain/page.hpp>
+#include <ignition/domain/rules.hpp>
 
 namespace ignition::db {
 class Pool;
@@ -19,14 +22,18 @@ class Pool;
 
 namespace ignition::focus {
 
-inline constexpr int min_duration_seconds = 60;
-inline constexpr int max_duration_seconds = 14'400;
+namespace rules {
+inline constexpr std::array<std::string_view, 3> modes{"focus", "short_break", "long_break"};
+inline constexpr domain::Range duration_seconds{60, 14'400};
+}  // namespace rules
 
 enum class Transition { pause, resume, complete, abandon };
 
-/// Starts a session ("focus", "short_break" or "long_break"). A running session older
-/// than a day is expired first; a live one makes this throw Error(conflict).
-boost::asio::awaitable<boost::json::object> start(db::Pool& pool, Uuid user, std::string mode, int duration_seconds);
+/// Starts a session of one of rules::modes for rules::duration_seconds (else
+/// Error(validation_failed)). A running session older than a day is expired first; a live one
+/// makes this throw Error(conflict).
+boost::asio::awaitable<boost::json::object> start(db::Pool& pool, Uuid user, std::string mode,
+                                                  std::int64_t duration_seconds);
 
 /// Applies a transition; Error(not_found) for another user's or an unknown session,
 /// Error(conflict) when the session's state does not allow it.

@@ -15,6 +15,7 @@
 #include <ignition/common/uuid.hpp>
 #include <ignition/domain/change.hpp>
 #include <ignition/domain/page.hpp>
+#include <ignition/domain/rules.hpp>
 
 namespace ignition::db {
 class Pool;
@@ -24,6 +25,14 @@ namespace ignition::goals {
 
 inline constexpr std::int64_t reward_xp = 50;
 inline constexpr std::int64_t reward_coins = 10;
+
+namespace rules {
+inline constexpr domain::Text title{1, 200};
+inline constexpr domain::Text description{0, 5'000};
+inline constexpr domain::Text category{0, 64};
+inline constexpr std::array<std::string_view, 3> statuses{"active", "completed", "abandoned"};
+inline constexpr domain::Range sort_order{0, 1'000'000};
+}  // namespace rules
 
 struct NewGoal {
   std::string title;
@@ -51,10 +60,15 @@ struct MilestoneChanges {
   domain::Change<std::int64_t> sort_order;
 };
 
+domain::Check check(const NewGoal& goal);
+domain::Check check(const GoalChanges& changes);
+domain::Check check(const NewMilestone& milestone);
+domain::Check check(const MilestoneChanges& changes);
+
 boost::asio::awaitable<boost::json::object> create(db::Pool& pool, Uuid user, NewGoal goal);
 /// Error(not_found) when there is no such goal of this user (also for update and remove).
 boost::asio::awaitable<boost::json::object> get(db::Pool& pool, Uuid user, Uuid id);
-/// Goals newest first, optionally only those with `status`.
+/// Goals newest first, optionally only those with `status` (one of rules::statuses).
 boost::asio::awaitable<domain::Page> list(db::Pool& pool, Uuid user, std::optional<std::string> status,
                                           domain::PageRequest page);
 boost::asio::awaitable<boost::json::object> update(db::Pool& pool, Uuid user, Uuid id, GoalChanges changes);

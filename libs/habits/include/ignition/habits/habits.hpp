@@ -11,6 +11,7 @@
 #include <ignition/common/uuid.hpp>
 #include <ignition/domain/change.hpp>
 #include <ignition/domain/page.hpp>
+#include <ignition/domain/rules.hpp>
 
 namespace ignition::db {
 class Pool;
@@ -18,11 +19,20 @@ class Pool;
 
 namespace ignition::habits {
 
+namespace rules {
+inline constexpr domain::Text name{1, 100};
+inline constexpr domain::Text description{0, 2'000};
+inline constexpr std::array<std::string_view, 3> frequencies{"daily", "weekdays", "weekly"};
+inline constexpr domain::Range target_count{1, 100};
+inline constexpr domain::Text icon{1, 32};
+inline constexpr domain::Text color{1, 32};
+}  // namespace rules
+
 struct NewHabit {
   std::string name;
   std::optional<std::string> description;
   std::string frequency = "daily";
-  int target_count = 1;
+  std::int64_t target_count = 1;
   std::optional<std::string> icon;
   std::optional<std::string> color;
   std::optional<std::string> reminder_time;  // "HH:MM"
@@ -38,6 +48,9 @@ struct HabitChanges {
   domain::Change<std::string> reminder_time;
   domain::Change<bool> is_active;
 };
+
+domain::Check check(const NewHabit& habit);
+domain::Check check(const HabitChanges& changes);
 
 boost::asio::awaitable<boost::json::object> create(db::Pool& pool, Uuid user, NewHabit habit);
 boost::asio::awaitable<boost::json::object> get(db::Pool& pool, Uuid user, Uuid id);

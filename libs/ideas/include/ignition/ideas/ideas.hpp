@@ -11,12 +11,19 @@
 #include <ignition/common/uuid.hpp>
 #include <ignition/domain/change.hpp>
 #include <ignition/domain/page.hpp>
+#include <ignition/domain/rules.hpp>
 
 namespace ignition::db {
 class Pool;
 }
 
 namespace ignition::ideas {
+
+namespace rules {
+inline constexpr domain::Text title{1, 200};
+inline constexpr domain::Text body{0, 20'000};
+inline constexpr domain::TextList tags{10, {1, 32}};
+}  // namespace rules
 
 struct NewIdea {
   std::string title;
@@ -31,6 +38,9 @@ struct IdeaChanges {
   domain::Change<std::vector<std::string>> tags;
   domain::Change<bool> is_favorite;
 };
+
+domain::Check check(const NewIdea& idea);
+domain::Check check(const IdeaChanges& changes);
 
 struct Filter {
   std::optional<std::string> tag;

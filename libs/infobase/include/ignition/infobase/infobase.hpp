@@ -12,12 +12,20 @@
 #include <ignition/common/uuid.hpp>
 #include <ignition/domain/change.hpp>
 #include <ignition/domain/page.hpp>
+#include <ignition/domain/rules.hpp>
 
 namespace ignition::db {
 class Pool;
 }
 
 namespace ignition::infobase {
+
+namespace rules {
+inline constexpr domain::Text title{1, 200};
+inline constexpr domain::Text content{0, 200'000};
+inline constexpr domain::Text category{1, 64};
+inline constexpr domain::TextList tags{10, {1, 32}};
+}  // namespace rules
 
 struct NewEntry {
   std::string title;
@@ -32,6 +40,9 @@ struct EntryChanges {
   domain::Change<std::string> category;
   domain::Change<std::vector<std::string>> tags;
 };
+
+domain::Check check(const NewEntry& entry);
+domain::Check check(const EntryChanges& changes);
 
 boost::asio::awaitable<boost::json::object> create(db::Pool& pool, Uuid user, NewEntry entry);
 /// The user's own entry or a system entry.

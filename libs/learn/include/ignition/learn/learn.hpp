@@ -7,6 +7,7 @@
 #include <boost/json/object.hpp>
 
 #include <ignition/common/uuid.hpp>
+#include <ignition/domain/rules.hpp>
 
 namespace ignition::db {
 class Pool;
@@ -21,9 +22,13 @@ boost::asio::awaitable<boost::json::array> topics(db::Pool& pool, Uuid user);
 boost::asio::awaitable<boost::json::array> lessons(db::Pool& pool, Uuid user, Uuid topic);
 /// {lessons_total, lessons_completed, xp_from_lessons, next_lesson|null}.
 boost::asio::awaitable<boost::json::object> dashboard(db::Pool& pool, Uuid user);
-/// Marks a lesson completed (optionally with a quiz score 0..100) and pays its reward the
+namespace rules {
+inline constexpr domain::Range quiz_score{0, 100};
+}
+
+/// Marks a lesson completed (optionally with a rules::quiz_score) and pays its reward the
 /// first time. Returns the progress with `rewarded` telling whether this call paid.
 boost::asio::awaitable<boost::json::object> complete(db::Pool& pool, Uuid user, Uuid lesson,
-                                                     std::optional<int> quiz_score);
+                                                     std::optional<std::int64_t> quiz_score);
 
 }  // namespace ignition::learn

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include <ignition/common/uuid.hpp>
+#include <ignition/domain/rules.hpp>
 
 namespace ignition::db {
 class Pool;
@@ -17,7 +18,12 @@ class Pool;
 
 namespace ignition::planner {
 
+namespace rules {
 inline constexpr std::size_t max_items = 100;
+inline constexpr domain::Text title{1, 200};
+inline constexpr domain::Text kind{0, 32};
+inline constexpr domain::Text notes{0, 5'000};
+}  // namespace rules
 
 struct Item {
   std::string title;
@@ -25,6 +31,10 @@ struct Item {
   std::optional<std::string> time;  // "HH:MM"
   std::optional<std::string> kind;
 };
+
+domain::Check check(const Item& item);
+/// The plan's rules, each item's as "items[i].field".
+domain::Check check(const std::vector<Item>& items, const std::optional<std::string>& notes);
 
 /// The plan of `date` (YYYY-MM-DD). A day without a saved plan is not an error: it
 /// reads as {"date": date, "items": [], "notes": null}.

@@ -11,12 +11,21 @@
 #include <ignition/common/uuid.hpp>
 #include <ignition/domain/change.hpp>
 #include <ignition/domain/page.hpp>
+#include <ignition/domain/rules.hpp>
 
 namespace ignition::db {
 class Pool;
 }
 
 namespace ignition::programs {
+
+namespace rules {
+inline constexpr domain::Text name{1, 200};
+inline constexpr domain::Text text{0, 5'000};  // descriptions and notes
+inline constexpr domain::Range duration_weeks{1, 104};
+inline constexpr domain::Text goal{1, 200};
+inline constexpr std::array<std::string_view, 3> difficulties{"beginner", "intermediate", "advanced"};
+}  // namespace rules
 
 struct NewProgram {
   std::string name;
@@ -48,6 +57,11 @@ struct WeekChanges {
   domain::Change<std::string> notes;
   domain::Change<boost::json::object> schedule;
 };
+
+domain::Check check(const NewProgram& program);
+domain::Check check(const ProgramChanges& changes);
+domain::Check check(const Week& week);
+domain::Check check(const WeekChanges& changes);
 
 boost::asio::awaitable<boost::json::object> create(db::Pool& pool, Uuid user, NewProgram program);
 boost::asio::awaitable<boost::json::object> get(db::Pool& pool, Uuid user, Uuid id);

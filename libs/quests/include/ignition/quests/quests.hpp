@@ -12,6 +12,7 @@
 
 #include <ignition/common/uuid.hpp>
 #include <ignition/domain/page.hpp>
+#include <ignition/domain/rules.hpp>
 
 namespace ignition::db {
 class Pool;
@@ -21,12 +22,22 @@ namespace ignition::quests {
 
 inline constexpr int own_quest_xp = 10;
 
+namespace rules {
+inline constexpr domain::Text title{1, 200};
+inline constexpr domain::Text description{0, 2'000};
+inline constexpr domain::Text category{1, 32};
+inline constexpr domain::Range target{1, 1'000};
+inline constexpr domain::Range amount{1, 1'000};  // one step of progress
+}  // namespace rules
+
 struct NewQuest {
   std::string title;
   std::optional<std::string> description;
   std::string category = "personal";
-  int target = 1;
+  std::int64_t target = 1;
 };
+
+domain::Check check(const NewQuest& quest);
 
 /// Universal and own quests, newest first; each {id, kind: "universal"|"own", title,
 /// description, category, target, progress, status, xp_reward, coin_reward,
@@ -34,7 +45,7 @@ struct NewQuest {
 boost::asio::awaitable<domain::Page> list(db::Pool& pool, Uuid user, domain::PageRequest page);
 boost::asio::awaitable<boost::json::object> create(db::Pool& pool, Uuid user, NewQuest quest);
 /// Adds `amount` to the progress, capped at the target. Error(conflict) once completed.
-boost::asio::awaitable<boost::json::object> progress(db::Pool& pool, Uuid user, Uuid id, int amount);
+boost::asio::awaitable<boost::json::object> progress(db::Pool& pool, Uuid user, Uuid id, std::int64_t amount);
 /// Completes the quest and pays its reward. Error(conflict) when already completed.
 boost::asio::awaitable<boost::json::object> complete(db::Pool& pool, Uuid user, Uuid id);
 

@@ -9,6 +9,7 @@
 
 #include <ignition/common/uuid.hpp>
 #include <ignition/domain/change.hpp>
+#include <ignition/domain/rules.hpp>
 
 namespace ignition::db {
 class Pool;
@@ -21,18 +22,28 @@ class SessionStore;
 
 namespace ignition::users {
 
+namespace rules {
+inline constexpr domain::Text name{1, 200};
+inline constexpr domain::Text image{1, 2'048};
+inline constexpr domain::Text tos_version{1, 32};
+inline constexpr std::size_t settings_bytes = 16 * 1024;  // the settings document, as JSON text
+}  // namespace rules
+
 struct ProfileChanges {
   domain::Change<std::string> name;
   domain::Change<std::string> image;
 };
+
+domain::Check check(const ProfileChanges& changes);
 
 boost::asio::awaitable<boost::json::object> me(db::Pool& pool, Uuid user);
 boost::asio::awaitable<boost::json::object> update(db::Pool& pool, Uuid user, ProfileChanges changes);
 
 /// The settings object ({} until first written).
 boost::asio::awaitable<boost::json::object> settings(db::Pool& pool, Uuid user);
-/// Replaces the settings. A `timezone` must be a name of the IANA database Postgres
-/// carries, else Error(validation_failed) on `timezone`.
+/// Replaces the settings: at most rules::settings_bytes of JSON (else Error(payload_too_large)).
+/// A `timezone` must be a name of the IANA database Postgres carries, else
+/// Error(validation_failed) on `timezone`.
 boost::asio::awaitable<boost::json::object> replace_settings(db::Pool& pool, Uuid user, boost::json::object settings);
 
 /// Records the accepted terms version and the time.
