@@ -74,6 +74,9 @@ TEST_CASE("admin routes answer 404 to users and strangers, exactly like a route 
   const Login admin = dev_login(port, "boss@example.com", "admin");
   const auto missing = call(port, user, "GET", "/api/v1/admin/no-such-thing");
   REQUIRE(missing.status == 404);
+  // A wrong method does not give the area away either: 404 to a user, 405 to an admin.
+  CHECK(call(port, user, "PUT", "/api/v1/admin/stats").status == 404);
+  CHECK(call(port, admin, "PUT", "/api/v1/admin/stats").status == 405);
 
   for (const auto& route : admin_routes()) {
     auto r = call(port, user, route.method, route.path, route.body);

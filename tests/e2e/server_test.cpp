@@ -116,6 +116,10 @@ TEST_CASE("operational routes, headers, request ids, 404 and 405") {
   auto wrong_method = http_request(server.port(), "DELETE", "/health");
   check_error_body(wrong_method, 405, "method_not_allowed");
   CHECK(wrong_method.header("allow") == "GET, HEAD");
+  // A signed-in route's path is no secret: a wrong method is a 405 without a session too.
+  auto wrong_on_user_path = http_request(server.port(), "PUT", "/api/v1/focus");
+  check_error_body(wrong_on_user_path, 405, "method_not_allowed");
+  CHECK(wrong_on_user_path.header("allow") == "GET, HEAD, POST");
 
   auto head = http_request(server.port(), "HEAD", "/health");
   CHECK(head.status == 200);

@@ -78,7 +78,7 @@ std::string_view forwarded_for(const http::Request& request, std::string& joined
 }
 }  // namespace
 
-// ClientIp, RateLimit, Csrf and AdminGate act before the rest only: they hand over the rest's
+// ClientIp, RateLimit, Csrf and AccessGate act before the rest only: they hand over the rest's
 // awaitable instead of awaiting it in a coroutine frame of their own (one frame less per request
 // each). Their errors are thrown as the caller starts them, inside the server's try.
 asio::awaitable<http::Response> ClientIp::handle(http::Request& request, http::Next next) {

@@ -1,6 +1,7 @@
 #include <ignition/http/router.hpp>
 
 #include <map>
+#include <optional>
 #include <stdexcept>
 
 namespace ignition::http {
@@ -10,7 +11,9 @@ struct Router::Node {
   std::unique_ptr<Node> param;
   std::string param_name;
   std::map<Verb, Route> routes;
-  const Policy* strictest = nullptr;  // of `routes`: what a wrong method on this path passes
+  // What a wrong method on this path passes: anyone may learn that the path exists (a 405 with
+  // its methods), except on an admin path, which stays hidden as its routes are.
+  std::optional<Policy> wrong_method;
   std::string pattern;
 };
 
@@ -87,7 +90,12 @@ Router& Router::add(Verb method, std::string_view pattern, Policy policy, Handle
                                 std::string(pattern));
   }
   const Policy& mine = it->second.policy;
-  if (!node->strictest || mine.access() > node->strictest->access()) node->strictest = &mine;
+  if (!node->wrong_method || mine.access() > node->wrong_method->access()) {
+    // Who may see the 405: on an admin path admins, on an open path anyone; else anyone, with
+    // the session read so that CSRF and the rate bucket apply as on the path's routes.
+    const bool as_declared = mine.access() == Access::admin || mine.access() == Access::open;
+    node->wrong_method = as_declared ? mine : access::session.limited(mine.rate());
+  }
   node->pattern = pattern;
   added_.push_back(&it->second);
   return *this;
@@ -107,7 +115,7 @@ Router::Match Router::match(Verb method, std::string_view path, Params& params) 
     m.policy = &it->second.policy;
     return m;
   }
-  m.policy = node->strictest;
+  m.policy = &*node->wrong_method;
   for (const auto& [verb, _] : node->routes) {
     if (!m.allow.empty()) m.allow += ", ";
     m.allow += beast_http::to_string(verb);

@@ -122,6 +122,22 @@ struct Rejection {
   std::string_view message;
 };
 
+// Why a request that could not be read whole is answered with an error: the watchdog's deadline,
+// or what the parser said.
+Rejection rejection_of(const boost::system::error_code& ec, bool expired) {
+  if (expired) return {ErrorCode::request_timeout, "request was not received in time"};
+  if (ec == beast_http::error::header_limit) return {ErrorCode::header_too_large, "request header is too large"};
+  if (ec == beast_http::error::body_limit) return {ErrorCode::payload_too_large, "request body is too large"};
+  return {ErrorCode::bad_request, "malformed request"};
+}
+
+// Points the request's path and query (views, undecoded) into `target`.
+void locate(Request& request, std::string_view target) {
+  const auto q = target.find('?');
+  request.path = target.substr(0, q);
+  request.query = q == std::string_view::npos ? std::string_view{} : target.substr(q + 1);
+}
+
 // One request as read: the request, its route, and how the connection goes on after it.
 struct Incoming {
   Request request;
@@ -156,11 +172,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
   tcp::socket& socket() { return socket_; }
 
  private:
-  // The phases of run().
-  asio::awaitable<bool> wait_for_request(boost::beast::flat_buffer& buffer);
-  asio::awaitable<bool> read_request(RequestParser& parser, boost::beast::flat_buffer& buffer, Incoming& in);
-  asio::awaitable<Response> answer(Incoming& in);
-  asio::awaitable<bool> send(const Incoming& in, Response& response, bool keep_alive);
+  // The steps of run() that nearly always complete at once: plain functions, so that a request
+  // costs no coroutine frame of the connection's own. Only what must wait is awaited.
+  void start_reading(RequestParser& parser, Request& request);
+  void route(RequestParser& parser, Incoming& in);
+  bool finish_reading(RequestParser& parser, boost::beast::flat_buffer& buffer, boost::system::error_code ec,
+                      Incoming& in);
+  asio::awaitable<Response> dispatch(Incoming& in);
+  void start_handling();
 
   // The watchdog: one timer per connection, moved forward by phase. When a phase
   // overruns, reads and writes are cut by cancelling the socket, and a handler by
@@ -239,17 +258,68 @@ asio::awaitable<void> Connection::run() {
   boost::beast::flat_buffer buffer;
   boost::system::error_code ignored;
   socket_.non_blocking(true, ignored);  // reads and writes try the socket before they wait for it
-  while (!stopping_ && co_await wait_for_request(buffer)) {
-    // Both live as long as the request: a streaming handler reads the body through the parser,
-    // and the request's views (path, parameters) point into the message it holds.
+  while (!stopping_) {
+    if (buffer.size() == 0) {
+      // Idle: wait for the first bytes of the next request (silently closed on timeout). The
+      // completion takes its turn in the scheduler, so the connection gives way to the others.
+      phase_ = Phase::idle;
+      arm(config_.idle_timeout);
+      unwaited_ = 0;
+      auto [ec, n] =
+          co_await socket_.async_read_some(buffer.prepare(idle_read_size), asio::as_tuple(asio::use_awaitable));
+      buffer.commit(n);
+      if (ec || stopping_ || expired_) break;
+    }
+
+    // Read: nearly always the first read brought the whole request; a coroutine that reads on is
+    // started only when it did not. Both live as long as the request: a streaming handler reads
+    // the body through the parser, and the request's views point into the message it holds.
     RequestParser parser;
     Incoming in;
-    if (!co_await read_request(parser, buffer, in)) break;  // the client left, or said nothing in time
-    Response response = co_await answer(in);
-    // A body the handler did not read to its end cannot be skipped reliably: close.
-    const bool keep_alive = !in.rejection && in.request.message.keep_alive() && !stopping_ && !expired_ &&
-                            (!in.streaming || parser.is_done());
-    if (!co_await send(in, response, keep_alive) || !keep_alive) break;
+    start_reading(parser, in.request);
+    boost::system::error_code ec;
+    if (!parse_buffered(parser, buffer, true, ec)) ec = co_await read_message(parser, buffer, true);
+    if (!ec) {
+      route(parser, in);
+      if (!in.rejection && !in.streaming && !parse_buffered(parser, buffer, false, ec))
+        ec = co_await read_message(parser, buffer, false);
+    }
+    if (!finish_reading(parser, buffer, ec, in)) break;  // the client left, or said nothing in time
+
+    // Answer: the pipeline's response, or failure_response() of what it threw. Layers that need
+    // no frame of their own throw as the pipeline is called, the rest as it runs: both land here,
+    // inside every layer, so the error body gets the id and CORS fields.
+    start_handling();
+    Response response;
+    try {
+      auto pending = dispatch(in);
+      response = co_await std::move(pending);  // named first: GCC 12 (docs/style.md)
+    } catch (...) {
+      if (in.request.request_id.empty()) {  // the first layer itself failed
+        in.request.request_id = crypto::to_hex(crypto::random_bytes(12));
+        in.request.response_fields.set("X-Request-Id", in.request.request_id);
+      }
+      response = failure_response(in.request, std::current_exception());
+    }
+    access_log_.record(in.request, response);
+    co_await asio::this_coro::reset_cancellation_state();  // a deadline's 503 is still written
+
+    // Write: at once when the answer fits the socket's buffer (nearly always), the rest
+    // asynchronously; a body stream after the head. A body the handler did not read to its end
+    // cannot be skipped reliably, so it closes the connection.
+    const Request& request = in.request;
+    const bool keep_alive =
+        !in.rejection && request.message.keep_alive() && !stopping_ && !expired_ && (!in.streaming || parser.is_done());
+    const bool streamed = request.body_stream && request.method() != Verb::head &&
+                          (response.result() == Status::ok || response.result() == Status::partial_content);
+    bool sent = false;
+    if (streamed) {
+      sent = co_await write_streamed(response, request, keep_alive);
+    } else if (const auto left = write_now(response, request, keep_alive)) {
+      sent = *left == 0;
+      if (!sent) sent = co_await write_rest(response, *left);
+    }
+    if (!sent || !keep_alive) break;
     // A client that pipelines its requests is served from the buffer, and reads and writes
     // that need no wait never leave this loop: it would hold the thread. After a few such
     // requests in a row it goes to the back of the scheduler's queue.
@@ -264,69 +334,43 @@ asio::awaitable<void> Connection::run() {
   watchdog_.cancel();
 }
 
-// Idle: waits for the first byte of the next request, unless a pipelined one is buffered
-// already. False when the connection should close (the client left, the idle timeout, a stop).
-asio::awaitable<bool> Connection::wait_for_request(boost::beast::flat_buffer& buffer) {
-  phase_ = Phase::idle;
-  if (buffer.size() > 0) co_return true;
-  arm(config_.idle_timeout);
-  // Its completion takes its turn in the scheduler, so the connection gives way to the others.
-  unwaited_ = 0;
-  auto [ec, n] = co_await socket_.async_read_some(buffer.prepare(idle_read_size), asio::as_tuple(asio::use_awaitable));
-  buffer.commit(n);
-  co_return !ec && !stopping_ && !expired_;
-}
-
-// Reads the header, routes it, and reads the body unless the route streams it. False when
-// there is nothing to answer (the client closed, or the connection was cut).
-asio::awaitable<bool> Connection::read_request(RequestParser& parser, boost::beast::flat_buffer& buffer, Incoming& in) {
+void Connection::start_reading(RequestParser& parser, Request& request) {
   phase_ = Phase::reading;
   arm(config_.read_timeout);
   parser.header_limit(static_cast<std::uint32_t>(config_.max_header_bytes));
   // Beast checks Content-Length against the limit as the header completes, before the
   // route (and so the limit) is known: the limit is set once the header is in.
   parser.body_limit(boost::none);
-  Request& request = in.request;
   request.peer = peer_;
   request.received_at = std::chrono::steady_clock::now();
+}
 
-  // Nearly always the first read brought the whole request: it is parsed here, and a
-  // coroutine that reads on is only started when it did not.
-  boost::system::error_code ec;
-  if (!parse_buffered(parser, buffer, true, ec)) ec = co_await read_message(parser, buffer, true);
-  std::string_view target;
-  if (!ec) {
-    target = parser.get().target();
-    const auto q = target.find('?');
-    request.path = target.substr(0, q);
-    request.query = q == std::string_view::npos ? std::string_view{} : target.substr(q + 1);
-    in.match = router_.match(parser.get().method(), request.path, request.params);
-    const Policy* policy = in.match.route ? &in.match.route->policy : nullptr;
-    in.streaming = policy && policy->streaming();
-    const std::size_t body_limit = policy && policy->max_body() ? policy->max_body() : config_.max_body_bytes;
-    parser.body_limit(body_limit);
-    if (request.path.empty() || request.path.front() != '/') {
-      in.rejection = {ErrorCode::bad_request, "request target must be an absolute path"};
-    } else if (auto length = parser.content_length(); length && *length > body_limit) {
-      in.rejection = {ErrorCode::payload_too_large, "request body is too large"};
-    } else if (!in.streaming && !parse_buffered(parser, buffer, false, ec)) {
-      ec = co_await read_message(parser, buffer, false);
-    }
+// Routes the request on its header, once: the route's policy gives the body limit and whether
+// the handler reads the body itself. A declared length past the limit is refused unread.
+void Connection::route(RequestParser& parser, Incoming& in) {
+  Request& request = in.request;
+  locate(request, parser.get().target());
+  in.match = router_.match(parser.get().method(), request.path, request.params);
+  const Policy* policy = in.match.route ? &in.match.route->policy : nullptr;
+  in.streaming = policy && policy->streaming();
+  const std::size_t body_limit = policy && policy->max_body() ? policy->max_body() : config_.max_body_bytes;
+  parser.body_limit(body_limit);
+  if (request.path.empty() || request.path.front() != '/') {
+    in.rejection = {ErrorCode::bad_request, "request target must be an absolute path"};
+  } else if (auto length = parser.content_length(); length && *length > body_limit) {
+    in.rejection = {ErrorCode::payload_too_large, "request body is too large"};
   }
+}
+
+// The request as read, given what reading ended with. False when there is nothing to answer (the
+// client closed, or the connection was cut).
+bool Connection::finish_reading(RequestParser& parser, boost::beast::flat_buffer& buffer, boost::system::error_code ec,
+                                Incoming& in) {
   if (ec == beast_http::error::end_of_stream || (ec && !expired_ && buffer.size() == 0 && !parser.got_some()))
-    co_return false;
-  if ((ec == asio::error::operation_aborted || ec == asio::error::connection_reset) && !expired_) co_return false;
-  if (ec) {
-    if (expired_)
-      in.rejection = {ErrorCode::request_timeout, "request was not received in time"};
-    else if (ec == beast_http::error::header_limit)
-      in.rejection = {ErrorCode::header_too_large, "request header is too large"};
-    else if (ec == beast_http::error::body_limit)
-      in.rejection = {ErrorCode::payload_too_large, "request body is too large"};
-    else
-      in.rejection = {ErrorCode::bad_request, "malformed request"};
-  }
-
+    return false;
+  if ((ec == asio::error::operation_aborted || ec == asio::error::connection_reset) && !expired_) return false;
+  if (ec) in.rejection = rejection_of(ec, expired_);
+  Request& request = in.request;
   if (in.rejection) {
     // Whatever the parser understood is kept for the log line.
     if (parser.is_header_done()) request.message = parser.release();
@@ -344,59 +388,32 @@ asio::awaitable<bool> Connection::read_request(RequestParser& parser, boost::bea
   } else {
     // A moved message keeps its target's storage, so the views into it stay valid; were it
     // ever copied instead, the request is routed again on its own copy.
+    const char* routed = request.path.data();
     request.message = parser.release();
-    if (request.message.target().data() != target.data()) {
-      target = request.message.target();
-      const auto q = target.find('?');
-      request.path = target.substr(0, q);
-      request.query = q == std::string_view::npos ? std::string_view{} : target.substr(q + 1);
+    if (request.message.target().data() != routed) {
+      locate(request, request.message.target());
       in.match = router_.match(request);
     }
   }
   request.route = in.match.pattern;
   request.policy = in.match.policy;
-  co_return true;
+  return true;
 }
 
-// The pipeline's answer, or failure_response() of what it threw; recorded in the access log.
-asio::awaitable<Response> Connection::answer(Incoming& in) {
+void Connection::start_handling() {
   phase_ = Phase::handling;
   arm(config_.request_timeout);
   expired_ = false;
-  Request& request = in.request;
-  Response response;
-  // Layers that need no frame of their own throw as the pipeline is called, the rest as it
-  // runs: both land here, inside every layer, so the error body gets the id and CORS fields.
-  try {
-    auto pending = in.rejection              ? reject(request, in.rejection->code, in.rejection->message)
-                   : in.match.route          ? pipeline_.run(request, in.match.route->handler)
-                   : !in.match.allow.empty() ? not_allowed(request, std::move(in.match.allow))
-                                             : reject(request, ErrorCode::not_found, "no such route");
-    response = co_await std::move(pending);  // named first: GCC 12 (docs/style.md)
-  } catch (...) {
-    if (request.request_id.empty()) {  // the first layer itself failed
-      request.request_id = crypto::to_hex(crypto::random_bytes(12));
-      request.response_fields.set("X-Request-Id", request.request_id);
-    }
-    response = failure_response(request, std::current_exception());
-  }
-  access_log_.record(request, response);
-  // A deadline cancellation is answered (503) above; reset it to write the reply.
-  co_await asio::this_coro::reset_cancellation_state();
-  co_return response;
 }
 
-// Writes the answer: streamed when the handler made a body stream, else at once when it fits
-// the socket's buffer (nearly always), the rest asynchronously. False when the write failed.
-asio::awaitable<bool> Connection::send(const Incoming& in, Response& response, bool keep_alive) {
-  const Request& request = in.request;
-  const bool streamed = request.body_stream && request.method() != Verb::head &&
-                        (response.result() == Status::ok || response.result() == Status::partial_content);
-  if (streamed) co_return co_await write_streamed(response, request, keep_alive);
-  const auto left = write_now(response, request, keep_alive);
-  if (!left) co_return false;
-  if (*left == 0) co_return true;
-  co_return co_await write_rest(response, *left);
+// The awaitable that answers the request: its route's handler through the pipeline, or an error
+// through it. Not a coroutine: the pipeline's own awaitable is handed over, without a frame.
+asio::awaitable<Response> Connection::dispatch(Incoming& in) {
+  Request& request = in.request;
+  if (in.rejection) return reject(request, in.rejection->code, in.rejection->message);
+  if (in.match.route) return pipeline_.run(request, in.match.route->handler);
+  if (!in.match.allow.empty()) return not_allowed(request, std::move(in.match.allow));
+  return reject(request, ErrorCode::not_found, "no such route");
 }
 
 // Runs a request that never reached a handler (malformed, too large, too slow)

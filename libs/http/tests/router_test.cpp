@@ -106,7 +106,7 @@ TEST_CASE("a known path with the wrong method lists the allowed ones") {
   CHECK(m.allow == "POST");
 }
 
-TEST_CASE("the match carries the route's policy; a wrong method carries the strictest of its path") {
+TEST_CASE("the match carries the route's policy; a wrong method hides admin paths only") {
   Router r = sample();
   auto req = make(Verb::get, "/api/v1/focus/active");
   auto m = r.match(req);
@@ -125,6 +125,13 @@ TEST_CASE("the match carries the route's policy; a wrong method carries the stri
   CHECK_FALSE(m.route);
   REQUIRE(m.policy);
   CHECK(m.policy->access() == Access::admin);
+
+  req = make(Verb::put, "/api/v1/focus/active");  // 405 for anyone: the path is no secret
+  m = r.match(req);
+  CHECK_FALSE(m.route);
+  REQUIRE(m.policy);
+  CHECK(m.policy->access() == Access::session);
+  CHECK(m.policy->rate() == RateClass::api);
 
   CHECK_FALSE(r.match(Verb::get, "/nope", req.params).policy);
 }

@@ -35,8 +35,9 @@ class Router {
   struct Match {
     const Route* route = nullptr;  ///< null when nothing matched
     std::string_view pattern;      ///< template of the matched path, also when only the method is wrong
-    /// The path's policy when only the method is wrong (the strictest of its routes), so the
-    /// 405 passes the same gates as the routes would: an admin path stays hidden.
+    /// When only the method is wrong: on an admin path the admin policy (the path stays hidden,
+    /// a 404, from everyone else), on an open path the open one, else one that reads the session,
+    /// checks CSRF and counts in the routes' rate bucket but lets anyone see the 405.
     const Policy* policy = nullptr;
     std::string allow;  ///< methods of the path, when only the method is wrong
   };
