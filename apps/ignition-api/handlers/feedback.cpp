@@ -21,7 +21,7 @@ asio::awaitable<Response> submit(DomainDeps d, Request& req) {
   input.kind = reader.string("kind", true).value_or("");
   input.message = reader.string("message", true).value_or("");
   input.page_url = reader.string("page_url", false);
-  reader.finish();
+  reader.finish(feedback::check(input).problems());
   const std::string_view agent = req.header(Field::user_agent);
   if (!agent.empty()) input.user_agent = std::string(agent.substr(0, 1'024));
   auto stored = co_await feedback::submit(d.pool, user, std::move(input));

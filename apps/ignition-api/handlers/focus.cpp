@@ -22,7 +22,7 @@ asio::awaitable<Response> start(DomainDeps d, Request& req) {
   json::ObjectReader reader(body);
   auto mode = reader.string("mode", true);
   auto duration = reader.integer("duration_seconds", true);
-  reader.finish();
+  reader.finish(focus::check_start(mode.value_or(""), duration.value_or(0)).problems());
   auto session = co_await focus::start(d.pool, user, std::move(*mode), *duration);
   co_return created(session);
 }

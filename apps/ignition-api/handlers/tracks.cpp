@@ -21,6 +21,7 @@ asio::awaitable<Response> upload(blobs::Deps d, Request& req) {
   track.upload = read_upload(req);
   track.title = query(req, "title").value_or(track.upload.filename.value_or("Untitled"));
   track.artist = query(req, "artist");
+  if (track.artist && track.artist->empty()) track.artist.reset();  // `?artist=` names no one
   auto created_track = co_await tracks::upload(d, user, std::move(track), req.read_body);
   co_return created(created_track);
 }

@@ -12,12 +12,16 @@ const db::Statement insert_statement{
     " RETURNING id, kind, message, page_url, status, created_at"};
 }  // namespace
 
-boost::asio::awaitable<boost::json::object> submit(db::Pool& pool, Uuid user, NewFeedback f) {
-  domain::Check()
-      .choice("kind", f.kind, rules::kinds)
+domain::Check check(const NewFeedback& f) {
+  domain::Check c;
+  c.choice("kind", f.kind, rules::kinds)
       .text("message", f.message, rules::message)
-      .text("page_url", f.page_url, rules::page_url)
-      .done();
+      .text("page_url", f.page_url, rules::page_url);
+  return c;
+}
+
+boost::asio::awaitable<boost::json::object> submit(db::Pool& pool, Uuid user, NewFeedback f) {
+  check(f).done();
   auto rows = co_await pool.execute(insert_statement, user, f.kind, f.message, f.page_url, f.user_agent);
   co_return domain::to_object(rows, 0);
 }

@@ -131,12 +131,15 @@ Reward reward_for(std::int64_t elapsed_seconds, std::int64_t paused_seconds, std
   return {xp, xp / 5};
 }
 
+domain::Check check_start(const std::string& mode, std::int64_t duration_seconds) {
+  domain::Check c;
+  c.choice("mode", mode, rules::modes).integer("duration_seconds", duration_seconds, rules::duration_seconds);
+  return c;
+}
+
 boost::asio::awaitable<boost::json::object> start(db::Pool& pool, Uuid user, std::string mode,
                                                   std::int64_t duration_seconds) {
-  domain::Check()
-      .choice("mode", mode, rules::modes)
-      .integer("duration_seconds", duration_seconds, rules::duration_seconds)
-      .done();
+  check_start(mode, duration_seconds).done();
   auto tx = co_await db::Transaction::begin(pool);
   co_await tx.execute(expire_statement, user);
   db::Result inserted;

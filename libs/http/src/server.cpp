@@ -353,7 +353,11 @@ void Connection::route(RequestParser& parser, Incoming& in) {
   in.match = router_.match(parser.get().method(), request.path, request.params);
   const Policy* policy = in.match.route ? &in.match.route->policy : nullptr;
   in.streaming = policy && policy->streaming();
-  const std::size_t body_limit = policy && policy->max_body() ? policy->max_body() : config_.max_body_bytes;
+  // A route may lower the server's limit (HTTP_MAX_BODY); only an upload, streamed to its handler
+  // and never held in memory, may exceed it.
+  std::size_t body_limit = config_.max_body_bytes;
+  if (policy && policy->max_body())
+    body_limit = in.streaming ? policy->max_body() : std::min(policy->max_body(), body_limit);
   parser.body_limit(body_limit);
   if (request.path.empty() || request.path.front() != '/') {
     in.rejection = {ErrorCode::bad_request, "request target must be an absolute path"};
@@ -378,8 +382,11 @@ bool Connection::finish_reading(RequestParser& parser, boost::beast::flat_buffer
     request.params.clear();
     in.match = {};
   } else if (in.streaming) {
-    // The header only; the body stays with the parser, which outlives the request.
+    // The header only; the body stays with the parser, which outlives the request. The copy's
+    // target is not the parser's: the views are pointed into the request's own.
     request.message = parser.get();
+    locate(request, request.message.target());
+    in.match = router_.match(request);
     auto expects_continue =
         std::make_shared<bool>(boost::beast::iequals(request.message[Field::expect], "100-continue"));
     request.read_body = [this, &parser, &buffer, expects_continue]() {

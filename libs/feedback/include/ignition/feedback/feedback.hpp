@@ -33,6 +33,8 @@ struct NewFeedback {
   std::optional<std::string> user_agent;
 };
 
+domain::Check check(const NewFeedback& feedback);
+
 /// Records the feedback (Error(validation_failed) when it breaks the rules); returns
 /// {id, kind, message, page_url, status, created_at}.
 boost::asio::awaitable<boost::json::object> submit(db::Pool& pool, Uuid user, NewFeedback feedback);

@@ -29,6 +29,9 @@ inline constexpr domain::Range duration_seconds{60, 14'400};
 
 enum class Transition { pause, resume, complete, abandon };
 
+/// A start's rules: one of rules::modes, for rules::duration_seconds.
+domain::Check check_start(const std::string& mode, std::int64_t duration_seconds);
+
 /// Starts a session of one of rules::modes for rules::duration_seconds (else
 /// Error(validation_failed)). A running session older than a day is expired first; a live one
 /// makes this throw Error(conflict).

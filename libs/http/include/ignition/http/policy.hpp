@@ -9,7 +9,7 @@
 
 namespace ignition::http {
 
-/// Who may call a route.
+/// Who may call a route, from the most open to the most restricted (the router compares them).
 enum class Access : std::uint8_t {
   open,     ///< anyone, and no session is read (health, sign-in redirects, signed links)
   session,  ///< anyone; the session is read when the request carries one (logout, token health)
@@ -34,7 +34,8 @@ class Policy {
   /// Unsafe methods (POST, PUT, PATCH, DELETE) need an allowed Origin, and with a session the
   /// X-CSRF-Token header equal to the csrf_token cookie. On by default.
   constexpr bool csrf() const noexcept { return csrf_; }
-  /// The body limit in bytes; 0 for the server's own (HTTP_MAX_BODY).
+  /// The body limit in bytes; 0 for the server's own (HTTP_MAX_BODY). A limit lowers the
+  /// server's; only a streamed body may be larger.
   constexpr std::size_t max_body() const noexcept { return max_body_; }
   /// The body is not read before the handler runs: the handler pulls it with
   /// Request::read_body (uploads, never held whole in memory).
