@@ -48,7 +48,10 @@ const db::Statement delete_statement{"calendar_delete", "DELETE FROM calendar_ev
 
 }  // namespace
 
-domain::Check check(const NewEvent& event) {
+namespace {
+// The same rules judge a new event and a change to one (an untouched field is not checked).
+template <typename Fields>
+domain::Check check_fields(const Fields& event) {
   domain::Check c;
   c.text("title", event.title, rules::title)
       .text("description", event.description, rules::description)
@@ -57,21 +60,17 @@ domain::Check check(const NewEvent& event) {
       .text("recurrence_rule", event.recurrence_rule, rules::recurrence_rule)
       .text("color", event.color, rules::color)
       .integer("reminder_minutes", event.reminder_minutes, rules::reminder_minutes);
+  return c;
+}
+}  // namespace
+
+domain::Check check(const NewEvent& event) {
+  domain::Check c = check_fields(event);
   if (event.ends_at && *event.ends_at < event.starts_at) c.fail("ends_at", "must not be before starts_at");
   return c;
 }
 
-domain::Check check(const EventChanges& changes) {
-  domain::Check c;
-  c.text("title", changes.title, rules::title)
-      .text("description", changes.description, rules::description)
-      .choice("event_type", changes.event_type, rules::event_types)
-      .text("location", changes.location, rules::location)
-      .text("recurrence_rule", changes.recurrence_rule, rules::recurrence_rule)
-      .text("color", changes.color, rules::color)
-      .integer("reminder_minutes", changes.reminder_minutes, rules::reminder_minutes);
-  return c;
-}
+domain::Check check(const EventChanges& changes) { return check_fields(changes); }
 
 boost::asio::awaitable<boost::json::object> create(db::Pool& pool, Uuid user, NewEvent event) {
   check(event).done();

@@ -134,41 +134,39 @@ boost::asio::awaitable<void> require_visible(db::Transaction& tx, Uuid user, con
 
 }  // namespace
 
-domain::Check check(const NewExercise& e) {
+namespace {
+// The same rules judge a new exercise and a change to one (an untouched field is not checked).
+template <typename Fields>
+domain::Check check_exercise(const Fields& exercise) {
   domain::Check c;
-  c.text("name", e.name, rules::name)
-      .text("description", e.description, rules::text)
-      .text("category", e.category, rules::category)
-      .texts("muscle_groups", e.muscle_groups, rules::muscle_groups)
-      .text("equipment", e.equipment, rules::equipment);
+  c.text("name", exercise.name, rules::name)
+      .text("description", exercise.description, rules::text)
+      .text("category", exercise.category, rules::category)
+      .texts("muscle_groups", exercise.muscle_groups, rules::muscle_groups)
+      .text("equipment", exercise.equipment, rules::equipment);
   return c;
 }
+}  // namespace
 
-domain::Check check(const ExerciseChanges& e) {
-  domain::Check c;
-  c.text("name", e.name, rules::name)
-      .text("description", e.description, rules::text)
-      .text("category", e.category, rules::category)
-      .texts("muscle_groups", e.muscle_groups, rules::muscle_groups)
-      .text("equipment", e.equipment, rules::equipment);
-  return c;
-}
+domain::Check check(const NewExercise& e) { return check_exercise(e); }
 
-domain::Check check(const NewWorkout& w) {
-  domain::Check c;
-  c.text("name", w.name, rules::name)
-      .text("description", w.description, rules::text)
-      .integer("estimated_duration_minutes", w.estimated_duration_minutes, rules::estimated_duration_minutes);
-  return c;
-}
+domain::Check check(const ExerciseChanges& e) { return check_exercise(e); }
 
-domain::Check check(const WorkoutChanges& w) {
+namespace {
+// The same rules judge a new workout and a change to one (an untouched field is not checked).
+template <typename Fields>
+domain::Check check_workout(const Fields& workout) {
   domain::Check c;
-  c.text("name", w.name, rules::name)
-      .text("description", w.description, rules::text)
-      .integer("estimated_duration_minutes", w.estimated_duration_minutes, rules::estimated_duration_minutes);
+  c.text("name", workout.name, rules::name)
+      .text("description", workout.description, rules::text)
+      .integer("estimated_duration_minutes", workout.estimated_duration_minutes, rules::estimated_duration_minutes);
   return c;
 }
+}  // namespace
+
+domain::Check check(const NewWorkout& w) { return check_workout(w); }
+
+domain::Check check(const WorkoutChanges& w) { return check_workout(w); }
 
 domain::Check check(const Set& set) {
   domain::Check c;

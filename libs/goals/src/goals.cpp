@@ -112,17 +112,19 @@ domain::Check check(const GoalChanges& changes) {
   return c;
 }
 
-domain::Check check(const NewMilestone& milestone) {
+namespace {
+// The same rules judge a new milestone and a change to one (an untouched field is not checked).
+template <typename Fields>
+domain::Check check_milestone(const Fields& milestone) {
   domain::Check c;
   c.text("title", milestone.title, rules::title).integer("sort_order", milestone.sort_order, rules::sort_order);
   return c;
 }
+}  // namespace
 
-domain::Check check(const MilestoneChanges& changes) {
-  domain::Check c;
-  c.text("title", changes.title, rules::title).integer("sort_order", changes.sort_order, rules::sort_order);
-  return c;
-}
+domain::Check check(const NewMilestone& milestone) { return check_milestone(milestone); }
+
+domain::Check check(const MilestoneChanges& changes) { return check_milestone(changes); }
 
 boost::asio::awaitable<boost::json::object> create(db::Pool& pool, Uuid user, NewGoal goal) {
   check(goal).done();

@@ -84,27 +84,24 @@ boost::asio::awaitable<void> require_owned(db::Pool& pool, Uuid user, Uuid id) {
 
 const std::string& streaks_sql() { return streaks_sql_text; }
 
-domain::Check check(const NewHabit& h) {
+namespace {
+// The same rules judge a new habit and a change to one (an untouched field is not checked).
+template <typename Fields>
+domain::Check check_fields(const Fields& habit) {
   domain::Check c;
-  c.text("name", h.name, rules::name)
-      .text("description", h.description, rules::description)
-      .choice("frequency", h.frequency, rules::frequencies)
-      .integer("target_count", h.target_count, rules::target_count)
-      .text("icon", h.icon, rules::icon)
-      .text("color", h.color, rules::color);
+  c.text("name", habit.name, rules::name)
+      .text("description", habit.description, rules::description)
+      .choice("frequency", habit.frequency, rules::frequencies)
+      .integer("target_count", habit.target_count, rules::target_count)
+      .text("icon", habit.icon, rules::icon)
+      .text("color", habit.color, rules::color);
   return c;
 }
+}  // namespace
 
-domain::Check check(const HabitChanges& h) {
-  domain::Check c;
-  c.text("name", h.name, rules::name)
-      .text("description", h.description, rules::description)
-      .choice("frequency", h.frequency, rules::frequencies)
-      .integer("target_count", h.target_count, rules::target_count)
-      .text("icon", h.icon, rules::icon)
-      .text("color", h.color, rules::color);
-  return c;
-}
+domain::Check check(const NewHabit& h) { return check_fields(h); }
+
+domain::Check check(const HabitChanges& h) { return check_fields(h); }
 
 boost::asio::awaitable<boost::json::object> create(db::Pool& pool, Uuid user, NewHabit h) {
   check(h).done();

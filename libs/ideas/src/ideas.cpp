@@ -29,19 +29,19 @@ const db::Statement delete_statement{"ideas_delete", "DELETE FROM ideas WHERE id
 
 }  // namespace
 
-domain::Check check(const NewIdea& idea) {
+namespace {
+// The same rules judge a new idea and a change to one (an untouched field is not checked).
+template <typename Fields>
+domain::Check check_fields(const Fields& idea) {
   domain::Check c;
   c.text("title", idea.title, rules::title).text("body", idea.body, rules::body).texts("tags", idea.tags, rules::tags);
   return c;
 }
+}  // namespace
 
-domain::Check check(const IdeaChanges& changes) {
-  domain::Check c;
-  c.text("title", changes.title, rules::title)
-      .text("body", changes.body, rules::body)
-      .texts("tags", changes.tags, rules::tags);
-  return c;
-}
+domain::Check check(const NewIdea& idea) { return check_fields(idea); }
+
+domain::Check check(const IdeaChanges& changes) { return check_fields(changes); }
 
 boost::asio::awaitable<boost::json::object> create(db::Pool& pool, Uuid user, NewIdea idea) {
   check(idea).done();

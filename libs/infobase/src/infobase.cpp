@@ -35,7 +35,10 @@ const db::Statement delete_statement{"infobase_delete", "DELETE FROM infobase_en
 
 }  // namespace
 
-domain::Check check(const NewEntry& entry) {
+namespace {
+// The same rules judge a new entry and a change to one (an untouched field is not checked).
+template <typename Fields>
+domain::Check check_fields(const Fields& entry) {
   domain::Check c;
   c.text("title", entry.title, rules::title)
       .text("content", entry.content, rules::content)
@@ -43,15 +46,11 @@ domain::Check check(const NewEntry& entry) {
       .texts("tags", entry.tags, rules::tags);
   return c;
 }
+}  // namespace
 
-domain::Check check(const EntryChanges& changes) {
-  domain::Check c;
-  c.text("title", changes.title, rules::title)
-      .text("content", changes.content, rules::content)
-      .text("category", changes.category, rules::category)
-      .texts("tags", changes.tags, rules::tags);
-  return c;
-}
+domain::Check check(const NewEntry& entry) { return check_fields(entry); }
+
+domain::Check check(const EntryChanges& changes) { return check_fields(changes); }
 
 boost::asio::awaitable<boost::json::object> create(db::Pool& pool, Uuid user, NewEntry entry) {
   check(entry).done();

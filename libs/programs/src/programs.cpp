@@ -64,37 +64,37 @@ boost::asio::awaitable<void> lock(db::Transaction& tx, Uuid user, Uuid program) 
 
 }  // namespace
 
-domain::Check check(const NewProgram& p) {
+namespace {
+// The same rules judge a new program and a change to one (an untouched field is not checked).
+template <typename Fields>
+domain::Check check_program(const Fields& program) {
   domain::Check c;
-  c.text("name", p.name, rules::name)
-      .text("description", p.description, rules::text)
-      .integer("duration_weeks", p.duration_weeks, rules::duration_weeks)
-      .text("goal", p.goal, rules::goal)
-      .choice("difficulty", p.difficulty, rules::difficulties);
+  c.text("name", program.name, rules::name)
+      .text("description", program.description, rules::text)
+      .integer("duration_weeks", program.duration_weeks, rules::duration_weeks)
+      .text("goal", program.goal, rules::goal)
+      .choice("difficulty", program.difficulty, rules::difficulties);
   return c;
 }
+}  // namespace
 
-domain::Check check(const ProgramChanges& p) {
-  domain::Check c;
-  c.text("name", p.name, rules::name)
-      .text("description", p.description, rules::text)
-      .integer("duration_weeks", p.duration_weeks, rules::duration_weeks)
-      .text("goal", p.goal, rules::goal)
-      .choice("difficulty", p.difficulty, rules::difficulties);
-  return c;
-}
+domain::Check check(const NewProgram& p) { return check_program(p); }
 
-domain::Check check(const Week& w) {
-  domain::Check c;
-  c.text("name", w.name, rules::name).text("notes", w.notes, rules::text);
-  return c;
-}
+domain::Check check(const ProgramChanges& p) { return check_program(p); }
 
-domain::Check check(const WeekChanges& w) {
+namespace {
+// The same rules judge a new week and a change to one (an untouched field is not checked).
+template <typename Fields>
+domain::Check check_week(const Fields& week) {
   domain::Check c;
-  c.text("name", w.name, rules::name).text("notes", w.notes, rules::text);
+  c.text("name", week.name, rules::name).text("notes", week.notes, rules::text);
   return c;
 }
+}  // namespace
+
+domain::Check check(const Week& w) { return check_week(w); }
+
+domain::Check check(const WeekChanges& w) { return check_week(w); }
 
 boost::asio::awaitable<boost::json::object> create(db::Pool& pool, Uuid user, NewProgram p) {
   check(p).done();
