@@ -89,6 +89,7 @@ const std::vector<Route> object_routes = {
     {"PATCH", "/api/v1/programs/{program}", R"({"name":"mine now"})"},
     {"DELETE", "/api/v1/programs/{program}", ""},
     {"GET", "/api/v1/programs/{program}/weeks", ""},
+    {"GET", "/api/v1/programs/{program}/weeks/{week}", ""},
     {"POST", "/api/v1/programs/{program}/weeks", R"({"name":"extra"})"},
     {"PATCH", "/api/v1/programs/{program}/weeks/{week}", R"({"is_deload":true})"},
     {"DELETE", "/api/v1/programs/{program}/weeks/{week}", ""},
@@ -485,7 +486,8 @@ TEST_CASE("habits: one log a day, streaks across a skipped day, today in the use
   auto logged = call(port, a, "POST", logs, "");
   REQUIRE(logged.status == 201);
   auto result = json_of(logged);
-  CHECK(result.at("log").at("log_date").as_string() == today);
+  CHECK(result.at("log").at("date").as_string() == today);
+  CHECK_FALSE(result.at("log").as_object().contains("log_date"));
   CHECK(result.at("habit").at("current_streak").as_int64() == 2);
   CHECK(result.at("habit").at("longest_streak").as_int64() == 3);
   CHECK(result.at("habit").at("reminder_time").as_string() == "07:30");
@@ -506,7 +508,7 @@ TEST_CASE("habits: one log a day, streaks across a skipped day, today in the use
 
   auto range = json_of(call(port, a, "GET", "/api/v1/habits/" + habit + "/logs?from=" + day(-3) + "&to=" + day(-1)));
   CHECK(range.at("items").as_array().size() == 3);
-  CHECK(range.at("items").as_array()[0].at("log_date").as_string() == day(-1));
+  CHECK(range.at("items").as_array()[0].at("date").as_string() == day(-1));
 }
 
 TEST_CASE("goals: progress follows the milestones and completing them all completes the goal, paid once") {
@@ -1005,6 +1007,12 @@ TEST_CASE("programs: weeks are numbered 1..n, appended at the end, renumbered on
   auto appended = json_of(call(port, a, "POST", weeks, R"({"is_deload":true,"schedule":{"mon":"squat"}})"));
   CHECK(appended.at("week_number").as_int64() == 4);
   CHECK(appended.at("schedule").at("mon").as_string() == "squat");
+  // One week read alone: the same object the list holds; a removed or malformed id is a 404.
+  auto one = json_of(call(port, a, "GET", weeks + "/" + ids[2]));
+  CHECK(one.at("week_number").as_int64() == 2);
+  CHECK(one.at("name").as_string() == "w2");
+  CHECK(call(port, a, "GET", weeks + "/" + ids[1]).status == 404);
+  CHECK(call(port, a, "GET", weeks + "/not-a-uuid").status == 404);
   auto started = json_of(call(port, a, "PATCH", "/api/v1/programs/" + program, R"({"is_active":true})"));
   CHECK(!started.at("started_at").is_null());
 }

@@ -55,6 +55,14 @@ asio::awaitable<Response> add_week(DomainDeps d, Request& req) {
   co_return created(added);
 }
 
+asio::awaitable<Response> get_week(DomainDeps d, Request& req) {
+  const Uuid user = user_of(req);
+  const Uuid program = path_id(req);
+  const Uuid week = path_id(req, "week_id");
+  auto found = co_await programs::get_week(d.pool, user, program, week);
+  co_return ok(found);
+}
+
 asio::awaitable<Response> update_week(DomainDeps d, Request& req) {
   const Uuid user = user_of(req);
   const Uuid program = path_id(req);
@@ -90,6 +98,7 @@ void add_programs_routes(http::Router& router, DomainDeps d) {
   router.add(Verb::delete_, "/api/v1/programs/{id}", policy, with_deps(d, remove_owned<programs::remove>));
   router.add(Verb::get, "/api/v1/programs/{id}/weeks", policy, with_deps(d, weeks));
   router.add(Verb::post, "/api/v1/programs/{id}/weeks", policy, with_deps(d, add_week));
+  router.add(Verb::get, "/api/v1/programs/{id}/weeks/{week_id}", policy, with_deps(d, get_week));
   router.add(Verb::patch, "/api/v1/programs/{id}/weeks/{week_id}", policy, with_deps(d, update_week));
   router.add(Verb::delete_, "/api/v1/programs/{id}/weeks/{week_id}", policy, with_deps(d, remove_week));
 }

@@ -53,7 +53,7 @@ const db::Statement delete_statement{"habits_delete", "DELETE FROM habits WHERE 
 const std::string log_sql = fmt::format(
     "INSERT INTO habit_logs (habit_id, user_id, log_date, completed_at)"
     " SELECT h.id, h.user_id, coalesce($3::date, {0}), now() FROM habits h WHERE h.id = $2 AND h.user_id = $1"
-    " AND coalesce($3::date, {0}) <= {0} RETURNING id, log_date, completed_at, count, notes, created_at",
+    " AND coalesce($3::date, {0}) <= {0} RETURNING id, log_date AS date, completed_at, count, notes, created_at",
     domain::user_today_sql);
 const db::Statement log_statement{"habits_log", log_sql};
 const db::Statement owned_statement{"habits_owned", "SELECT 1 FROM habits WHERE id = $2 AND user_id = $1"};
@@ -62,7 +62,7 @@ const db::Statement unlog_statement{
     "habits_unlog", "DELETE FROM habit_logs WHERE habit_id = $2 AND user_id = $1 AND log_date = $3::date"};
 const db::Statement logs_statement{
     "habits_logs",
-    "SELECT id, log_date, completed_at, count, notes, created_at FROM habit_logs"
+    "SELECT id, log_date AS date, completed_at, count, notes, created_at FROM habit_logs"
     " WHERE habit_id = $2 AND user_id = $1 AND ($3::date IS NULL OR log_date >= $3::date)"
     " AND ($4::date IS NULL OR log_date <= $4::date) AND (log_date, id) < ($5::date, $6::uuid)"
     " ORDER BY log_date DESC, id DESC LIMIT $7"};
@@ -166,7 +166,7 @@ boost::asio::awaitable<boost::json::object> log(db::Pool& pool, Uuid user, Uuid 
   }
   auto entry = domain::to_object(logged, 0);
   auto habit = co_await fetch(tx, user, habit_id);
-  const boost::json::object metadata{{"habit_id", habit.at("id")}, {"date", entry.at("log_date")}};
+  const boost::json::object metadata{{"habit_id", habit.at("id")}, {"date", entry.at("date")}};
   co_await activity::record(tx, user, "habit_logged", metadata);
   auto count = co_await tx.execute(log_count_statement, user);
   co_await gamification::unlock(tx, user, "habit_log", count.one().get<std::int64_t>(0),
@@ -187,7 +187,7 @@ boost::asio::awaitable<domain::Page> logs(db::Pool& pool, Uuid user, Uuid habit,
                                           std::optional<std::string> to, domain::PageRequest page) {
   co_await require_owned(pool, user, habit);
   auto params = db::Params::of(user, habit, from, to);
-  auto result = co_await domain::fetch_page(pool, logs_statement, std::move(params), page, "log_date");
+  auto result = co_await domain::fetch_page(pool, logs_statement, std::move(params), page, "date");
   co_return result;
 }
 

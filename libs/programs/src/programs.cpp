@@ -38,6 +38,9 @@ const db::Statement lock_statement{"programs_lock",
 const db::Statement weeks_statement{"programs_weeks", "SELECT " WEEK_COLUMNS
                                                       " FROM program_weeks WHERE program_id = $1 AND user_id = $2"
                                                       " ORDER BY week_number"};
+const db::Statement get_week_statement{"programs_get_week",
+                                       "SELECT " WEEK_COLUMNS
+                                       " FROM program_weeks WHERE id = $1 AND program_id = $2 AND user_id = $3"};
 const db::Statement add_week_statement{
     "programs_add_week",
     "INSERT INTO program_weeks (program_id, user_id, week_number, name, is_deload, notes, schedule)"
@@ -138,6 +141,11 @@ boost::asio::awaitable<boost::json::array> weeks(db::Pool& pool, Uuid user, Uuid
   auto rows = co_await tx.execute(weeks_statement, program, user);
   co_await tx.commit();
   co_return domain::to_array(rows);
+}
+
+boost::asio::awaitable<boost::json::object> get_week(db::Pool& pool, Uuid user, Uuid program, Uuid week) {
+  auto rows = co_await pool.execute(get_week_statement, week, program, user);
+  co_return domain::one_or_not_found(rows, "week");
 }
 
 boost::asio::awaitable<boost::json::object> add_week(db::Pool& pool, Uuid user, Uuid program, Week w) {

@@ -71,6 +71,8 @@ boost::asio::awaitable<void> remove(db::Pool& pool, Uuid user, Uuid id);
 
 /// The program's weeks in order.
 boost::asio::awaitable<boost::json::array> weeks(db::Pool& pool, Uuid user, Uuid program);
+/// One week of the user's program; Error(not_found) for anyone else's or an unknown one.
+boost::asio::awaitable<boost::json::object> get_week(db::Pool& pool, Uuid user, Uuid program, Uuid week);
 /// Appends a week as number n + 1.
 boost::asio::awaitable<boost::json::object> add_week(db::Pool& pool, Uuid user, Uuid program, Week week);
 boost::asio::awaitable<boost::json::object> update_week(db::Pool& pool, Uuid user, Uuid program, Uuid week,
