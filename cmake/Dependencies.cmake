@@ -1,5 +1,9 @@
 # Every dependency comes from Debian packages (scripts/bootstrap.sh installs them): Debian 12
 # (Boost 1.81, Catch2 2) as CI, and Debian 13 (Boost 1.83, Catch2 3).
+# Boost's own CMake package where CMake has dropped its FindBoost module (3.30 and later).
+if(POLICY CMP0167)
+  cmake_policy(SET CMP0167 NEW)
+endif()
 find_package(Boost 1.81 REQUIRED COMPONENTS json url)
 find_package(fmt REQUIRED)
 find_package(OpenSSL 3 REQUIRED)
