@@ -731,7 +731,7 @@ TEST_CASE("infobase: own and system entries, ranked full-text search, system ent
   CHECK(found[1].at("id").as_string() == in_body);
   CHECK(json_of(call(port, a, "GET", "/api/v1/infobase?q=%22focus%20sessions%22")).at("items").as_array().size() == 1);
   CHECK(json_of(call(port, a, "GET", "/api/v1/infobase?q=nothing-like-this")).at("items").as_array().empty());
-  CHECK(call(port, a, "GET", "/api/v1/infobase?q=a%00b").status == 200);  // a NUL is no search: as if absent
+  CHECK(call(port, a, "GET", "/api/v1/infobase?q=a%00b").status == 400);  // text holds no NUL (contract §1)
   CHECK(call(port, a, "GET", "/api/v1/infobase?q=").status == 400);
 
   // Everyone reads the system entry; nobody changes it through the user API.
@@ -765,6 +765,33 @@ TEST_CASE("feedback is recorded with its author and limited like the auth routes
   CHECK(database.scalar("SELECT count(*) FROM feedback WHERE user_id = '" + a.user_id + "'") == "8");
   // Other /api/v1 routes are not held back by it.
   CHECK(call(port, a, "GET", "/api/v1/ideas").status == 200);
+}
+
+TEST_CASE("text that is not UTF-8, in a query or a stored header, is a 400 naming it, never a 500") {
+  TestDatabase database("domains_not_utf8");
+  ServerProcess server(domain_env(database.url()));
+  const auto port = server.port();
+  const Login a = dev_login(port, "alice@example.com");
+  for (const char* target : {"/api/v1/ideas?tag=%FF", "/api/v1/ideas?tag=%C3", "/api/v1/ideas?tag=a%00b",
+                             "/api/v1/ideas?tag=%4", "/api/v1/infobase?q=%FF%FE"}) {
+    INFO(target);
+    const auto r = call(port, a, "GET", target);
+    CHECK(r.status == 400);
+    CHECK(json_of(r).at("code").as_string() == "validation_failed");
+  }
+  CHECK(json_of(call(port, a, "GET", "/api/v1/ideas?tag=%FF")).at("fields").as_object().contains("tag"));
+  CHECK(call(port, a, "GET", "/api/v1/ideas?tag=caf%C3%A9").status == 200);  // UTF-8 escapes are text
+
+  std::map<std::string, std::string> headers{{"Cookie", a.cookie()},
+                                             {"X-CSRF-Token", a.csrf},
+                                             {"Content-Type", "application/json"},
+                                             {"User-Agent", "Mozilla/5.0 \xff\xfe"}};
+  const auto feedback = http_request(port, "POST", "/api/v1/feedback", headers, R"({"kind":"bug","message":"m"})");
+  CHECK(feedback.status == 400);
+  CHECK(json_of(feedback).at("fields").as_object().contains("User-Agent"));
+  headers["User-Agent"] = "Mozilla/5.0 (caf\xc3\xa9)";
+  CHECK(http_request(port, "POST", "/api/v1/feedback", headers, R"({"kind":"bug","message":"m"})").status == 201);
+  CHECK(database.scalar("SELECT user_agent FROM feedback") == "Mozilla/5.0 (caf\xc3\xa9)");
 }
 
 TEST_CASE("market: 50 concurrent purchases give exactly as many as the coins cover; redeem works once") {

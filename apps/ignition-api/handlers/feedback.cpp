@@ -22,8 +22,11 @@ asio::awaitable<Response> submit(DomainDeps d, Request& req) {
   input.message = reader.string("message", true).value_or("");
   input.page_url = reader.string("page_url", false);
   reader.finish(feedback::check(input).problems());
+  // Stored, so read as text: what is not UTF-8 (or holds a NUL) is refused, as in a body.
   const std::string_view agent = req.header(Field::user_agent);
-  if (!agent.empty()) input.user_agent = std::string(agent.substr(0, 1'024));
+  if (!json::valid_utf8(agent) || agent.find('\0') != std::string_view::npos)
+    throw Error("invalid request", {{"User-Agent", "must be UTF-8 text without NUL"}});
+  if (!agent.empty()) input.user_agent = json::clean_utf8(agent, 1'024);
   auto stored = co_await feedback::submit(d.pool, user, std::move(input));
   co_return created(stored);
 }

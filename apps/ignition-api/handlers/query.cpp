@@ -1,5 +1,7 @@
 #include "query.hpp"
 
+#include <ignition/common/json.hpp>
+
 namespace ignition::api {
 
 namespace {
@@ -36,7 +38,7 @@ std::optional<std::string> decode(std::string_view text) {
 
 // Hand-written rather than Boost.URL's parse_query: Debian's libboost_url 1.81 reads
 // past the end of a non-terminated view there (AddressSanitizer caught it).
-std::optional<std::string> query_param(std::string_view query, std::string_view name) {
+std::optional<std::string> query_param(std::string_view query, std::string_view name, bool* malformed) {
   while (!query.empty()) {
     auto amp = query.find('&');
     std::string_view pair = query.substr(0, amp);
@@ -45,7 +47,10 @@ std::optional<std::string> query_param(std::string_view query, std::string_view 
     auto key = decode(pair.substr(0, eq));
     if (!key || *key != name) continue;
     if (eq == std::string_view::npos) return std::string();
-    return decode(pair.substr(eq + 1));
+    auto value = decode(pair.substr(eq + 1));
+    if (value && json::valid_utf8(*value)) return value;
+    if (malformed) *malformed = true;
+    return std::nullopt;
   }
   return std::nullopt;
 }

@@ -18,7 +18,10 @@ Uuid path_id(const http::Request& request, std::string_view name) {
 }
 
 std::optional<std::string> query(const http::Request& request, std::string_view name) {
-  return query_param(request.query, name);
+  bool malformed = false;
+  auto value = query_param(request.query, name, &malformed);
+  if (malformed) throw Error("invalid query", {{std::string(name), "must be UTF-8 text without NUL"}});
+  return value;
 }
 
 int page_limit(const http::Request& request, std::map<std::string, std::string>& problems) {

@@ -28,7 +28,7 @@ int page_limit(const http::Request& request, std::map<std::string, std::string>&
 /// `?limit=` and `?cursor=`; 400 `validation_failed` otherwise.
 domain::PageRequest page_request(const http::Request& request);
 
-/// A query parameter, percent-decoded.
+/// A query parameter, percent-decoded; 400 naming it when it is not UTF-8 text without NUL.
 std::optional<std::string> query(const http::Request& request, std::string_view name);
 
 /// `?from=&to=`: RFC 3339 timestamps or dates (a date covers its whole day, UTC); an
