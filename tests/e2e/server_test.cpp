@@ -178,6 +178,20 @@ TEST_CASE("hostile requests get their clear status and the server keeps serving"
     CHECK(status_of(raw_exchange(server.port(), "GET /health HTTP/9.9\r\n\r\n")) == 400);
     CHECK(status_of(raw_exchange(server.port(), "GET health HTTP/1.1\r\nHost: x\r\n\r\n")) == 400);
   }
+  SECTION("a body framed so that a proxy may read it otherwise is a 400, and the connection closes") {
+    // The body is never read as a request of its own: one answer, then the connection ends.
+    const std::string smuggled = "GET /health HTTP/1.1\r\nHost: x\r\n\r\n";
+    for (const std::string& framing :
+         {std::string("Transfer-Encoding: gzip\r\n"), std::string("Transfer-Encoding: chunked, gzip\r\n"),
+          "Transfer-Encoding: chunked\r\nContent-Length: " + std::to_string(smuggled.size()) + "\r\n"}) {
+      INFO(framing);
+      const std::string raw =
+          raw_exchange(server.port(), "POST /auth/logout HTTP/1.1\r\nHost: x\r\n" + framing + "\r\n" + smuggled, 5s);
+      CHECK(status_of(raw) == 400);
+      CHECK(raw.find("HTTP/1.1", 1) == std::string::npos);
+      CHECK_THAT(raw, Catch::Contains("Connection: close\r\n"));
+    }
+  }
   SECTION("a 20 KiB header is a 431") {
     std::string req = "GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20 * 1024, 'a') + "\r\n\r\n";
     CHECK(status_of(raw_exchange(server.port(), req)) == 431);

@@ -359,8 +359,14 @@ void Connection::route(RequestParser& parser, Incoming& in) {
   if (policy && policy->max_body())
     body_limit = in.streaming ? policy->max_body() : std::min(policy->max_body(), body_limit);
   parser.body_limit(body_limit);
+  const auto& head = parser.get();
   if (request.path.empty() || request.path.front() != '/') {
     in.rejection = {ErrorCode::bad_request, "request target must be an absolute path"};
+  } else if (head.find(Field::transfer_encoding) != head.end() &&
+             (!parser.chunked() || head.find(Field::content_length) != head.end())) {
+    // RFC 9112 §6.1, §6.3: a body whose end a proxy in front may find elsewhere (a last coding
+    // that is not chunked, or a length beside chunked) would be read as the next request.
+    in.rejection = {ErrorCode::bad_request, "Transfer-Encoding must end in chunked, without Content-Length"};
   } else if (auto length = parser.content_length(); length && *length > body_limit) {
     in.rejection = {ErrorCode::payload_too_large, "request body is too large"};
   }
