@@ -53,10 +53,10 @@ bool is_foreign_variable(std::string_view name) {
 }
 
 std::span<const std::string_view> config_prefixes() {
-  static constexpr std::array<std::string_view, 24> prefixes = {
-      "ADMIN_", "APP_",        "AUTH_",   "AZURE_AD_", "BIND",     "COOKIE_",  "CORS_",    "DATABASE_",
-      "DB_",    "DEV_",        "GOOGLE_", "HTTP_",     "LOG_",     "METRICS_", "MIN_AGE",  "PORT",
-      "R2_",    "RATE_LIMIT_", "S3_",     "SESSION_",  "STORAGE_", "THREADS",  "TRUSTED_", "IGNITION_"};
+  static constexpr std::array<std::string_view, 25> prefixes = {
+      "ADMIN_",      "APP_", "AUTH_",    "AZURE_AD_", "BIND",    "CLIENT_IP_", "COOKIE_",  "CORS_", "DATABASE_",
+      "DB_",         "DEV_", "GOOGLE_",  "HTTP_",     "LOG_",    "METRICS_",   "MIN_AGE",  "PORT",  "R2_",
+      "RATE_LIMIT_", "S3_",  "SESSION_", "STORAGE_",  "THREADS", "TRUSTED_",   "IGNITION_"};
   return prefixes;
 }
 

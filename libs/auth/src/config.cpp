@@ -130,6 +130,8 @@ AuthConfig AuthConfig::from_env(const Env& env, bool production) {
                                                             : env.duration("SESSION_CACHE_TTL", c.session_cache_ttl);
   c.cleanup_interval = env.duration("SESSION_CLEANUP_INTERVAL", c.cleanup_interval);
   c.trusted_proxies = env.list("TRUSTED_PROXIES");
+  c.client_ip_from_cf_header =
+      env.choice("CLIENT_IP_HEADER", "x-forwarded-for", {"x-forwarded-for", "cf-connecting-ip"}) == "cf-connecting-ip";
   c.rate_auth = rate(env, "RATE_LIMIT_AUTH", c.rate_auth);
   c.rate_admin = rate(env, "RATE_LIMIT_ADMIN", c.rate_admin);
   c.rate_api = rate(env, "RATE_LIMIT_API", c.rate_api);

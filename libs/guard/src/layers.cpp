@@ -83,8 +83,8 @@ std::string_view forwarded_for(const http::Request& request, std::string& joined
 // each). Their errors are thrown as the caller starts them, inside the server's try.
 asio::awaitable<http::Response> ClientIp::handle(http::Request& request, http::Next next) {
   std::string joined;
-  request.client_ip =
-      proxies_.client_ip(request.peer, forwarded_for(request, joined), request.header("CF-Connecting-IP"));
+  const std::string_view cf_connecting_ip = from_cf_header_ ? request.header("CF-Connecting-IP") : std::string_view{};
+  request.client_ip = proxies_.client_ip(request.peer, forwarded_for(request, joined), cf_connecting_ip);
   return next(request);
 }
 

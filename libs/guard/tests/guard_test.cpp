@@ -144,8 +144,20 @@ TEST_CASE("the access gate: admin routes answer 404 to all but admins, user rout
   CHECK(through_gate(nullptr, std::nullopt) == 200);  // no route: the 404 is the server's
 }
 
+TEST_CASE("CF-Connecting-IP names the client only when the configuration says Cloudflare is in front") {
+  for (const bool from_cf_header : {false, true}) {
+    auto layer = std::make_shared<ClientIp>(TrustedProxies({"10.0.0.0/8"}), from_cf_header);
+    http::Request request;
+    request.peer = boost::asio::ip::make_address("10.1.2.3");
+    request.message.insert("X-Forwarded-For", "203.0.113.9");
+    request.message.insert("CF-Connecting-IP", "198.51.100.77");  // a client's own word behind another balancer
+    through(layer, request);
+    CHECK(request.client_ip == (from_cf_header ? "198.51.100.77" : "203.0.113.9"));
+  }
+}
+
 TEST_CASE("behind a trusted proxy, every X-Forwarded-For line counts, in order") {
-  auto layer = std::make_shared<ClientIp>(TrustedProxies({"10.0.0.0/8"}));
+  auto layer = std::make_shared<ClientIp>(TrustedProxies({"10.0.0.0/8"}), false);
   http::Request request;
   request.peer = boost::asio::ip::make_address("10.1.2.3");
   // The client sent the first line; the proxy added a line of its own rather than append.

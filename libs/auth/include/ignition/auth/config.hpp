@@ -48,6 +48,10 @@ struct AuthConfig {
   std::chrono::milliseconds session_cache_ttl{30'000};  ///< 0 turns the cache off
   std::chrono::milliseconds cleanup_interval{3'600'000};
   std::vector<std::string> trusted_proxies;  ///< CIDRs
+  /// CLIENT_IP_HEADER=cf-connecting-ip: a trusted proxy's `CF-Connecting-IP` names the client
+  /// (Cloudflare in front). Otherwise only `X-Forwarded-For` is read: behind another balancer
+  /// the header would be the client's own word.
+  bool client_ip_from_cf_header = false;
   RateRule rate_auth{10, std::chrono::seconds(60)};
   RateRule rate_admin{100, std::chrono::seconds(60)};
   RateRule rate_api{300, std::chrono::seconds(60)};

@@ -30,14 +30,17 @@ class Cors final : public http::Middleware {
   std::vector<std::string> origins_;
 };
 
-/// Sets `request.client_ip` (TRUSTED_PROXIES rules).
+/// Sets `request.client_ip` (TRUSTED_PROXIES rules); a trusted proxy's `CF-Connecting-IP` is
+/// read only when `from_cf_header` (CLIENT_IP_HEADER=cf-connecting-ip).
 class ClientIp final : public http::Middleware {
  public:
-  explicit ClientIp(TrustedProxies proxies) : proxies_(std::move(proxies)) {}
+  ClientIp(TrustedProxies proxies, bool from_cf_header)
+      : proxies_(std::move(proxies)), from_cf_header_(from_cf_header) {}
   boost::asio::awaitable<http::Response> handle(http::Request& request, http::Next next) override;
 
  private:
   TrustedProxies proxies_;
+  bool from_cf_header_;
 };
 
 /// Per client IP and the route's rate class: auth and feedback (RATE_LIMIT_AUTH, each in a
