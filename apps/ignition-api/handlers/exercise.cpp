@@ -64,7 +64,7 @@ exercise::Set read_set(json::ObjectReader& r) {
   set.reps = r.integer("reps", true).value_or(0);
   set.weight_kg = r.number("weight_kg", false).value_or(0);
   // The set's rules go with its own problems: a set the parser drops is not checked with the log.
-  for (const auto& [field, problem] : exercise::check(set).problems()) r.fail(field, problem);
+  r.fail(exercise::check(set).problems());
   return set;
 }
 

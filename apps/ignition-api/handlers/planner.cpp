@@ -30,7 +30,7 @@ planner::Item read_item(json::ObjectReader& reader) {
   item.kind = reader.string("kind", false);
   item.time = reader.time_of_day("time", false);
   // The item's rules go with its own problems: an item the parser drops is not checked again.
-  for (const auto& [field, problem] : planner::check(item).problems()) reader.fail(field, problem);
+  reader.fail(planner::check(item).problems());
   return item;
 }
 

@@ -121,7 +121,7 @@ const std::vector<Catalogue> all = {
 // Whether a value obeys its field's rule; the reader keeps the problem when not.
 bool obeys(json::ObjectReader& r, const domain::Check& rule) {
   const auto problems = rule.problems();
-  for (const auto& [field, problem] : problems) r.fail(field, problem);
+  r.fail(problems);
   return problems.empty();
 }
 

@@ -232,12 +232,16 @@ void ObjectReader::fail(std::string_view key, std::string problem) {
   problems_.try_emplace(std::string(key), std::move(problem));  // the first problem wins
 }
 
+void ObjectReader::fail(const std::map<std::string, std::string>& problems) {
+  for (const auto& [field, problem] : problems) problems_.try_emplace(field, problem);
+}
+
 void ObjectReader::finish(const std::map<std::string, std::string>& rules) {
   for (const auto& entry : object_) {
     const std::string_view key = entry.key();
     if (!seen_.contains(key)) fail(key, "unknown field");
   }
-  for (const auto& [field, problem] : rules) problems_.try_emplace(field, problem);
+  fail(rules);
   if (!problems_.empty()) throw Error("invalid request body", std::move(problems_));
 }
 

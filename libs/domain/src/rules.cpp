@@ -15,10 +15,6 @@ bool fits(std::string_view value, Text rule) {
 }
 }  // namespace
 
-bool is_one_of(std::string_view value, Choice rule) noexcept {
-  return std::find(rule.begin(), rule.end(), value) != rule.end();
-}
-
 Check& Check::text(std::string_view field, const std::string& value, Text rule) {
   if (!fits(value, rule)) fail(field, fmt::format("must be {}..{} characters", rule.min, rule.max));
   return *this;
@@ -49,7 +45,7 @@ Check& Check::number(std::string_view field, std::optional<double> value, Measur
 }
 
 Check& Check::choice(std::string_view field, const std::string& value, Choice rule) {
-  if (!is_one_of(value, rule)) {
+  if (std::find(rule.begin(), rule.end(), value) == rule.end()) {
     std::string list;
     for (auto word : rule) list += fmt::format("{}\"{}\"", list.empty() ? "" : ", ", word);
     fail(field, "must be one of " + list);

@@ -176,13 +176,8 @@ domain::Check check(const Set& set) {
 
 domain::Check check(const WorkoutLog& log) {
   domain::Check c;
-  if (log.sets.size() > rules::max_sets)
-    c.fail("sets", "must be an array of at most " + std::to_string(rules::max_sets) + " objects");
-  for (std::size_t i = 0; i < log.sets.size(); ++i) {
-    for (const auto& [field, problem] : check(log.sets[i]).problems())
-      c.fail("sets[" + std::to_string(i) + "]." + field, problem);
-  }
-  c.integer("duration_seconds", log.duration_seconds, rules::duration_seconds)
+  c.items("sets", log.sets, rules::max_sets)
+      .integer("duration_seconds", log.duration_seconds, rules::duration_seconds)
       .text("notes", log.notes, rules::text)
       .integer("rating", log.rating, rules::rating)
       .number("perceived_effort", log.perceived_effort, rules::perceived_effort);

@@ -387,25 +387,27 @@ bool Connection::finish_reading(RequestParser& parser, boost::beast::flat_buffer
     request.path = request.query = {};
     request.params.clear();
     in.match = {};
-  } else if (in.streaming) {
-    // The header only; the body stays with the parser, which outlives the request. The copy's
-    // target is not the parser's: the views are pointed into the request's own.
-    request.message = parser.get();
-    locate(request, request.message.target());
-    in.match = router_.match(request);
-    auto expects_continue =
-        std::make_shared<bool>(boost::beast::iequals(request.message[Field::expect], "100-continue"));
-    request.read_body = [this, &parser, &buffer, expects_continue]() {
-      return read_body_piece(parser, buffer, *expects_continue);
-    };
   } else {
-    // A moved message keeps its target's storage, so the views into it stay valid; were it
-    // ever copied instead, the request is routed again on its own copy.
+    // A streaming route gets a copy of the header (its body stays with the parser, which outlives
+    // the request); any other the whole message, moved. A moved message keeps its target's
+    // storage, so the views into it stay valid; a copy has its own, on which the request is
+    // routed again.
     const char* routed = request.path.data();
-    request.message = parser.release();
+    if (in.streaming)
+      request.message = parser.get();
+    else
+      request.message = parser.release();
     if (request.message.target().data() != routed) {
       locate(request, request.message.target());
       in.match = router_.match(request);
+    }
+    if (in.streaming) {
+      // A client that asked "Expect: 100-continue" waits for it before sending the body.
+      auto expects_continue =
+          std::make_shared<bool>(boost::beast::iequals(request.message[Field::expect], "100-continue"));
+      request.read_body = [this, &parser, &buffer, expects_continue]() {
+        return read_body_piece(parser, buffer, *expects_continue);
+      };
     }
   }
   request.route = in.match.pattern;

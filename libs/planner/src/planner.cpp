@@ -54,13 +54,7 @@ domain::Check check(const Item& item) {
 
 domain::Check check(const std::vector<Item>& items, const std::optional<std::string>& notes) {
   domain::Check c;
-  if (items.size() > rules::max_items)
-    c.fail("items", "must be an array of at most " + std::to_string(rules::max_items) + " objects");
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    for (const auto& [field, problem] : check(items[i]).problems())
-      c.fail("items[" + std::to_string(i) + "]." + field, problem);
-  }
-  c.text("notes", notes, rules::notes);
+  c.items("items", items, rules::max_items).text("notes", notes, rules::notes);
   return c;
 }
 

@@ -57,6 +57,8 @@ class ObjectReader {
   bool has(std::string_view key) const;
   /// Records a problem found by the caller.
   void fail(std::string_view key, std::string problem);
+  /// Records problems found by the caller (an item's domain rules), field → problem.
+  void fail(const std::map<std::string, std::string>& problems);
 
   /// Throws Error(validation_failed) if anything failed or an unknown key is present. `rules`
   /// are the domain's problems with what was read (domain::Check), reported in the same answer

@@ -62,6 +62,10 @@ class Check {
   Check& choice(std::string_view field, const Change<std::string>& value, Choice rule);
   Check& texts(std::string_view field, const std::vector<std::string>& values, TextList rule);
   Check& texts(std::string_view field, const Change<std::vector<std::string>>& values, TextList rule);
+  /// At most `max` items, each judged by its own `check(item)` (found by argument-dependent
+  /// lookup), its problems named "field[i].name".
+  template <typename Item>
+  Check& items(std::string_view field, const std::vector<Item>& items, std::size_t max);
   /// A problem the domain found itself (two fields that disagree, say).
   Check& fail(std::string_view field, std::string problem);
 
@@ -75,7 +79,14 @@ class Check {
   std::map<std::string, std::string> problems_;
 };
 
-/// Whether `value` is one of `rule`'s words.
-bool is_one_of(std::string_view value, Choice rule) noexcept;
+template <typename Item>
+Check& Check::items(std::string_view field, const std::vector<Item>& items, std::size_t max) {
+  if (items.size() > max) fail(field, "must be an array of at most " + std::to_string(max) + " objects");
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const std::string prefix = std::string(field) + "[" + std::to_string(i) + "].";
+    for (const auto& [name, problem] : check(items[i]).problems()) fail(prefix + name, problem);
+  }
+  return *this;
+}
 
 }  // namespace ignition::domain
