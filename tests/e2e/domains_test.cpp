@@ -422,10 +422,16 @@ TEST_CASE("quests: progress is capped at the target and 20 concurrent completion
       "INSERT INTO universal_quests (title, type, xp_reward, coin_reward, target) "
       "VALUES ('Log three habits', 'daily', 30, 15, 3) RETURNING id");
 
+  // Completing before the progress reaches the target is refused and pays nothing.
+  auto early = call(port, a, "POST", "/api/v1/quests/" + universal + "/complete");
+  CHECK(early.status == 409);
+  CHECK(json_of(early).at("error").as_string() == "the quest's progress has not reached its target");
   auto progressed = call(port, a, "POST", "/api/v1/quests/" + universal + "/progress", R"({"amount":2})");
   REQUIRE(progressed.status == 200);
   CHECK(json_of(progressed).at("progress").as_int64() == 2);
   CHECK(json_of(progressed).at("kind").as_string() == "universal");
+  CHECK(call(port, a, "POST", "/api/v1/quests/" + universal + "/complete").status == 409);
+  CHECK(database.scalar("SELECT count(*) FROM points_ledger") == "0");
   auto capped = call(port, a, "POST", "/api/v1/quests/" + universal + "/progress", R"({"amount":5})");
   CHECK(json_of(capped).at("progress").as_int64() == 3);
   CHECK(call(port, a, "POST", "/api/v1/quests/" + universal + "/progress", R"({"amount":0})").status == 400);
@@ -457,6 +463,37 @@ TEST_CASE("quests: progress is capped at the target and 20 concurrent completion
   CHECK(call(port, a, "POST", "/api/v1/quests/" + own + "/complete").status == 409);
   auto all = json_of(call(port, a, "GET", "/api/v1/quests")).at("items").as_array();
   CHECK(all.size() == 2);
+}
+
+TEST_CASE("rewards a user declares alone are paid for three a day, own quests and goals each") {
+  TestDatabase database("domains_declared_rewards");
+  ServerProcess server(domain_env(database.url()));
+  const auto port = server.port();
+  const Login a = dev_login(port, "alice@example.com");
+  // Four own quests done and four goals completed (each by its only milestone) in one day.
+  for (int i = 0; i < 4; ++i) {
+    const std::string quest = create(port, a, "/api/v1/quests", R"({"title":"q"})");
+    CHECK(call(port, a, "POST", "/api/v1/quests/" + quest + "/complete").status == 200);
+    const std::string goal = create(port, a, "/api/v1/goals", R"({"title":"g"})");
+    const std::string milestone = create(port, a, "/api/v1/goals/" + goal + "/milestones", R"({"title":"m"})");
+    auto ticked =
+        call(port, a, "PATCH", "/api/v1/goals/" + goal + "/milestones/" + milestone, R"({"is_completed":true})");
+    CHECK(ticked.status == 200);
+    CHECK(json_of(call(port, a, "GET", "/api/v1/goals/" + goal)).at("status").as_string() == "completed");
+  }
+  CHECK(database.scalar("SELECT count(*) FROM points_ledger WHERE event_type = 'own_quest_complete'") == "3");
+  CHECK(database.scalar("SELECT count(*) FROM points_ledger WHERE event_type = 'goal_complete'") == "3");
+  // Three goals' coins plus the first-goal achievement's; own quests pay none.
+  auto wallet = json_of(call(port, a, "GET", "/api/v1/wallet"));
+  CHECK(std::to_string(wallet.at("coins").as_int64()) == database.scalar("SELECT sum(coins) FROM points_ledger"));
+  CHECK(database.scalar("SELECT sum(coins) FROM points_ledger WHERE event_type = 'goal_complete'") == "30");
+  CHECK(database.scalar("SELECT sum(xp) FROM points_ledger WHERE event_type = 'own_quest_complete'") == "30");
+
+  // Yesterday's rewards do not count against today's cap.
+  database.scalar("UPDATE points_ledger SET created_at = created_at - interval '1 day' RETURNING 1");
+  const std::string quest = create(port, a, "/api/v1/quests", R"({"title":"q"})");
+  CHECK(call(port, a, "POST", "/api/v1/quests/" + quest + "/complete").status == 200);
+  CHECK(database.scalar("SELECT count(*) FROM points_ledger WHERE event_type = 'own_quest_complete'") == "4");
 }
 
 TEST_CASE("habits: one log a day, streaks across a skipped day, today in the user's time zone") {

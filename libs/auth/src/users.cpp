@@ -42,6 +42,16 @@ const db::Statement link_account{"auth_link_account",
 const db::Statement touch_account{
     "auth_touch_account",
     "UPDATE accounts SET last_used_at = now(), email = $3 WHERE provider = $1 AND provider_account_id = $2"};
+// Whether the user's address was ever proved, and how many account links could sign in to
+// the user. Links of a provider no sign-in comes through (the old app's `azure-ad` rows, which
+// this server keys as `microsoft`, cutover.md §1) reach no one and are not counted.
+const db::Statement address_standing{
+    "auth_address_standing",
+    "SELECT u.email_verified_at IS NOT NULL, (SELECT count(*) FROM accounts a WHERE a.user_id = u.id"
+    " AND a.provider IN ('google', 'microsoft')) FROM users u WHERE u.id = $1"};
+const db::Statement mark_verified{
+    "auth_mark_verified",
+    "UPDATE users SET email_verified_at = now() WHERE id = $1 AND email = lower($2) AND email_verified_at IS NULL"};
 const db::Statement touch_login{"auth_touch_login", "UPDATE users SET last_login_at = now() WHERE id = $1"};
 
 bool listed(const std::vector<std::string>& emails, const std::string& email) {
@@ -145,6 +155,7 @@ asio::awaitable<SignInOutcome> sign_in(db::Transaction& tx, const ExternalIdenti
   if (!linked.empty()) {
     outcome.user = user_from_row(linked.one(), 0);
     co_await tx.execute(touch_account, identity.provider, identity.account_id, identity.email);
+    if (identity.email_verified) co_await tx.execute(mark_verified, outcome.user.id, identity.email);
   } else {
     // Linking by email is account takeover unless the provider proved the address.
     if (!identity.email_verified) {
@@ -153,6 +164,15 @@ asio::awaitable<SignInOutcome> sign_in(db::Transaction& tx, const ExternalIdenti
     auto existing = co_await tx.execute(by_email, identity.email);
     if (!existing.empty()) {
       outcome.user = user_from_row(existing.one(), 0);
+      // An address nobody proved (an imported user) may have been typed by someone else: a
+      // proved sign-in joins that user only when no other identity can sign in to it.
+      auto standing = co_await tx.execute(address_standing, outcome.user.id);
+      const bool proved = standing.one().get<bool>(0);
+      if (!proved && standing.one().get<std::int64_t>(1) > 0) {
+        throw SignInRefused("account_not_linked",
+                            "the account of " + identity.email + " was never proved; sign in as before");
+      }
+      co_await tx.execute(mark_verified, outcome.user.id, identity.email);
     } else {
       std::string role = "user";
       auto created = co_await tx.execute(insert_user, identity.email, true, profile.name, profile.picture, role);

@@ -369,6 +369,41 @@ TEST_CASE("sign-in links by provider account first, by verified email second, ne
   CHECK(database.scalar("SELECT count(*) FROM accounts") == "2");
 }
 
+TEST_CASE("a proved sign-in joins an imported user whose address nobody proved only if no one else can") {
+  testing::TestDatabase database("auth");
+  // As the D1 import leaves them: no proof of either address. Ann's only link is the old app's
+  // azure-ad row, which no sign-in reaches; Bob's email was typed by whoever holds a Google link.
+  const std::string ann = database.scalar("INSERT INTO users (email) VALUES ('ann@example.com') RETURNING id");
+  database.scalar("INSERT INTO accounts (user_id, provider, provider_account_id) VALUES ('" + ann +
+                  "', 'azure-ad', 'legacy-oid') RETURNING 1");
+  const std::string bob = database.scalar("INSERT INTO users (email) VALUES ('bob@example.com') RETURNING id");
+  database.scalar("INSERT INTO accounts (user_id, provider, provider_account_id) VALUES ('" + bob +
+                  "', 'google', 'g-planted') RETURNING 1");
+  run([&]() -> asio::awaitable<void> {
+    db::Pool pool(co_await asio::this_coro::executor, pool_config(database.url()));
+    const auto ann_microsoft = identity("microsoft", "tid:oid-ann", "ann@example.com", true);
+    auto ann_signs_in = co_await external_sign_in(pool, ann_microsoft);
+    CHECK(ann_signs_in.user.id.to_string() == ann);
+
+    const auto bob_microsoft = identity("microsoft", "tid:oid-bob", "bob@example.com", true);
+    const auto bob_google = identity("google", "g-planted", "bob@example.com", true);
+    std::string code;
+    try {
+      co_await external_sign_in(pool, bob_microsoft);
+    } catch (const SignInRefused& e) {
+      code = e.code();
+    }
+    CHECK(code == "account_not_linked");
+    // The Google link still signs in as before, and its proof of the address opens the way.
+    auto planted = co_await external_sign_in(pool, bob_google);
+    CHECK(planted.user.id.to_string() == bob);
+    auto bob_signs_in = co_await external_sign_in(pool, bob_microsoft);
+    CHECK(bob_signs_in.user.id.to_string() == bob);
+  }());
+  CHECK(database.scalar("SELECT count(*) FROM users WHERE email_verified_at IS NOT NULL") == "2");
+  CHECK(database.scalar("SELECT count(*) FROM accounts WHERE provider = 'microsoft'") == "2");
+}
+
 TEST_CASE("ADMIN_EMAILS promotes at sign-in and the role change revokes older sessions") {
   testing::TestDatabase database("auth");
   auto config = config_for_tests();

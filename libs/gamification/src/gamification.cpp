@@ -27,6 +27,13 @@ const db::Statement post_statement{
     " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (idempotency_key) DO NOTHING RETURNING coins, xp)"
     " UPDATE user_wallet w SET coins = w.coins + entry.coins, xp = w.xp + entry.xp, updated_at = now()"
     " FROM entry WHERE w.user_id = $1 RETURNING w.xp, w.level"};
+// The wallet row's lock orders the claims of one user; the count then sees every claim
+// committed before it (each statement of a READ COMMITTED transaction takes a new snapshot).
+const db::Statement lock_wallet_statement{"gamification_lock_wallet",
+                                          "SELECT 1 FROM user_wallet WHERE user_id = $1 FOR UPDATE"};
+const db::Statement paid_today_statement{"gamification_paid_today",
+                                         "SELECT count(*) FROM points_ledger WHERE user_id = $1 AND event_type = $2"
+                                         " AND created_at >= date_trunc('day', now(), 'UTC')"};
 const db::Statement set_level_statement{"gamification_set_level",
                                         "UPDATE user_wallet SET level = $2, xp_to_next_level = $3 WHERE user_id = $1"};
 const db::Statement streak_statement{
@@ -93,6 +100,15 @@ boost::asio::awaitable<bool> post(db::Transaction& tx, Uuid user, const Entry& e
     co_await tx.execute(set_level_statement, user, level, xp_to_next_level(xp));
   }
   co_return true;
+}
+
+boost::asio::awaitable<bool> post_declared(db::Transaction& tx, Uuid user, const Entry& entry) {
+  co_await tx.execute(ensure_wallet_statement, user);
+  co_await tx.execute(lock_wallet_statement, user);
+  auto paid = co_await tx.execute(paid_today_statement, user, entry.event_type);
+  if (paid.one().get<std::int64_t>(0) >= declared_rewards_per_day) co_return false;
+  const bool posted = co_await post(tx, user, entry);
+  co_return posted;
 }
 
 boost::asio::awaitable<std::int64_t> mark_streak_day(db::Transaction& tx, Uuid user, std::string_view streak_type,

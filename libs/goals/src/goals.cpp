@@ -80,13 +80,14 @@ boost::asio::awaitable<bool> lock_goal(db::Transaction& tx, Uuid user, Uuid goal
 }
 
 // Recomputes progress and status after a milestone change, and rewards a goal that
-// became completed. The idempotency key makes a goal completed again pay nothing.
+// became completed. The idempotency key makes a goal completed again pay nothing; the user
+// makes the goal and its milestones alone, so the reward counts against the daily cap.
 boost::asio::awaitable<void> recompute(db::Transaction& tx, Uuid user, Uuid goal, bool was_completed) {
   auto rows = co_await tx.execute(recompute_statement, goal, user);
   if (was_completed || rows.one().text(0) != "completed") co_return;
   const std::string id = goal.to_string();
   const gamification::Entry entry{"goal_complete", id, reward_coins, reward_xp, "goal:" + id, "goal completed"};
-  co_await gamification::post(tx, user, entry);
+  co_await gamification::post_declared(tx, user, entry);
   const boost::json::object metadata{{"goal_id", id}, {"title", rows.one().text(1)}};
   co_await activity::record(tx, user, "goal_completed", metadata);
   auto count = co_await tx.execute(completed_count_statement, user);

@@ -46,14 +46,12 @@ const db::Statement own_complete_statement{
     "quests_own_complete",
     "UPDATE quests SET progress = target, status = 'completed', completed_at = now(), updated_at = now()"
     " WHERE id = $2 AND user_id = $1 AND status <> 'completed' RETURNING xp_reward, coin_reward"};
+// A universal quest completes only once the user's progress reached its target.
 const db::Statement universal_complete_statement{
     "quests_universal_complete",
-    "WITH q AS (SELECT id, target, xp_reward, coin_reward FROM universal_quests WHERE id = $2 AND is_active),"
-    " done AS (INSERT INTO user_quest_progress AS p (user_id, quest_id, progress, status, completed, accepted_at,"
-    " completed_at) SELECT $1, q.id, q.target, 'completed', true, now(), now() FROM q"
-    " ON CONFLICT (user_id, quest_id) DO UPDATE SET progress = excluded.progress, status = 'completed',"
-    " completed = true, completed_at = now(), updated_at = now() WHERE NOT p.completed RETURNING quest_id)"
-    " SELECT q.xp_reward, q.coin_reward FROM q JOIN done ON done.quest_id = q.id"};
+    "UPDATE user_quest_progress p SET status = 'completed', completed = true, completed_at = now(), updated_at = now()"
+    " FROM universal_quests q WHERE p.user_id = $1 AND p.quest_id = $2 AND q.id = p.quest_id AND q.is_active"
+    " AND NOT p.completed AND p.progress >= q.target RETURNING q.xp_reward, q.coin_reward"};
 const db::Statement completed_count_statement{
     "quests_completed_count",
     "SELECT (SELECT count(*) FROM quests WHERE user_id = $1 AND status = 'completed')"
@@ -66,11 +64,13 @@ boost::asio::awaitable<boost::json::object> fetch(db::Transaction& tx, Uuid user
   co_return domain::one_or_not_found(rows, "quest");
 }
 
-// Nothing changed: a completed quest is a conflict, anything else is not this user's.
+// Nothing changed: a completed quest, or a universal one short of its target, is a conflict;
+// anything else is not this user's.
 [[noreturn]] void refuse(const boost::json::object* quest) {
-  if (quest && quest->at("status").as_string() == "completed")
+  if (!quest) domain::throw_not_found("quest");
+  if (quest->at("status").as_string() == "completed")
     throw Error(ErrorCode::conflict, "the quest is already completed");
-  domain::throw_not_found("quest");
+  throw Error(ErrorCode::conflict, "the quest's progress has not reached its target");
 }
 
 }  // namespace
@@ -118,20 +118,25 @@ boost::asio::awaitable<boost::json::object> progress(db::Pool& pool, Uuid user, 
 boost::asio::awaitable<boost::json::object> complete(db::Pool& pool, Uuid user, Uuid id) {
   auto tx = co_await db::Transaction::begin(pool);
   auto reward = co_await tx.execute(own_complete_statement, user, id);
-  if (reward.empty()) reward = co_await tx.execute(universal_complete_statement, user, id);
+  const bool own = !reward.empty();
+  if (!own) reward = co_await tx.execute(universal_complete_statement, user, id);
   if (reward.empty()) {
     auto current = co_await tx.execute(get_statement, user, id);
     const auto quest = current.empty() ? std::nullopt : std::optional(domain::to_object(current, 0));
     refuse(quest ? &*quest : nullptr);
   }
   const std::string quest_id = id.to_string();
-  const gamification::Entry entry{"quest_complete",
+  const gamification::Entry entry{own ? "own_quest_complete" : "quest_complete",
                                   quest_id,
                                   reward.one().get<std::int64_t>(1),
                                   reward.one().get<std::int64_t>(0),
                                   "quest:" + user.to_string() + ":" + quest_id,
                                   "quest completed"};
-  co_await gamification::post(tx, user, entry);
+  // An own quest is done when its owner says so: its reward counts against the daily cap.
+  if (own)
+    co_await gamification::post_declared(tx, user, entry);
+  else
+    co_await gamification::post(tx, user, entry);
   const boost::json::object metadata{{"quest_id", quest_id}};
   co_await activity::record(tx, user, "quest_completed", metadata);
   auto count = co_await tx.execute(completed_count_statement, user);

@@ -62,9 +62,14 @@ struct SignInOutcome {
 
 /// Finds the user for an external identity, in `tx`:
 /// 1. the account (provider, account_id) already linked → its user;
-/// 2. else, only when the provider proved the email, the user with that email → linked;
+/// 2. else, only when the provider proved the email, the user with that email → linked,
+///    and the user's address counts as proved from then on; a user whose address was never
+///    proved (imported) is joined only when no other account could sign in to it, else
+///    SignInRefused "account_not_linked" (security.md, "Account takeover");
 /// 3. else, with a proved email and no such user → a new user and account.
 /// An unproved email never links or creates (SignInRefused "email_not_verified").
+/// A sign-in through a linked account whose provider proves the user's address also marks it
+/// proved.
 /// Emails in `admin_emails` are promoted to admin (their other sessions revoked).
 boost::asio::awaitable<SignInOutcome> sign_in(db::Transaction& tx, const ExternalIdentity& identity,
                                               const std::vector<std::string>& admin_emails);

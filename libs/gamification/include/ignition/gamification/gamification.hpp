@@ -40,6 +40,17 @@ std::int64_t xp_to_next_level(std::int64_t xp) noexcept;
 /// Error(insufficient_funds) when spending would take the balance below zero.
 boost::asio::awaitable<bool> post(db::Transaction& tx, Uuid user, const Entry& entry);
 
+/// Rewards for what a user declares alone, with no one to check it (an own quest done, the
+/// last milestone of an own goal ticked), pay for at most this many events of one kind a day
+/// (docs/api.md "Rewards"): past it the action succeeds and pays nothing.
+inline constexpr std::int64_t declared_rewards_per_day = 3;
+
+/// Like post(), for a reward the user declared alone: pays only while fewer than
+/// declared_rewards_per_day entries of `entry.event_type` were paid to the user since the
+/// start of the current UTC day. The wallet row is locked first, so concurrent claims are
+/// counted one after the other. Returns whether it paid.
+boost::asio::awaitable<bool> post_declared(db::Transaction& tx, Uuid user, const Entry& entry);
+
 /// Bumps a daily streak ("focus", "habits"…) for `day` (YYYY-MM-DD in the user's time
 /// zone) and returns the current streak.
 boost::asio::awaitable<std::int64_t> mark_streak_day(db::Transaction& tx, Uuid user, std::string_view streak_type,

@@ -3,7 +3,9 @@
 /// (integer percent, 0 without milestones), recomputed with every milestone change.
 /// Completing the last open milestone completes the goal and pays its reward once
 /// (50 XP, 10 coins); reopening one sets the goal back to "active", and the reward is
-/// never paid again. Setting the status by hand pays nothing.
+/// never paid again. Setting the status by hand pays nothing. The user alone declares the
+/// milestones done, so goals pay for the first gamification::declared_rewards_per_day
+/// completed in a day only.
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/array.hpp>

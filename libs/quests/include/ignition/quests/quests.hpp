@@ -1,9 +1,10 @@
 #pragma once
 /// Quests: the universal ones every user shares (with each user's own progress) and the
-/// quests a user makes for themself. Progress is capped at the target; completing pays
-/// the reward exactly once, however often or concurrently it is asked. A user's own
-/// quests pay XP only — coins come from universal quests and focus, so nobody can mint
-/// coins by writing quests.
+/// quests a user makes for themself. Progress is capped at the target; a universal quest
+/// completes only at its target; completing pays the reward exactly once, however often or
+/// concurrently it is asked. A user's own quests pay XP only, and only for the first
+/// gamification::declared_rewards_per_day of a day — coins come from universal quests and
+/// focus, so nobody can mint coins or levels by writing quests.
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
@@ -46,7 +47,8 @@ boost::asio::awaitable<domain::Page> list(db::Pool& pool, Uuid user, domain::Pag
 boost::asio::awaitable<boost::json::object> create(db::Pool& pool, Uuid user, NewQuest quest);
 /// Adds `amount` to the progress, capped at the target. Error(conflict) once completed.
 boost::asio::awaitable<boost::json::object> progress(db::Pool& pool, Uuid user, Uuid id, std::int64_t amount);
-/// Completes the quest and pays its reward. Error(conflict) when already completed.
+/// Completes the quest and pays its reward (an own quest's within the daily cap).
+/// Error(conflict) when already completed, or for a universal quest short of its target.
 boost::asio::awaitable<boost::json::object> complete(db::Pool& pool, Uuid user, Uuid id);
 
 }  // namespace ignition::quests
