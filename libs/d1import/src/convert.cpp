@@ -89,7 +89,9 @@ std::optional<Timestamp> parse_text_datetime(std::string_view text, bool epoch_s
   if (!om || !c.done()) return std::nullopt;
   const auto offset = hours{*oh} + minutes{*om};
   const Timestamp utc = negative ? *t + offset : *t - offset;
-  const auto s = duration_cast<seconds>(utc.time_since_epoch()).count();
+  // floor, not duration_cast: before 1970 a cast rounds up, and half a second before year 1
+  // would pass as its first second.
+  const auto s = floor<seconds>(utc.time_since_epoch()).count();
   if (s < min_epoch_seconds || s > max_epoch_seconds) return std::nullopt;
   return utc;
 }

@@ -74,6 +74,12 @@ TEST_CASE("R5: no clamping; anything else is unparseable") {
   }
   CHECK_FALSE(parse_datetime(integer(400000000000000)));  // year > 9999
   CHECK_FALSE(parse_datetime(Value{}));
+  // An offset that moves the time before year 1 or past 9999, by however little (found by fuzzing).
+  CHECK(when(text("0001-01-01T01:00:00+01:00")) == "0001-01-01T00:00:00.000Z");
+  CHECK_FALSE(parse_datetime(text("0001-01-01T00:59:59.5+01:00")));
+  CHECK_FALSE(parse_datetime(text("0001-01-01T00:59:59.999999+01:00")));
+  CHECK(when(text("9999-12-31T22:59:59.999-01:00")) == "9999-12-31T23:59:59.999Z");
+  CHECK_FALSE(parse_datetime(text("9999-12-31T23:00:00-01:00")));
 }
 
 TEST_CASE("R5: date columns keep the calendar date as written") {
