@@ -195,7 +195,9 @@ std::string Env::choice(std::string_view key, std::string_view fallback,
 std::vector<std::string> Env::unused(std::span<const std::string_view> prefixes) const {
   std::lock_guard lock(mutex_);
   std::vector<std::string> keys;  // vars_ is ordered, so the result is sorted
-  for (const auto& [key, value] : vars_) {
+  for (const auto& entry : vars_) {
+    // Not a structured binding: clang before 16 (the fuzz build's) cannot capture one in a lambda.
+    const std::string& key = entry.first;
     const bool matches =
         std::any_of(prefixes.begin(), prefixes.end(), [&](std::string_view p) { return key.starts_with(p); });
     if (matches && !read_.contains(key)) keys.push_back(key);
