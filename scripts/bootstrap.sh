@@ -11,6 +11,9 @@ packages=(
   "libboost$boost-dev" "libboost-json$boost-dev" "libboost-url$boost-dev"
   libpq-dev libssl-dev libfmt-dev catch2 libsqlite3-dev
   postgresql postgresql-client python3
+  # The fuzz targets (scripts/fuzz.sh): clang, and libFuzzer with the sanitizer runtimes, which
+  # clang only recommends (libclang-rt-dev: libclang-rt-14-dev on Debian 12).
+  clang libclang-rt-dev
 )
 # The tests' Node helpers (tests/oidc, tests/s3sign) run on Node.js >= 18; a node already
 # on PATH (e.g. from NodeSource) is used as it is.
