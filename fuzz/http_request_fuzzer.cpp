@@ -166,6 +166,24 @@ void route(beast_http::request_parser<beast_http::string_body>& parser) {
 
 }  // namespace
 
+// BOOST_ENABLE_ASSERT_HANDLER (fuzz/CMakeLists.txt): Boost's assertions call these. Beast before
+// Boost 1.86 asserts n >= 5 in parse_chunk_header where a last chunk split as "0\r\n", "\r", "\n"
+// leaves 4 bytes; the code after it is right and asks for more (boostorg/beast#2861). Only that
+// one is let through; the linker takes the parser from this file, the first to define it.
+namespace boost {
+void assertion_failed(const char* expr, const char* function, const char* file, long line) {
+  if (std::string_view(expr) == "n >= 5" && std::string_view(file).ends_with("http/impl/basic_parser.ipp") &&
+      std::string_view(function).find("parse_chunk_header") != std::string_view::npos)
+    return;
+  std::fprintf(stderr, "%s:%ld: %s: assertion failed: %s\n", file, line, function, expr);
+  std::abort();
+}
+void assertion_failed_msg(const char* expr, const char* msg, const char* function, const char* file, long line) {
+  std::fprintf(stderr, "%s:%ld: %s: assertion failed: %s (%s)\n", file, line, function, expr, msg);
+  std::abort();
+}
+}  // namespace boost
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
   // The first byte says how the bytes arrive: in pieces of 1..255 bytes, or (0) all at once.
