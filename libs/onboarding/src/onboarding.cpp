@@ -51,11 +51,13 @@ const db::Statement skip_statement{
     "onboarding_skip",
     "UPDATE user_onboarding_state SET status = 'skipped', skipped_at = now(), updated_at = now()"
     " WHERE user_id = $1 AND status IN ('not_started', 'in_progress')"};
+// The flow is named through the alias: a bare flow_id in FIRST_STEP would be the step's own,
+// and pick the first step of any flow.
 const db::Statement reset_statement{
     "onboarding_reset",
-    "UPDATE user_onboarding_state SET status = 'not_started', current_step_id = " FIRST_STEP("flow_id") ","
+    "UPDATE user_onboarding_state u SET status = 'not_started', current_step_id = " FIRST_STEP("u.flow_id") ","
     " started_at = NULL, completed_at = NULL, skipped_at = NULL, last_step_completed_at = NULL, responses = NULL,"
-    " updated_at = now() WHERE user_id = $1"};
+    " updated_at = now() WHERE u.user_id = $1"};
 
 #undef FIRST_STEP
 
