@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <algorithm>
 #include <boost/json/parse.hpp>
+#include <cmath>
 
 #include "ignition/common/error.hpp"
 
@@ -38,7 +39,39 @@ std::size_t sequence_length(std::string_view s, std::size_t i) noexcept {
   return n;
 }
 
+// Whether a number of the document is out of double's range: Boost.JSON reads 1e400 as
+// infinity, which no JSON text (and no jsonb) can hold.
+bool holds_infinity(const boost::json::value& value) noexcept {
+  switch (value.kind()) {
+    case boost::json::kind::double_: return !std::isfinite(value.get_double());
+    case boost::json::kind::array:
+      return std::any_of(value.get_array().begin(), value.get_array().end(),
+                         [](const boost::json::value& item) { return holds_infinity(item); });
+    case boost::json::kind::object:
+      return std::any_of(value.get_object().begin(), value.get_object().end(),
+                         [](const auto& entry) { return holds_infinity(entry.value()); });
+    default: return false;
+  }
+}
+
+// Postgres text and jsonb cannot hold a NUL ("\u0000"), in a string or in a key.
+bool holds_nul(const boost::json::value& value) noexcept {
+  switch (value.kind()) {
+    case boost::json::kind::string: return value.get_string().find('\0') != boost::json::string::npos;
+    case boost::json::kind::array:
+      return std::any_of(value.get_array().begin(), value.get_array().end(),
+                         [](const boost::json::value& item) { return holds_nul(item); });
+    case boost::json::kind::object:
+      return std::any_of(value.get_object().begin(), value.get_object().end(), [](const auto& entry) {
+        return entry.key().find('\0') != std::string_view::npos || holds_nul(entry.value());
+      });
+    default: return false;
+  }
+}
+
 }  // namespace
+
+bool storable(const boost::json::value& value) noexcept { return !holds_nul(value) && !holds_infinity(value); }
 
 void append_string(std::string& out, std::string_view text) {
   static constexpr char hex[] = "0123456789abcdef";
@@ -98,6 +131,7 @@ boost::json::object parse_object(std::string_view body) {
     throw Error(ErrorCode::bad_request, fmt::format("request body is not valid JSON ({})", ec.message()));
   }
   if (!value.is_object()) throw Error(ErrorCode::bad_request, "request body must be a JSON object");
+  if (holds_infinity(value)) throw Error(ErrorCode::bad_request, "request body holds a number out of range");
   return std::move(value.get_object());
 }
 
@@ -206,6 +240,10 @@ std::optional<boost::json::object> ObjectReader::object(std::string_view key, bo
     fail(key, "must be an object");
     return std::nullopt;
   }
+  if (!storable(*value)) {
+    fail(key, "must not contain NUL characters");
+    return std::nullopt;
+  }
   return value->get_object();
 }
 
@@ -224,7 +262,12 @@ std::optional<std::vector<std::string>> ObjectReader::strings(std::string_view k
   return out;
 }
 
-const boost::json::value* ObjectReader::any(std::string_view key, bool required) { return lookup(key, required); }
+const boost::json::value* ObjectReader::any(std::string_view key, bool required) {
+  const auto* value = lookup(key, required);
+  // Kept for the caller even so: a PATCH tells null (clear) from present by it.
+  if (value != nullptr && !storable(*value)) fail(key, "must not contain NUL characters");
+  return value;
+}
 
 bool ObjectReader::has(std::string_view key) const { return object_.contains(key); }
 

@@ -18,8 +18,11 @@
 namespace ignition::json {
 
 /// Parses a request body that must be a JSON object. Throws Error(bad_request) for
-/// invalid UTF-8, invalid JSON, trailing data or a non-object.
+/// invalid UTF-8, invalid JSON, trailing data, a non-object or a number out of double's range.
 boost::json::object parse_object(std::string_view body);
+
+/// Whether Postgres jsonb can hold `value`: no NUL in a string or a key, every number finite.
+bool storable(const boost::json::value& value) noexcept;
 
 /// Reads fields of a JSON object. Missing required fields and wrong types are collected; `finish()` also rejects fields
 /// nobody asked for and throws Error(validation_failed) with all problems in `fields`.
@@ -42,7 +45,7 @@ class ObjectReader {
   std::optional<std::string> time_of_day(std::string_view key, bool required);
   /// An RFC 3339 timestamp with a zone.
   std::optional<Timestamp> timestamp(std::string_view key, bool required);
-  /// A JSON object.
+  /// A JSON object that jsonb can hold (see storable).
   std::optional<boost::json::object> object(std::string_view key, bool required);
   /// An array of strings without NUL.
   std::optional<std::vector<std::string>> strings(std::string_view key, bool required);
@@ -51,7 +54,8 @@ class ObjectReader {
   template <typename Read>
   auto objects(std::string_view key, bool required, std::size_t max_items, Read read)
       -> std::optional<std::vector<decltype(read(std::declval<ObjectReader&>()))>>;
-  /// Any JSON value (objects, arrays…), checked by the caller.
+  /// Any JSON value (objects, arrays…), checked by the caller; one jsonb cannot hold (see
+  /// storable) is also recorded as a problem.
   const boost::json::value* any(std::string_view key, bool required);
   /// Whether the key is present at all (including as null) — for PATCH semantics.
   bool has(std::string_view key) const;
