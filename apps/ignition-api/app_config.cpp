@@ -1,5 +1,6 @@
 #include "app_config.hpp"
 
+#include <algorithm>
 #include <array>
 
 #include <ignition/common/error.hpp>
@@ -18,6 +19,9 @@ AppConfig AppConfig::from_env(const Env& env) {
   c.auth = auth::AuthConfig::from_env(env, c.production());
   c.providers = oidc::providers_from_env(env);
   c.min_age = static_cast<int>(env.integer("MIN_AGE", 13, 0, 120));
+  // Far below the pool: an export holds a pooled connection while it reads.
+  const auto exports_default = std::clamp<std::int64_t>(static_cast<std::int64_t>(c.database.size) / 4, 1, 2);
+  c.exports_at_once = static_cast<std::size_t>(env.integer("EXPORTS_AT_ONCE", exports_default, 1, 64));
   if (env.choice("STORAGE_BACKEND", "fs", {"fs", "s3"}) == "s3") {
     // R2's dashboard names the keys R2_*; either name is accepted.
     const auto either = [&](std::string_view s3, std::string_view r2) {

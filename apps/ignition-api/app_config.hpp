@@ -29,6 +29,8 @@ struct AppConfig {
   auth::AuthConfig auth;
   std::vector<oidc::ProviderConfig> providers;
   int min_age = 13;                     // MIN_AGE: /api/v1/me/verify-age
+  std::size_t exports_at_once = 2;      // EXPORTS_AT_ONCE: user exports reading the database at once
+                                        // (default DB_POOL_SIZE / 4, between 1 and 2)
   std::filesystem::path storage_dir;    // STORAGE_DIR (STORAGE_BACKEND=fs)
   std::optional<storage::S3Config> s3;  // STORAGE_BACKEND=s3: S3_* (or R2_* keys)
   blobs::Limits upload_limits;          // STORAGE_MAX_{IMAGE,DOCUMENT,AUDIO}_BYTES

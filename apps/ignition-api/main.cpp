@@ -1,6 +1,7 @@
 // ignition-api: reads the configuration, checks the schema, wires the libraries into
 // the HTTP server, and serves until SIGTERM/SIGINT (then drains and exits 0).
 
+#include <sys/resource.h>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -50,6 +51,21 @@ void verify_schema(const db::PoolConfig& config) {
   auto done = asio::co_spawn(io, check(), asio::use_future);
   io.run();
   done.get();
+}
+
+// Each connection is a descriptor. The soft limit is often 1,024 where the hard one is far
+// higher: take the hard one, so that HTTP_MAX_CONNECTIONS decides, and say when it cannot.
+void allow_descriptors(std::size_t connections) {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  limit.rlim_cur = limit.rlim_max;
+  ::setrlimit(RLIMIT_NOFILE, &limit);
+  constexpr std::size_t spare = 256;  // pool, listener, storage, log
+  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < connections + spare) {
+    log::warn("descriptor limit below HTTP_MAX_CONNECTIONS",
+              {{"limit", static_cast<std::int64_t>(limit.rlim_cur)},
+               {"max_connections", static_cast<std::int64_t>(connections)}});
+  }
 }
 
 int serve(const api::AppConfig& config) {
@@ -109,11 +125,11 @@ int serve(const api::AppConfig& config) {
   // Outermost first. The id and the CORS fields come first, so that every answer carries
   // them, errors too (the server turns what the pipeline throws into the error body); the
   // session is read before CSRF, and CSRF before the access gate.
+  const guard::TrustedProxies proxies(config.auth.trusted_proxies);
   http::Pipeline pipeline;
   pipeline.add(std::make_shared<http::RequestId>())
       .add(std::make_shared<guard::Cors>(config.auth.cors_origins))
-      .add(std::make_shared<guard::ClientIp>(guard::TrustedProxies(config.auth.trusted_proxies),
-                                             config.auth.client_ip_from_cf_header))
+      .add(std::make_shared<guard::ClientIp>(proxies, config.auth.client_ip_from_cf_header))
       .add(std::make_shared<guard::RateLimit>(config.auth, auth_metrics))
       .add(std::make_shared<guard::SessionLayer>(sessions, config.auth))
       .add(std::make_shared<guard::Csrf>(sessions.csrf_keys(), config.auth.allowed_origins(), auth_metrics))
@@ -123,6 +139,9 @@ int serve(const api::AppConfig& config) {
   asio::signal_set signals(io, SIGINT, SIGTERM);
   http::ServerConfig server_config = config.server;
   server_config.default_headers = http::security_headers(config.auth.cookie.secure);
+  // A proxy carries many clients' connections: the per-client cap counts the clients, not it.
+  server_config.uncapped_peer = [proxies](const asio::ip::address& peer) { return proxies.trusted(peer); };
+  allow_descriptors(server_config.max_connections);
   http::Server server(io, std::move(server_config), std::move(router), std::move(pipeline), http::AccessLog(metrics));
   server.start();
   log::info("listening", {{"address", config.server.bind},

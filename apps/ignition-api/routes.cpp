@@ -36,7 +36,7 @@ http::Router make_router(Services s) {
   add_books_routes(router, domain_deps);
   add_exercise_routes(router, domain_deps);
   add_programs_routes(router, domain_deps);
-  add_users_routes(router, auth_deps, s.store, s.config.min_age);
+  add_users_routes(router, auth_deps, s.store, s.config.min_age, s.config.exports_at_once);
   add_admin_routes(router, auth_deps, s.store);
   const blobs::Deps blob_deps{s.pool, s.store, s.config.upload_limits};
   // Download links are signed with a key of their own, derived from AUTH_SECRET.

@@ -3,6 +3,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <poll.h>
+
+#include <array>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
@@ -264,6 +267,45 @@ TEST_CASE("blobs: a client that disconnects mid-upload leaves no row and no file
   CHECK(files_under(root) == 0);
   CHECK(database.scalar("SELECT count(*) FROM blobs") == "0");
   CHECK(call(port, a, "GET", "/api/v1/me").status == 200);  // and the server is fine
+}
+
+TEST_CASE("blobs: an upload that trickles is cut off with a 408, however steadily it trickles") {
+  TestDatabase database("blobs_trickle");
+  const auto root = storage_root("trickle");
+  auto env = blobs_env(database.url(), root);
+  env["HTTP_READ_TIMEOUT"] = "2s";
+  env["HTTP_MIN_RATE"] = "1024";
+  ServerProcess server(env);
+  const auto port = server.port();
+  const Login a = dev_login(port, "alice@example.com");
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::socket socket(io);
+  socket.connect({boost::asio::ip::make_address("127.0.0.1"), port});
+  const std::string head = "POST /api/v1/blobs HTTP/1.1\r\nHost: x\r\nCookie: " + a.cookie() +
+                           "\r\nX-CSRF-Token: " + a.csrf +
+                           "\r\nContent-Type: audio/wav\r\nContent-Length: 1000000\r\n\r\n";
+  boost::asio::write(socket, boost::asio::buffer(head + file_of(wav_magic, 100)));
+  // 100 bytes every 250 ms: no pause comes near the read timeout, but 400 bytes a second is
+  // below the minimum rate. Before the rate, this went on for as long as the client liked.
+  const std::string piece(100, 'x');
+  std::string answer;
+  bool ended = false;
+  for (int i = 0; i < 80 && !ended; ++i) {  // 20 s of trickling at most
+    boost::system::error_code ec;
+    boost::asio::write(socket, boost::asio::buffer(piece), ec);
+    pollfd ready{socket.native_handle(), POLLIN, 0};
+    if (ec || ::poll(&ready, 1, 250) > 0) ended = true;
+  }
+  REQUIRE(ended);
+  boost::system::error_code ec;
+  std::array<char, 4096> buffer{};
+  const auto n = socket.read_some(boost::asio::buffer(buffer), ec);
+  answer.assign(buffer.data(), n);
+  INFO(answer);
+  CHECK(answer.rfind("HTTP/1.1 408 ", 0) == 0);
+  for (int i = 0; i < 50 && files_under(root) > 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  CHECK(files_under(root) == 0);
+  CHECK(database.scalar("SELECT count(*) FROM blobs") == "0");
 }
 
 TEST_CASE("blobs: a 120 MiB upload and download stream through a server whose memory stays small") {

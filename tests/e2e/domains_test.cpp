@@ -4,9 +4,14 @@
 
 #include <catch2/catch.hpp>
 
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <future>
 #include <set>
+#include <thread>
 
 #include <ignition/common/uuid.hpp>
 #include <ignition/testing/postgres.hpp>
@@ -708,7 +713,7 @@ TEST_CASE("export has every row the user owns in every user-owned table; delete 
   auto exported = call(port, a, "GET", "/api/v1/me/export");
   REQUIRE(exported.status == 200);
   CHECK(exported.header("content-disposition").find("attachment") != std::string::npos);
-  CHECK(exported.header("transfer-encoding") == "chunked");  // streamed, never whole in memory
+  CHECK(exported.header("content-length") == std::to_string(exported.body.size()));  // spooled whole first
   auto document = json_of(exported);
   CHECK(document.at("user").at("email").as_string() == "alice@example.com");
   const auto& tables = document.at("tables").as_object();
@@ -744,6 +749,79 @@ TEST_CASE("export has every row the user owns in every user-owned table; delete 
   // Bob is untouched.
   CHECK(call(port, b, "GET", "/api/v1/me").status == 200);
   CHECK(json_of(call(port, b, "GET", "/api/v1/ideas")).at("items").as_array().size() == 1);
+}
+
+namespace {
+// Reads one answer whose body has a Content-Length from a raw socket: head and body.
+std::string read_answer(int fd) {
+  std::string in;
+  char buffer[65536];
+  std::size_t total = std::string::npos;
+  while (in.size() < total) {
+    const auto n = recv(fd, buffer, sizeof buffer, 0);
+    if (n <= 0) break;
+    in.append(buffer, static_cast<std::size_t>(n));
+    const auto blank = in.find("\r\n\r\n");
+    const auto length_at = in.find("Content-Length: ");
+    if (total == std::string::npos && blank != std::string::npos && length_at < blank)
+      total = blank + 4 + std::stoull(in.substr(length_at + 16));
+  }
+  return in;
+}
+}  // namespace
+
+TEST_CASE("exports are read from the database at once: slow readers hold no pooled connection") {
+  TestDatabase database("users_export_limits");
+  auto env = domain_env(database.url());
+  env["DB_POOL_SIZE"] = "2";
+  ServerProcess server(env);
+  const auto port = server.port();
+  // Four users, each with an export (about 6 MB) larger than the socket buffers on its way.
+  std::vector<Login> readers;
+  for (int i = 0; i < 4; ++i) {
+    readers.push_back(dev_login(port, "reader" + std::to_string(i) + "@example.com"));
+    database.scalar("INSERT INTO ideas (user_id, title, body) SELECT '" + readers.back().user_id +
+                    "', 'idea', repeat('x', 2000) FROM generate_series(1, 3000)");
+  }
+  // Each asks for its export and reads nothing for now. Before, each export kept a pooled
+  // connection until its client had read the last byte: two of them took the whole pool.
+  std::vector<int> sockets;
+  for (const auto& reader : readers) {
+    const int fd = connect_loopback(port, 4096);
+    const std::string request = "GET /api/v1/me/export HTTP/1.1\r\nHost: a\r\nCookie: " + reader.cookie() + "\r\n\r\n";
+    REQUIRE(send(fd, request.data(), request.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(request.size()));
+    sockets.push_back(fd);
+  }
+  // Each answer's head comes once its export is whole in the spool; the bodies wait unread.
+  for (const int fd : sockets) {
+    char head[12];
+    REQUIRE(recv(fd, head, sizeof head, MSG_WAITALL) == sizeof head);
+    CHECK(std::string(head, sizeof head) == "HTTP/1.1 200");
+  }
+  const Login other = dev_login(port, "other@example.com");
+  for (int i = 0; i < 20; ++i) {
+    CHECK(http_request(port, "GET", "/ready").status == 200);
+    CHECK(call(port, other, "GET", "/api/v1/ideas").status == 200);
+  }
+  // One export per user at a time: a second one while the first is being sent waits its turn.
+  auto again = call(port, readers[0], "GET", "/api/v1/me/export");
+  CHECK(again.status == 429);
+  CHECK(again.header("retry-after") == "10");
+  CHECK(json_of(again).at("code").as_string() == "rate_limited");
+  // Every held export is whole when its reader comes back for it.
+  for (const int fd : sockets) {
+    const std::string answer = read_answer(fd);
+    close(fd);
+    const auto document = boost::json::parse(answer.substr(answer.find("\r\n\r\n") + 4)).as_object();
+    CHECK(document.at("tables").at("ideas").as_array().size() == 3000);
+  }
+  // The turn goes with the sent export.
+  int status = 0;
+  for (int i = 0; i < 50 && status != 200; ++i) {
+    status = call(port, readers[0], "GET", "/api/v1/me/export").status;
+    if (status != 200) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  CHECK(status == 200);
 }
 
 TEST_CASE("infobase: own and system entries, ranked full-text search, system entries are read-only") {

@@ -8,6 +8,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/json/parse.hpp>
 #include <future>
 #include <regex>
@@ -333,6 +337,71 @@ TEST_CASE("answers a client is slow to take are sent whole, in order, once each"
     if (received.compare(at, 17, "HTTP/1.1 200 OK\r\n") == 0) ++answers;
   }
   CHECK(answers == pipelined);
+  CHECK(server.running());
+}
+
+namespace {
+namespace asio = boost::asio;
+
+// A connection from `source`, another loopback address: a client of its own to the server.
+asio::ip::tcp::socket connect_from(asio::io_context& io, const std::string& source, std::uint16_t port) {
+  asio::ip::tcp::socket socket(io);
+  socket.open(asio::ip::tcp::v4());
+  socket.bind({asio::ip::make_address(source), 0});
+  socket.connect({asio::ip::make_address("127.0.0.1"), port});
+  return socket;
+}
+
+// The status of GET /health on the connection, or of what the server said unasked; 0 when it
+// closed without a word.
+int status_on(asio::ip::tcp::socket& socket) {
+  boost::system::error_code ec;
+  const std::string request = "GET /health HTTP/1.1\r\nHost: a\r\n\r\n";
+  asio::write(socket, asio::buffer(request), ec);
+  std::string answer;
+  asio::read_until(socket, asio::dynamic_buffer(answer), "\r\n\r\n", ec);
+  return answer.empty() ? 0 : status_of(answer);
+}
+}  // namespace
+
+TEST_CASE("a client past its connection cap, or anyone past the server's, is answered 503; the rest are served") {
+  TestDatabase database("e2e");
+  auto env = base_env(database.url());
+  env["HTTP_MAX_CONNECTIONS"] = "6";
+  env["HTTP_MAX_CONNECTIONS_PER_CLIENT"] = "3";
+  ServerProcess server(env);
+  asio::io_context io;
+  std::vector<asio::ip::tcp::socket> open;
+  for (int i = 0; i < 3; ++i) {
+    open.push_back(connect_from(io, "127.0.0.2", server.port()));
+    CHECK(status_on(open.back()) == 200);
+  }
+  // A fourth from the same client is refused, and told why.
+  auto fourth = connect_from(io, "127.0.0.2", server.port());
+  std::string refused;
+  boost::system::error_code ec;
+  asio::read(fourth, asio::dynamic_buffer(refused), ec);  // to the server's close
+  CHECK(status_of(refused) == 503);
+  CHECK(refused.find("Retry-After: 1\r\n") != std::string::npos);
+  CHECK(refused.find(R"("code":"unavailable")") != std::string::npos);
+  // Another client is served up to the server's cap, then nobody is.
+  for (int i = 0; i < 3; ++i) {
+    open.push_back(connect_from(io, "127.0.0.3", server.port()));
+    CHECK(status_on(open.back()) == 200);
+  }
+  auto seventh = connect_from(io, "127.0.0.4", server.port());
+  std::string refused_too;
+  asio::read(seventh, asio::dynamic_buffer(refused_too), ec);
+  CHECK(status_of(refused_too) == 503);
+  // A place given back is a place taken again.
+  open.front().close();
+  int status = 0;
+  for (int i = 0; i < 50 && status != 200; ++i) {
+    auto retry = connect_from(io, "127.0.0.2", server.port());
+    status = status_on(retry);
+    if (status != 200) std::this_thread::sleep_for(100ms);
+  }
+  CHECK(status == 200);
   CHECK(server.running());
 }
 

@@ -1,7 +1,11 @@
 #include "users.hpp"
 
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+
 #include <ignition/blobs/blobs.hpp>
 #include <ignition/common/error.hpp>
+#include <ignition/common/spool.hpp>
 #include <ignition/common/time.hpp>
 #include <ignition/users/users.hpp>
 
@@ -23,6 +27,7 @@ struct UsersDeps {
   AuthDeps auth;
   storage::Store& store;
   int min_age;
+  std::shared_ptr<users::ExportGate> exports;
 };
 
 // The user's row changed: this instance drops their cached sessions now, so the next
@@ -83,17 +88,59 @@ asio::awaitable<Response> verify_age(UsersDeps d, Request& req) {
   co_return changed(d, user, profile);
 }
 
+// An export not admitted now: the answer says when to ask again.
+Response export_refused(const Request& req, ErrorCode code, std::string_view why) {
+  Response res = http::error_response(req, code, why);
+  res.set(Field::retry_after, "10");
+  return res;
+}
+
+// A turn to read the database for an export, waited for up to ten seconds (others' exports
+// read for a second or so each); empty when none came.
+asio::awaitable<std::shared_ptr<void>> reading_turn(users::ExportGate& gate) {
+  constexpr auto poll = std::chrono::milliseconds(50);
+  constexpr int polls = 200;
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  for (int i = 0;; ++i) {
+    auto turn = gate.reading_turn();
+    if (turn || i == polls) co_return turn;
+    timer.expires_after(poll);
+    co_await timer.async_wait(asio::use_awaitable);
+  }
+}
+
+// Sends the spooled document; the user's export turn goes with the last piece.
+asio::awaitable<void> send_spool(std::shared_ptr<Spool> spool, [[maybe_unused]] std::shared_ptr<void> turn,
+                                 http::BodyWrite write) {
+  constexpr std::size_t piece = 64 * 1024;
+  for (std::uint64_t offset = 0; offset < spool->size(); offset += piece) {
+    const std::string bytes = spool->read(offset, piece);
+    co_await write(bytes);
+  }
+}
+
+// The document is made whole in a spool first, in one short transaction, and then sent as
+// fast as the client reads it: no pooled connection waits on the client (a slow reader once
+// held one per export, and with them the whole pool).
 asio::awaitable<Response> export_data(UsersDeps d, Request& req) {
   const Uuid user = user_of(req);
-  // The body follows the headers as it is read; the database is asked first so that an
-  // outage is a clean 503 rather than a cut document.
-  [[maybe_unused]] const auto exists = co_await users::me(d.auth.pool, user);
-  req.body_stream = [pool = &d.auth.pool, user](const http::BodyWrite& write) {
-    return users::export_json(*pool, user, write);
-  };
+  auto turn = d.exports->user_turn(user);
+  if (!turn) co_return export_refused(req, ErrorCode::rate_limited, "an export of this account is already running");
+  auto spool = std::make_shared<Spool>();
+  {
+    const auto reading = co_await reading_turn(*d.exports);
+    if (!reading) co_return export_refused(req, ErrorCode::unavailable, "too many exports are being made right now");
+    const users::Write to_spool = [&spool](std::string_view bytes) -> asio::awaitable<void> {
+      spool->append(bytes);
+      co_return;
+    };
+    co_await users::export_json(d.auth.pool, user, to_spool);
+  }
+  req.body_stream = [spool, turn](const http::BodyWrite& write) { return send_spool(spool, turn, write); };
   Response res(http::Status::ok);
   res.set(Field::content_type, "application/json; charset=utf-8");
   res.set(Field::content_disposition, "attachment; filename=\"ignition-export.json\"");
+  res.set(Field::content_length, std::to_string(spool->size()));
   co_return res;
 }
 
@@ -110,9 +157,10 @@ asio::awaitable<Response> remove(UsersDeps d, Request& req) {
 
 }  // namespace
 
-void add_users_routes(http::Router& router, AuthDeps auth, storage::Store& store, int min_age) {
+void add_users_routes(http::Router& router, AuthDeps auth, storage::Store& store, int min_age,
+                      std::size_t exports_at_once) {
   const http::Policy policy = http::access::user;
-  const UsersDeps d{auth, store, min_age};
+  const UsersDeps d{auth, store, min_age, std::make_shared<users::ExportGate>(exports_at_once)};
   router.add(Verb::get, "/api/v1/me", policy, with_deps(d, me));
   router.add(Verb::patch, "/api/v1/me", policy, with_deps(d, update));
   router.add(Verb::delete_, "/api/v1/me", policy, with_deps(d, remove));

@@ -26,6 +26,7 @@
 #include <charconv>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
 
 #include <ignition/common/crypto.hpp>
@@ -53,6 +54,10 @@ ServerConfig ServerConfig::from_env(const Env& env, bool production) {
   c.read_timeout = env.duration("HTTP_READ_TIMEOUT", c.read_timeout);
   c.request_timeout = env.duration("HTTP_REQUEST_TIMEOUT", c.request_timeout);
   c.shutdown_timeout = env.duration("HTTP_SHUTDOWN_TIMEOUT", c.shutdown_timeout);
+  c.min_transfer_rate = static_cast<std::size_t>(env.integer("HTTP_MIN_RATE", 1024, 0, 1LL << 30));
+  c.max_connections = static_cast<std::size_t>(env.integer("HTTP_MAX_CONNECTIONS", 10'000, 1, 1'000'000));
+  c.max_connections_per_client =
+      static_cast<std::size_t>(env.integer("HTTP_MAX_CONNECTIONS_PER_CLIENT", 256, 0, 1'000'000));
   return c;
 }
 
@@ -116,6 +121,29 @@ bool parse_buffered(RequestParser& parser, boost::beast::flat_buffer& buffer, bo
   }
 }
 
+// The address a connection counts against for the per-client cap: an IPv4 client (also one
+// mapped into IPv6) by its address, an IPv6 client by its /64, which one subscriber usually has.
+asio::ip::address client_key(const asio::ip::address& peer) {
+  if (peer.is_v4()) return peer;
+  auto v6 = peer.to_v6();
+  if (v6.is_v4_mapped()) return asio::ip::make_address_v4(asio::ip::v4_mapped, v6);
+  auto bytes = v6.to_bytes();
+  std::fill(bytes.begin() + 8, bytes.end(), 0);
+  return asio::ip::address_v6(bytes);
+}
+
+// The answer to a connection past a cap, written without waiting (it fits any send buffer).
+constexpr std::string_view over_capacity =
+    "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json; charset=utf-8\r\n"
+    "Retry-After: 1\r\nConnection: close\r\nContent-Length: 66\r\n\r\n"
+    R"({"error":"too many connections","code":"unavailable","request_id":""})";
+
+// How far a streamed body has come: it must keep up an average rate (ServerConfig::min_transfer_rate).
+struct Transfer {
+  std::chrono::steady_clock::time_point start = coarse_steady_now();
+  std::uint64_t bytes = 0;
+};
+
 // Why a request gets an error answer instead of reaching its route.
 struct Rejection {
   ErrorCode code;
@@ -170,6 +198,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   asio::cancellation_signal& cancel_signal() { return cancel_; }
   tcp::socket& socket() { return socket_; }
+  const asio::ip::address& peer() const { return peer_; }
+  // The client it counts against for the per-client cap, when it counts (set as it is admitted).
+  const std::optional<asio::ip::address>& counted_as() const { return counted_as_; }
+  void count_as(asio::ip::address client) { counted_as_ = client; }
 
  private:
   // The steps of run() that nearly always complete at once: plain functions, so that a request
@@ -186,9 +218,21 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // cancelling the coroutine (its database waits end and it answers 503).
   // Deadlines are set by the coarse clock (they are seconds long, and set several times a
   // request); the watchdog checks them by the precise one, which is never behind it.
-  void arm(std::chrono::milliseconds budget) {
-    deadline_ = coarse_steady_now() + budget;
+  void arm(std::chrono::milliseconds budget) { arm_until(coarse_steady_now() + budget); }
+  void arm_until(std::chrono::steady_clock::time_point deadline) {
+    deadline_ = deadline;
     if (!watching_ || deadline_ < watchdog_.expiry()) watch();
+  }
+  // A streamed body's next piece: no pause longer than read_timeout, and after a first
+  // read_timeout an average of min_transfer_rate. A trickle that never pauses is cut off;
+  // a long transfer at a fair rate is not.
+  void arm_transfer(const Transfer& transfer) {
+    auto deadline = coarse_steady_now() + config_.read_timeout;
+    if (config_.min_transfer_rate > 0) {
+      const auto earned = std::chrono::milliseconds(transfer.bytes * 1000 / config_.min_transfer_rate);
+      deadline = std::min(deadline, transfer.start + config_.read_timeout + earned);
+    }
+    arm_until(deadline);
   }
   void watch() {
     watching_ = true;
@@ -221,7 +265,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   asio::awaitable<std::tuple<boost::system::error_code, std::size_t>> read_some(boost::beast::flat_buffer& buffer,
                                                                                 std::size_t size);
   asio::awaitable<std::optional<std::string>> read_body_piece(RequestParser& parser, boost::beast::flat_buffer& buffer,
-                                                              bool& send_continue);
+                                                              bool& send_continue, Transfer& transfer);
   asio::awaitable<Response> reject(Request& request, ErrorCode code, std::string_view message);
   asio::awaitable<Response> not_allowed(Request& request, std::string allow);
   std::optional<std::size_t> write_now(Response& response, const Request& request, bool keep_alive);
@@ -240,7 +284,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   asio::steady_timer watchdog_;
   asio::cancellation_signal cancel_;
   asio::ip::address peer_;  // asked once per connection, not per request
-  std::string head_;        // the response head being written, its capacity kept
+  std::optional<asio::ip::address> counted_as_;
+  std::string head_;  // the response head being written, its capacity kept
   const ServerConfig& config_;
   const Fields& defaults_;  // ServerConfig::default_headers
   const Router& router_;
@@ -405,8 +450,9 @@ bool Connection::finish_reading(RequestParser& parser, boost::beast::flat_buffer
       // A client that asked "Expect: 100-continue" waits for it before sending the body.
       auto expects_continue =
           std::make_shared<bool>(boost::beast::iequals(request.message[Field::expect], "100-continue"));
-      request.read_body = [this, &parser, &buffer, expects_continue]() {
-        return read_body_piece(parser, buffer, *expects_continue);
+      auto transfer = std::make_shared<Transfer>();
+      request.read_body = [this, &parser, &buffer, expects_continue, transfer]() {
+        return read_body_piece(parser, buffer, *expects_continue, *transfer);
       };
     }
   }
@@ -530,14 +576,15 @@ asio::awaitable<bool> Connection::write_streamed(Response& response, const Reque
   write_head(response, request, keep_alive, std::nullopt, !length);
   auto [ec, n] = co_await asio::async_write(socket_, asio::buffer(head_), asio::as_tuple(asio::use_awaitable));
   if (ec) co_return false;
-  // Each piece gets the write timeout afresh: a slow reader is cut off, a long body is not.
-  std::uint64_t sent = 0;
-  const BodyWrite write_piece = [this, &length, &sent](std::string_view piece) -> asio::awaitable<void> {
+  // Each piece is written at the pace arm_transfer sets: a stalled or trickling reader is cut
+  // off, a long body is not.
+  Transfer transfer;
+  const BodyWrite write_piece = [this, &length, &transfer](std::string_view piece) -> asio::awaitable<void> {
     if (piece.empty()) co_return;
-    arm(config_.read_timeout);
-    sent += piece.size();
+    arm_transfer(transfer);
+    transfer.bytes += piece.size();
     if (length) {
-      if (sent > *length) throw std::runtime_error("a streamed body is longer than its Content-Length");
+      if (transfer.bytes > *length) throw std::runtime_error("a streamed body is longer than its Content-Length");
       co_await asio::async_write(socket_, asio::buffer(piece.data(), piece.size()), asio::use_awaitable);
     } else {
       co_await asio::async_write(socket_, beast_http::make_chunk(asio::buffer(piece.data(), piece.size())),
@@ -550,7 +597,7 @@ asio::awaitable<bool> Connection::write_streamed(Response& response, const Reque
     log::error("streamed response failed", {{"error", e.what()}});
     co_return false;
   }
-  if (length) co_return sent == *length;  // a short body cannot be mended: close
+  if (length) co_return transfer.bytes == *length;  // a short body cannot be mended: close
   arm(config_.read_timeout);
   std::tie(ec, n) =
       co_await asio::async_write(socket_, beast_http::make_chunk_last(), asio::as_tuple(asio::use_awaitable));
@@ -597,31 +644,40 @@ asio::awaitable<boost::system::error_code> Connection::read_message(RequestParse
   }
 }
 
-// The next piece of a streamed request body. Each piece gets the read timeout afresh (a
-// stalled upload is cut off, a long one is not); the handler's own deadline starts over
+// The next piece of a streamed request body, read at the pace arm_transfer sets (a stalled or
+// trickling upload is cut off, a long one is not); the handler's own deadline starts over
 // once the body has been read.
 asio::awaitable<std::optional<std::string>> Connection::read_body_piece(RequestParser& parser,
                                                                         boost::beast::flat_buffer& buffer,
-                                                                        bool& send_continue) {
+                                                                        bool& send_continue, Transfer& transfer) {
   if (send_continue) {
     send_continue = false;
     static constexpr std::string_view interim = "HTTP/1.1 100 Continue\r\n\r\n";
     arm(config_.read_timeout);
     co_await asio::async_write(socket_, asio::buffer(interim.data(), interim.size()), asio::use_awaitable);
+    transfer = Transfer{};  // the client starts sending now
   }
   for (;;) {
     auto& body = parser.get().body();
     if (!body.empty()) {
       std::string piece = std::move(body);
       body.clear();
+      transfer.bytes += piece.size();
       co_return piece;
     }
     if (parser.is_done()) {
       arm(config_.request_timeout);
       co_return std::nullopt;
     }
-    arm(config_.read_timeout);
+    // Too slow a piece cuts the read, not the handler: it gets a 408 to answer, and may clean up.
+    arm_transfer(transfer);
+    phase_ = Phase::reading;
     auto [ec, n] = co_await beast_http::async_read_some(socket_, buffer, parser, asio::as_tuple(asio::use_awaitable));
+    phase_ = Phase::handling;
+    if (expired_) {
+      arm(config_.request_timeout);
+      throw Error(ErrorCode::request_timeout, "the request body was not received in time");
+    }
     if (ec == beast_http::error::body_limit) throw Error(ErrorCode::payload_too_large, "request body is too large");
     if (ec) throw Error(ErrorCode::bad_request, "the request body could not be read");
   }
@@ -652,6 +708,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
         pipeline(std::move(p)), access_log(std::move(log)), acceptor(asio::make_strand(context)) {}
 
   asio::awaitable<void> accept_loop();
+  bool admit(const std::shared_ptr<Connection>& connection);
   void connection_closed(Connection* c);
   // A connection's work is serialised by a strand; on one thread it already is, and the
   // strand would only add a lock and a queue to every step.
@@ -671,6 +728,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
 
   std::mutex mutex;
   std::unordered_set<std::shared_ptr<Connection>> connections;
+  std::unordered_map<asio::ip::address, std::size_t> per_client;  // open connections by client_key
   bool shutting_down = false;
   std::function<void()> drained;
 };
@@ -691,10 +749,13 @@ asio::awaitable<void> Server::Impl::accept_loop() {
     boost::system::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
     auto connection = std::make_shared<Connection>(std::move(socket), config, defaults, router, pipeline, access_log);
-    {
-      std::lock_guard lock(mutex);
-      if (shutting_down) continue;
-      connections.insert(connection);
+    if (!admit(connection)) {
+      // Past a cap: told so at once, without reading, and closed.
+      connection->socket().non_blocking(true, ignored);
+      connection->socket().write_some(asio::buffer(over_capacity.data(), over_capacity.size()), ignored);
+      connection->socket().shutdown(tcp::socket::shutdown_both, ignored);
+      connection->socket().close(ignored);
+      continue;
     }
     auto executor = connection->socket().get_executor();
     asio::co_spawn(executor, connection->run(),
@@ -712,11 +773,31 @@ asio::awaitable<void> Server::Impl::accept_loop() {
   }
 }
 
+// Takes a place for a new connection unless the server is shutting down or a cap is reached.
+bool Server::Impl::admit(const std::shared_ptr<Connection>& connection) {
+  const auto& peer = connection->peer();
+  const bool capped = config.max_connections_per_client > 0 && !(config.uncapped_peer && config.uncapped_peer(peer));
+  std::lock_guard lock(mutex);
+  if (shutting_down || connections.size() >= config.max_connections) return false;
+  if (capped) {
+    const auto client = client_key(peer);
+    auto& open = per_client[client];
+    if (open >= config.max_connections_per_client) return false;
+    ++open;
+    connection->count_as(client);
+  }
+  connections.insert(connection);
+  return true;
+}
+
 void Server::Impl::connection_closed(Connection* c) {
   std::function<void()> done;
   {
     std::lock_guard lock(mutex);
     std::erase_if(connections, [c](const auto& p) { return p.get() == c; });
+    if (const auto& client = c->counted_as()) {
+      if (auto it = per_client.find(*client); --it->second == 0) per_client.erase(it);
+    }
     if (shutting_down && connections.empty() && drained) done = std::exchange(drained, nullptr);
   }
   if (done) done();

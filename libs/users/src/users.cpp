@@ -153,6 +153,26 @@ boost::asio::awaitable<void> export_json(db::Pool& pool, Uuid user, const Write&
   co_await write("}}");
 }
 
+std::shared_ptr<void> ExportGate::user_turn(Uuid user) {
+  std::lock_guard lock(mutex_);
+  if (!users_.insert(user).second) return nullptr;
+  // The handle points at the gate (never empty while held); its deleter gives the turn back.
+  return std::shared_ptr<void>(this, [this, user](void*) {
+    std::lock_guard released(mutex_);
+    users_.erase(user);
+  });
+}
+
+std::shared_ptr<void> ExportGate::reading_turn() {
+  std::lock_guard lock(mutex_);
+  if (reading_ == reading_at_once_) return nullptr;
+  ++reading_;
+  return std::shared_ptr<void>(this, [this](void*) {
+    std::lock_guard released(mutex_);
+    --reading_;
+  });
+}
+
 boost::asio::awaitable<void> remove(db::Pool& pool, auth::SessionStore& sessions, Uuid user) {
   auto tx = co_await db::Transaction::begin(pool);
   co_await remove(tx, user);

@@ -4,7 +4,11 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
+#include <cstddef>
 #include <functional>
+#include <memory>
+#include <mutex>
+#include <set>
 #include <string>
 
 #include <ignition/common/uuid.hpp>
@@ -59,9 +63,31 @@ boost::asio::awaitable<boost::json::object> verify_age(db::Pool& pool, Uuid user
 /// {"exported_at", "user": {...}, "tables": {"<table>": [rows…], …}}. Credentials (OAuth
 /// tokens, session token hashes) are left out. The document goes to `write` piece by piece
 /// (rows fetched through a cursor, 500 at a time), so it is never whole in memory; it is one
-/// consistent snapshot.
+/// consistent snapshot, read in one transaction that stays open until the last piece is
+/// written: a caller sending it to a network peer spools it first (the API does), so that no
+/// pooled connection waits on a client.
 using Write = std::function<boost::asio::awaitable<void>(std::string_view piece)>;
 boost::asio::awaitable<void> export_json(db::Pool& pool, Uuid user, const Write& write);
+
+/// Admission of exports in this process: one at a time per user, and at most `reading_at_once`
+/// reading the database at once (each holds a pooled connection while it reads). A turn is
+/// held as long as the returned handle lives; an empty handle means "not now".
+class ExportGate {
+ public:
+  explicit ExportGate(std::size_t reading_at_once) : reading_at_once_(reading_at_once) {}
+
+  /// The user's turn, for the whole export (its sending included). Empty while another export
+  /// of the user runs.
+  std::shared_ptr<void> user_turn(Uuid user);
+  /// A turn to read the database. Empty while `reading_at_once` exports read.
+  std::shared_ptr<void> reading_turn();
+
+ private:
+  std::mutex mutex_;
+  std::set<Uuid> users_;
+  std::size_t reading_ = 0;
+  std::size_t reading_at_once_;
+};
 
 /// Deletes the account and every row it owns in one transaction (foreign keys cascade;
 /// feedback stays, without its author); its sessions are revoked on every instance.
