@@ -152,7 +152,9 @@ void check_fields(const beast_http::request<beast_http::string_body>& message) {
   }
 }
 
-void route(beast_http::request_parser<beast_http::string_body>& parser) {
+// False when the server refuses the request on its head, before reading the body: a declared
+// length past the route's limit (the parser would reserve that much for the body).
+bool route(beast_http::request_parser<beast_http::string_body>& parser) {
   const auto target = parser.get().target();
   const auto path = std::string_view(target).substr(0, target.find('?'));
   check_match(parser.get().method(), path);
@@ -162,6 +164,8 @@ void route(beast_http::request_parser<beast_http::string_body>& parser) {
   if (m.route && m.route->policy.max_body()) limit = std::min(limit, m.route->policy.max_body());
   parser.body_limit(limit);
   check_fields(parser.get());
+  const auto length = parser.content_length();
+  return !length || *length <= limit;
 }
 
 }  // namespace
@@ -209,7 +213,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       }
       if (!routed && parser.is_header_done()) {
         routed = true;
-        route(parser);
+        if (!route(parser)) return 0;
       }
       if (used > 0) continue;
     }
