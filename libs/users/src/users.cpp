@@ -4,6 +4,7 @@
 
 #include <ignition/auth/sessions.hpp>
 #include <ignition/common/error.hpp>
+#include <ignition/common/json.hpp>
 #include <ignition/common/time.hpp>
 #include <ignition/db/pool.hpp>
 #include <ignition/db/transaction.hpp>
@@ -84,6 +85,9 @@ boost::asio::awaitable<boost::json::object> settings(db::Pool& pool, Uuid user) 
 boost::asio::awaitable<boost::json::object> replace_settings(db::Pool& pool, Uuid user, boost::json::object settings) {
   if (boost::json::serialize(settings).size() > rules::settings_bytes)
     throw Error(ErrorCode::payload_too_large, "settings are limited to 16 KiB");
+  // Stored as jsonb, which holds no NUL (found by the 500-sweep).
+  if (!json::storable(boost::json::value(settings)))
+    throw Error("invalid settings", {{"settings", "must not contain NUL characters"}});
   if (const auto* zone = settings.if_contains("timezone")) {
     bool known = false;
     if (zone->is_string()) {
