@@ -1096,6 +1096,13 @@ TEST_CASE("onboarding: steps in order, responses kept, skip and reset, state kep
   CHECK(again.at("status").as_string() == "not_started");
   CHECK(again.at("current_step_id").as_string() == steps[0]);
   CHECK(again.at("responses").as_object().empty());
+  // An imported state may hold a JSON null for its responses (migration 0007): read as none,
+  // and a response recorded on top of it (a check violation, a 500, before).
+  database.scalar("UPDATE user_onboarding_state SET responses = 'null'::jsonb RETURNING 1");
+  CHECK(json_of(call(port, a, "GET", "/api/v1/onboarding")).at("responses").as_object().empty());
+  auto over_null = call(port, a, "POST", step(0), R"({"response":{"goal":"sleep"}})");
+  REQUIRE(over_null.status == 200);
+  CHECK(json_of(over_null).at("responses").at(steps[0]).at("goal").as_string() == "sleep");
   CHECK(json_of(call(port, a, "POST", "/api/v1/onboarding/skip")).at("status").as_string() == "skipped");
   CHECK(call(port, a, "POST", step(0)).status == 409);
 }
@@ -1209,6 +1216,20 @@ TEST_CASE(
   auto third = call(port, a, "POST", log_path, R"({"sets":[)" + set(2, 50) + "]}");
   REQUIRE(third.status == 201);
   CHECK(json_of(third).at("new_records").as_array().empty());
+  // A span the duration rule does not allow, or backwards, is the client's mistake: 400, never
+  // an integer overflow in Postgres (a 500 before).
+  for (const std::string times : {R"("started_at":"1900-01-01T00:00:00Z","completed_at":"2026-01-01T00:00:00Z")",
+                                  R"("started_at":"1900-01-01T00:00:00Z")",
+                                  R"("started_at":"2026-01-02T00:00:00Z","completed_at":"2026-01-01T00:00:00Z")"}) {
+    INFO(times);
+    auto refused = call(port, a, "POST", log_path, "{" + times + R"(,"sets":[]})");
+    CHECK(refused.status == 400);
+    CHECK(refused.body.find("validation_failed") != std::string::npos);
+  }
+  auto timed = call(port, a, "POST", log_path,
+                    R"({"started_at":"2026-01-01T10:00:00Z","completed_at":"2026-01-01T11:30:00Z","sets":[]})");
+  REQUIRE(timed.status == 201);
+  CHECK(json_of(timed).at("session").at("duration_seconds").as_int64() == 5400);
 
   auto current = json_of(call(port, a, "GET", "/api/v1/exercise/records")).at("items").as_array();
   std::map<std::string, double> best;
@@ -1244,7 +1265,7 @@ TEST_CASE(
   CHECK(call(port, a, "POST", log_path,
              R"({"sets":[],"started_at":"2026-01-02T10:00:00Z","completed_at":"2026-01-02T09:00:00Z"})")
             .status == 400);
-  CHECK(database.scalar("SELECT count(*) FROM workout_sessions") == "3");
+  CHECK(database.scalar("SELECT count(*) FROM workout_sessions") == "4");  // the timed one above included
 
   // Built-in exercises are listed for everyone and changed by no one.
   const std::string builtin = database.scalar("SELECT id FROM exercises WHERE is_builtin LIMIT 1");
@@ -1267,7 +1288,7 @@ TEST_CASE(
 
   // Deleting the plan keeps what was performed.
   CHECK(call(port, a, "DELETE", "/api/v1/workouts/" + workout).status == 204);
-  CHECK(database.scalar("SELECT count(*) FROM workout_sessions WHERE workout_id IS NULL") == "3");
+  CHECK(database.scalar("SELECT count(*) FROM workout_sessions WHERE workout_id IS NULL") == "4");
 }
 
 TEST_CASE("a fresh install starts with a usable catalogue") {

@@ -176,6 +176,17 @@ domain::Check check(const Set& set) {
 
 domain::Check check(const WorkoutLog& log) {
   domain::Check c;
+  // A start without a duration makes one (completed_at, or now, minus the start): it must be one
+  // the duration rule allows, and an integer (years apart it is not, and Postgres refused it).
+  if (log.started_at) {
+    const Timestamp end = log.completed_at.value_or(now());
+    const auto span = std::chrono::duration_cast<std::chrono::seconds>(end - *log.started_at).count();
+    if (span < 0)
+      c.fail("completed_at", "must not be before started_at");
+    else if (!log.duration_seconds && span > rules::duration_seconds.max)
+      c.fail("started_at",
+             "must be at most " + std::to_string(rules::duration_seconds.max) + " seconds before the end");
+  }
   c.items("sets", log.sets, rules::max_sets)
       .integer("duration_seconds", log.duration_seconds, rules::duration_seconds)
       .text("notes", log.notes, rules::text)

@@ -16,10 +16,13 @@ const db::Statement ensure_statement{
     "INSERT INTO user_onboarding_state (user_id, flow_id, current_step_id)"
     " SELECT $1, f.id, " FIRST_STEP("f.id") " FROM onboarding_flows f WHERE f.is_active"
     " ON CONFLICT (user_id) DO NOTHING"};
+// Imported rows may hold a JSON null for responses (migration 0007): read and extended as an
+// empty object, since `null || object` is an array and breaks the column's check.
+#define RESPONSES_OF(row) "CASE WHEN jsonb_typeof(" row ".responses) = 'object' THEN " row ".responses ELSE '{}' END"
 const db::Statement state_statement{
     "onboarding_state",
     "SELECT json_build_object('id', f.id, 'name', f.name, 'total_steps', f.total_steps) AS flow, s.status,"
-    " s.current_step_id, s.started_at, s.completed_at, s.skipped_at, coalesce(s.responses, '{}') AS responses"
+    " s.current_step_id, s.started_at, s.completed_at, s.skipped_at, " RESPONSES_OF("s") " AS responses"
     " FROM user_onboarding_state s JOIN onboarding_flows f ON f.id = s.flow_id WHERE s.user_id = $1"};
 const db::Statement steps_statement{
     "onboarding_steps",
@@ -41,7 +44,7 @@ const db::Statement complete_statement{
     " started_at = coalesce(u.started_at, now()), last_step_completed_at = now(),"
     " completed_at = CASE WHEN EXISTS (SELECT 1 FROM nxt) THEN NULL ELSE now() END,"
     " responses = CASE WHEN $3::jsonb IS NULL THEN u.responses"
-    "  ELSE coalesce(u.responses, '{}') || jsonb_build_object($2::text, $3::jsonb) END, updated_at = now()"
+    "  ELSE " RESPONSES_OF("u") " || jsonb_build_object($2::text, $3::jsonb) END, updated_at = now()"
     " FROM cur WHERE u.user_id = $1 RETURNING u.status"};
 const db::Statement in_flow_statement{
     "onboarding_in_flow",
@@ -60,6 +63,7 @@ const db::Statement reset_statement{
     " updated_at = now() WHERE u.user_id = $1"};
 
 #undef FIRST_STEP
+#undef RESPONSES_OF
 
 // The state document, read in the caller's transaction (or straight from the pool).
 template <typename Executor>
