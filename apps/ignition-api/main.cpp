@@ -1,5 +1,6 @@
 // ignition-api: reads the configuration, checks the schema, wires the libraries into
 // the HTTP server, and serves until SIGTERM/SIGINT (then drains and exits 0).
+// `ignition-api --print-openapi` writes the OpenAPI document instead, without a database.
 
 #include <sys/resource.h>
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -179,7 +180,32 @@ int serve(const api::AppConfig& config) {
 
 }  // namespace
 
-int main() {
+const char* const usage =
+    "usage: ignition-api                  serve (configured by the environment, docs/configuration.md)\n"
+    "       ignition-api --print-openapi  write the OpenAPI document of the routes to stdout\n"
+    "       ignition-api --help           this text\n";
+
+int main(int argc, char** argv) {
+  if (argc > 1) {
+    const std::string_view arg = argv[1];
+    if (argc == 2 && arg == "--help") {
+      std::cout << usage;
+      return 0;
+    }
+    if (argc == 2 && arg == "--print-openapi") {
+      try {
+        log::configure(log::Level::warn, log::Format::text);
+        api::OfflineRoutes routes;
+        std::cout << api::openapi_text(routes.router);
+        return 0;
+      } catch (const std::exception& e) {
+        std::cerr << "ignition-api: " << e.what() << "\n";
+        return 1;
+      }
+    }
+    std::cerr << "ignition-api: unknown argument " << arg << "\n" << usage;
+    return 2;
+  }
   api::AppConfig config;
   try {
     const char* app_env = std::getenv("APP_ENV");

@@ -98,6 +98,18 @@ void add_operations_routes(http::Router& router, OperationsDeps deps) {
       });
 }
 
+void add_reference_routes(http::Router& router, std::shared_ptr<const std::string> document) {
+  // No session, but counted like the rest of /api/v1: the document is a few hundred KiB.
+  const http::Policy policy = http::access::open.limited(http::RateClass::api);
+  router.add(http::Verb::get, "/api/v1/openapi.json", policy,
+             [document = std::move(document)](http::Request&) -> asio::awaitable<http::Response> {
+               http::Response res(http::Status::ok);
+               res.set(http::Field::content_type, "application/json; charset=utf-8");
+               res.body() = *document;
+               co_return res;
+             });
+}
+
 void add_pool_metrics(http::Metrics& metrics, const db::Pool& pool) {
   metrics.add_source([&pool](std::string& out) {
     auto s = pool.stats();

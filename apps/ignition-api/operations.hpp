@@ -1,8 +1,9 @@
 #pragma once
-// The operational routes: /health, /ready, /metrics.
+// The operational routes: /health, /ready, /metrics; the reference of the API.
 
 #include <memory>
 #include <optional>
+#include <string>
 
 #include <ignition/common/env.hpp>
 #include <ignition/db/pool.hpp>
@@ -20,6 +21,9 @@ struct OperationsDeps {
 };
 
 void add_operations_routes(http::Router& router, OperationsDeps deps);
+
+/// GET /api/v1/openapi.json answers `document`, which the caller fills once the table is whole.
+void add_reference_routes(http::Router& router, std::shared_ptr<const std::string> document);
 
 /// Publishes the pool's gauges on /metrics.
 void add_pool_metrics(http::Metrics& metrics, const db::Pool& pool);

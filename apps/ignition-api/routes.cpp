@@ -1,6 +1,9 @@
 #include "routes.hpp"
 
+#include <unistd.h>
+
 #include <ignition/common/crypto.hpp>
+#include <ignition/common/env.hpp>
 
 #include "handlers/admin.hpp"
 #include "handlers/auth.hpp"
@@ -8,6 +11,7 @@
 #include "handlers/domains.hpp"
 #include "handlers/sign_in.hpp"
 #include "handlers/users.hpp"
+#include "openapi.hpp"
 #include "operations.hpp"
 
 namespace ignition::api {
@@ -43,7 +47,28 @@ http::Router make_router(Services s) {
   const auto url_key = crypto::hmac_sha256(s.config.auth.secret.reveal(), "ignition blob download urls");
   add_blobs_routes(router, BlobsDeps{blob_deps, std::string(crypto::as_view(url_key))});
   add_tracks_routes(router, blob_deps);
+  // Last: the document describes every route of the table, its own included.
+  auto document = std::make_shared<std::string>();
+  add_reference_routes(router, document);
+  *document = openapi_text(router);
   return router;
+}
+
+std::string openapi_text(const http::Router& router) {
+  return openapi::pretty(openapi::document(router, openapi::fragments()));
+}
+
+OfflineRoutes::OfflineRoutes()
+    : storage_dir(std::filesystem::temp_directory_path() / ("ignition-offline-" + std::to_string(::getpid()))),
+      config(AppConfig::from_env(Env::from_map({{"DATABASE_URL", "postgres://nobody@127.0.0.1:1/none"},
+                                                {"AUTH_SECRET", std::string(32, 's')},
+                                                {"STORAGE_DIR", storage_dir.string()}}))),
+      pool(io.get_executor(), config.database), sessions(pool, config.auth), store(storage::local_store(storage_dir)),
+      router(make_router({config, pool, sessions, auth_metrics, *store, std::make_shared<http::Metrics>(), {}})) {}
+
+OfflineRoutes::~OfflineRoutes() {
+  std::error_code ignored;
+  std::filesystem::remove_all(storage_dir, ignored);
 }
 
 }  // namespace ignition::api

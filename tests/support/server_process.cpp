@@ -12,8 +12,10 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/json/serialize.hpp>
 #include <cctype>
 #include <fstream>
+#include <mutex>
 #include <regex>
 #include <sstream>
 #include <thread>
@@ -143,6 +145,27 @@ std::pair<int, std::string> run_server_expecting_exit(std::map<std::string, std:
   return {-1, read_all(log)};
 }
 
+namespace {
+
+// With IGNITION_EXCHANGE_LOG set (ctest sets it for the end-to-end suites), every answer is
+// appended to that file as a JSON line: what tests/openapi/validate.mjs checks against the
+// OpenAPI document. The file is emptied when a test process first writes to it.
+void record_exchange(const std::string& method, const std::string& target, const HttpResult& result) {
+  static const char* const path = std::getenv("IGNITION_EXCHANGE_LOG");
+  if (path == nullptr) return;
+  static std::mutex mutex;
+  static std::ofstream log(path, std::ios::trunc);
+  boost::json::object line{{"method", method}, {"target", target}, {"status", result.status}};
+  const std::string type = result.header("content-type");
+  line["content_type"] = type;
+  if (type.starts_with("application/json")) line["body"] = result.body;
+  const std::string text = boost::json::serialize(line);
+  const std::lock_guard lock(mutex);
+  log << text << '\n' << std::flush;
+}
+
+}  // namespace
+
 HttpResult http_request(std::uint16_t port, const std::string& method, const std::string& target,
                         const std::map<std::string, std::string>& headers, const std::string& body) {
   asio::io_context io;
@@ -169,6 +192,7 @@ HttpResult http_request(std::uint16_t port, const std::string& method, const std
     out.headers[name] = std::string(field.value());
     if (name == "set-cookie") out.set_cookies.emplace_back(field.value());
   }
+  record_exchange(method, target, out);
   return out;
 }
 
