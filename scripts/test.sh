@@ -11,8 +11,10 @@ build=${BUILD_DIR:-$root/build-test}
 # The npm packages of the Node helpers, each installed again only when its lockfile changes:
 # the mock OpenID Connect provider (tests/oidc), AWS's SigV4 signer, the reference of the
 # storage signer's differential test (tests/s3sign), and s3rver, the S3-compatible server
-# the storage tests run against (tests/s3rver), and the OpenAPI linter and validator (tests/openapi).
-for npm_dir in "$root/tests/oidc" "$root/tests/s3sign" "$root/tests/s3rver" "$root/tests/openapi"; do
+# the storage tests run against (tests/s3rver), the OpenAPI linter and validator (tests/openapi),
+# and the typed client's generator, compiler and runtime (clients/typescript).
+for npm_dir in "$root/tests/oidc" "$root/tests/s3sign" "$root/tests/s3rver" "$root/tests/openapi" \
+  "$root/clients/typescript"; do
   if ! cmp -s "$npm_dir/package-lock.json" "$npm_dir/node_modules/.installed-lock"; then
     (cd "$npm_dir" && npm ci --no-audit --no-fund --loglevel=error)
     cp "$npm_dir/package-lock.json" "$npm_dir/node_modules/.installed-lock"

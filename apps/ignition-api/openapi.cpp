@@ -54,7 +54,7 @@ json::object complete(const http::Route& route, Written& written) {
   op["tags"] = std::move(tags);
 
   // Path parameters first (the fragment may describe one that is not an id), then the
-  // fragment's own, then the CSRF header.
+  // fragment's own.
   json::array parameters;
   json::array own = op.contains("parameters") ? op.at("parameters").as_array() : json::array{};
   for (const auto& name : path_parameters(route.pattern)) {
@@ -72,21 +72,20 @@ json::object complete(const http::Route& route, Written& written) {
         {"name", name}, {"in", "path"}, {"required", true}, {"schema", {{"type", "string"}, {"format", "uuid"}}}});
   }
   for (auto& p : own) parameters.emplace_back(std::move(p));
-  if (unsafe(route.method) && policy.csrf() && policy.access() != Access::open) {
-    parameters.emplace_back(reference_to(policy.access() == Access::session
-                                             ? "#/components/parameters/csrfTokenWithSession"
-                                             : "#/components/parameters/csrfToken"));
-  }
   if (parameters.empty())
     op.erase("parameters");
   else
     op["parameters"] = std::move(parameters);
 
-  // Open routes read no session; session routes read one when it is there.
+  // Open routes read no session; session routes read one when it is there. The CSRF header
+  // goes with the session on unsafe methods (a security requirement, not a parameter: clients
+  // send it from the cookie, as they send the cookie).
+  const bool csrf = unsafe(route.method) && policy.csrf() && policy.access() != Access::open;
+  json::object with_session{{"session", json::array{}}};
+  if (csrf) with_session["csrf"] = json::array{};
   json::array security;
-  const json::object with_session{{"session", json::array{}}};
   if (policy.access() == Access::session) security.emplace_back(json::object{});
-  if (policy.access() != Access::open) security.emplace_back(with_session);
+  if (policy.access() != Access::open) security.emplace_back(std::move(with_session));
   op["security"] = std::move(security);
   op["x-access"] = http::to_string(policy.access());
   op["x-rate-limit"] = http::to_string(policy.rate());
@@ -101,7 +100,7 @@ json::object complete(const http::Route& route, Written& written) {
   };
   add("400", "BadRequest");
   if (policy.access() == Access::user || policy.access() == Access::admin) add("401", "Unauthorized");
-  if (unsafe(route.method) && policy.csrf() && policy.access() != Access::open) add("403", "CsrfFailed");
+  if (csrf) add("403", "CsrfFailed");
   if (policy.access() == Access::admin || route.pattern.find('{') != std::string::npos) add("404", "NotFound");
   if (unsafe(route.method)) add("413", "PayloadTooLarge");  // a DELETE may carry a body too
   if (policy.rate() != http::RateClass::none) add("429", "TooManyRequests");
