@@ -1,9 +1,9 @@
 #include "blobs.hpp"
 
-#include <ignition/common/parse.hpp>
-
 #include <ignition/common/error.hpp>
 #include <ignition/common/json.hpp>
+#include <ignition/common/parse.hpp>
+#include <ignition/storage/range.hpp>
 
 #include "bind.hpp"
 #include "rest.hpp"
@@ -18,35 +18,6 @@ using ignition::http::Verb;
 namespace ignition::api {
 
 namespace {
-
-// "bytes=first-last", "bytes=first-" or "bytes=-suffix" against an object of `size` bytes.
-// nullopt: serve the whole object (no header, or one this server does not honour, such as
-// several ranges); a range past the end is unsatisfiable.
-struct RangeRequest {
-  std::optional<storage::ByteRange> range;
-  bool unsatisfiable = false;
-};
-RangeRequest parse_range(std::string_view header, std::uint64_t size) {
-  if (!header.starts_with("bytes=") || header.find(',') != std::string_view::npos) return {};
-  const auto spec = header.substr(6);
-  const auto dash = spec.find('-');
-  if (dash == std::string_view::npos) return {};
-  const auto first = spec.substr(0, dash);
-  const auto last = spec.substr(dash + 1);
-  if (first.empty()) {  // the last n bytes
-    const auto n = parse_integer<std::uint64_t>(last);
-    if (!n) return {};
-    if (*n == 0 || size == 0) return {std::nullopt, true};
-    return {storage::ByteRange{size > *n ? size - *n : 0, size - 1}, false};
-  }
-  const auto from = parse_integer<std::uint64_t>(first);
-  const auto to =
-      last.empty() ? std::optional<std::uint64_t>(size == 0 ? 0 : size - 1) : parse_integer<std::uint64_t>(last);
-  if (!from || !to) return {};
-  if (*from >= size) return {std::nullopt, true};
-  if (*to < *from) return {};  // not a range: ignored, as RFC 9110 says
-  return {storage::ByteRange{*from, std::min(*to, size - 1)}, false};
-}
 
 // filename="…" keeps printable ASCII only; filename* carries the real name (RFC 6266).
 std::string content_disposition(const std::optional<std::string>& filename) {
@@ -85,7 +56,7 @@ Response serve_object(storage::Store& store, const blobs::Object& object, Reques
     res.result(Status::not_modified);
     return res;
   }
-  auto wanted = parse_range(req.header(Field::range), object.size);
+  auto wanted = storage::parse_range(req.header(Field::range), object.size);
   if (!req.header(Field::if_range).empty() && req.header(Field::if_range) != etag) wanted = {};  // changed: send all
   if (wanted.unsatisfiable) {
     res = error_response(req, ErrorCode::bad_request, "the requested range is not within the file");
