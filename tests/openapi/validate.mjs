@@ -32,7 +32,6 @@ const pointer = (ref) =>
     .split("/")
     .map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"))
     .reduce((node, key) => node?.[key], doc);
-const resolve = (node) => (node && node.$ref ? resolve(pointer(node.$ref)) : node);
 const escape = (key) => key.replace(/~/g, "~0").replace(/\//g, "~1");
 
 // Templates as the router matches them: a literal segment wins over a parameter.
@@ -51,18 +50,16 @@ function route(target) {
   return matches[0]?.path;
 }
 
+// The validator of a JSON answer, or null when the response has no JSON schema. A response may
+// be a $ref (the shared ones of components/responses): Ajv compiles the schema where it lies.
 const validators = new Map();
 function validator(path, method, status) {
   const key = `${path} ${method} ${status}`;
   if (!validators.has(key)) {
-    const ref = `openapi.json#/paths/${escape(path)}/${method}/responses/${status}`;
-    const response = resolve(doc.paths[path][method].responses[status]);
-    const media = response.content?.["application/json"];
-    // A response that is a $ref keeps its schema under components/responses.
-    const where = doc.paths[path][method].responses[status].$ref
-      ? "openapi.json" + doc.paths[path][method].responses[status].$ref + "/content/application~1json/schema"
-      : `${ref}/content/application~1json/schema`;
-    validators.set(key, media?.schema ? ajv.compile({ $ref: where }) : null);
+    let where = `#/paths/${escape(path)}/${method}/responses/${status}`;
+    while (pointer(where).$ref) where = pointer(where).$ref;
+    const schema = `${where}/content/application~1json/schema`;
+    validators.set(key, pointer(schema) ? ajv.compile({ $ref: `openapi.json${schema}` }) : null);
   }
   return validators.get(key);
 }
