@@ -16,8 +16,6 @@ namespace {
 using http::Access;
 using http::Verb;
 
-bool unsafe(Verb v) { return v == Verb::post || v == Verb::put || v == Verb::patch || v == Verb::delete_; }
-
 std::string lower(std::string_view text) {
   std::string out(text);
   for (char& c : out) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
@@ -80,7 +78,7 @@ json::object complete(const http::Route& route, Written& written) {
   // Open routes read no session; session routes read one when it is there. The CSRF header
   // goes with the session on unsafe methods (a security requirement, not a parameter: clients
   // send it from the cookie, as they send the cookie).
-  const bool csrf = unsafe(route.method) && policy.csrf() && policy.access() != Access::open;
+  const bool csrf = http::unsafe(route.method) && policy.csrf() && policy.access() != Access::open;
   json::object with_session{{"session", json::array{}}};
   if (csrf) with_session["csrf"] = json::array{};
   json::array security;
@@ -102,7 +100,7 @@ json::object complete(const http::Route& route, Written& written) {
   if (policy.access() == Access::user || policy.access() == Access::admin) add("401", "Unauthorized");
   if (csrf) add("403", "CsrfFailed");
   if (policy.access() == Access::admin || route.pattern.find('{') != std::string::npos) add("404", "NotFound");
-  if (unsafe(route.method)) add("413", "PayloadTooLarge");  // a DELETE may carry a body too
+  if (http::unsafe(route.method)) add("413", "PayloadTooLarge");  // a DELETE may carry a body too
   if (policy.rate() != http::RateClass::none) add("429", "TooManyRequests");
   add("500", "Internal");
   add("503", "Unavailable");

@@ -27,8 +27,6 @@ std::string method_of(Verb v) {
   return m;
 }
 
-bool unsafe(Verb v) { return v == Verb::post || v == Verb::put || v == Verb::patch || v == Verb::delete_; }
-
 const json::object& operation(const json::object& doc, const http::Route& route) {
   return doc.at("paths").at(route.pattern).at(method_of(route.method)).as_object();
 }
@@ -100,7 +98,7 @@ TEST_CASE("each operation carries its route's policy: session, CSRF token, the e
     bool csrf = false;
     for (const auto& requirement : security) csrf = csrf || requirement.as_object().contains("csrf");
     CHECK(op.at("x-access").as_string() == http::to_string(p.access()));
-    CHECK(csrf == (unsafe(route->method) && p.csrf() && p.access() != Access::open));
+    CHECK(csrf == (http::unsafe(route->method) && p.csrf() && p.access() != Access::open));
     switch (p.access()) {
       case Access::open: CHECK(security.empty()); break;
       case Access::session: CHECK(security.size() == 2); break;

@@ -35,8 +35,6 @@ std::string name(const http::Route& route) {
   return std::string(boost::beast::http::to_string(route.method)) + " " + route.pattern;
 }
 
-bool unsafe(Verb v) { return v == Verb::post || v == Verb::put || v == Verb::patch || v == Verb::delete_; }
-
 std::set<std::string> with_access(const http::Router& router, Access access) {
   std::set<std::string> names;
   for (const auto* route : router.routes())
@@ -57,7 +55,7 @@ TEST_CASE("the route table: every route with its policy") {
     const std::string body = p.streaming()  ? "streamed, " + std::to_string(p.max_body())
                              : p.max_body() ? std::to_string(p.max_body())
                                             : "default";
-    const char* csrf = !unsafe(r->method) ? "-" : p.csrf() ? "yes" : "no";
+    const char* csrf = !http::unsafe(r->method) ? "-" : p.csrf() ? "yes" : "no";
     std::printf("%-7s %-52s %-8s %-5s %-9s %s\n", std::string(boost::beast::http::to_string(r->method)).c_str(),
                 r->pattern.c_str(), std::string(to_string(p.access())).c_str(), csrf,
                 std::string(to_string(p.rate())).c_str(), body.c_str());
@@ -77,7 +75,7 @@ TEST_CASE("the admin area is admin only, and only the admin area is") {
 TEST_CASE("every unsafe route that reads a session checks CSRF; no open route is unsafe") {
   Table t;
   for (const auto* r : t.router.routes()) {
-    if (!unsafe(r->method)) continue;
+    if (!http::unsafe(r->method)) continue;
     INFO(name(*r));
     CHECK(r->policy.access() != Access::open);
     CHECK(r->policy.csrf());

@@ -18,8 +18,6 @@ namespace {
 using http::Access;
 using http::RateClass;
 
-bool unsafe(Verb v) { return v == Verb::post || v == Verb::put || v == Verb::patch || v == Verb::delete_; }
-
 bool allowed(const std::vector<std::string>& origins, std::string_view origin) {
   return std::find(origins.begin(), origins.end(), origin) != origins.end();
 }
@@ -167,7 +165,7 @@ asio::awaitable<http::Response> SessionLayer::attach_loaded(http::Request& reque
 }
 
 asio::awaitable<http::Response> Csrf::handle(http::Request& request, http::Next next) {
-  if (request.policy && request.policy->csrf() && unsafe(request.method())) {
+  if (request.policy && request.policy->csrf() && http::unsafe(request.method())) {
     std::string_view origin = request.header(Field::origin);
     if (!origin.empty() && !allowed(origins_, origin)) {
       metrics_->csrf_rejected();

@@ -23,6 +23,11 @@ namespace beast_http = boost::beast::http;
 using Verb = beast_http::verb;
 using Status = beast_http::status;
 using Field = beast_http::field;
+
+/// POST, PUT, PATCH and DELETE: the methods that change something, which CSRF guards.
+constexpr bool unsafe(Verb v) noexcept {
+  return v == Verb::post || v == Verb::put || v == Verb::patch || v == Verb::delete_;
+}
 /// Header fields as the head's own text ("Name: value\r\n" lines) in one buffer, so that a
 /// response costs one allocation for its fields however many it has, and the server writes
 /// them as they are.
