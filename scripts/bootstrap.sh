@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 (or 13) packages the build, the server and the tests need, if any is
-# missing. Idempotent: does nothing (and needs no network) when all are present.
+# missing; `--tests` adds those only the tests use. Idempotent: does nothing (and needs no
+# network) when all are present.
 set -euo pipefail
 
 # Boost 1.81 on Debian 12 (as CI), the release's own (1.83) on Debian 13.
@@ -19,6 +20,10 @@ packages=(
 # on PATH (e.g. from NodeSource) is used as it is.
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   packages+=(nodejs npm)
+fi
+# The reference page's test drives it in headless Chromium.
+if [ "${1:-}" = --tests ]; then
+  packages+=(chromium)
 fi
 
 missing=()

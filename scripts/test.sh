@@ -7,11 +7,12 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD_DIR:-$root/build-test}
 
-"$root/scripts/bootstrap.sh"
+"$root/scripts/bootstrap.sh" --tests
 # The npm packages of the Node helpers, each installed again only when its lockfile changes:
 # the mock OpenID Connect provider (tests/oidc), AWS's SigV4 signer, the reference of the
 # storage signer's differential test (tests/s3sign), and s3rver, the S3-compatible server
-# the storage tests run against (tests/s3rver), the OpenAPI linter and validator (tests/openapi),
+# the storage tests run against (tests/s3rver), the OpenAPI linter and validator and the browser
+# driver of the reference page's test (tests/openapi),
 # and the typed client's generator, compiler and runtime (clients/typescript).
 for npm_dir in "$root/tests/oidc" "$root/tests/s3sign" "$root/tests/s3rver" "$root/tests/openapi" \
   "$root/clients/typescript"; do

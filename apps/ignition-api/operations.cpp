@@ -8,6 +8,7 @@
 #include <boost/json/object.hpp>
 
 #include <ignition/common/crypto.hpp>
+#include <ignition/common/embedded.hpp>
 #include <ignition/common/log.hpp>
 #include <ignition/db/error.hpp>
 #include <ignition/http/response.hpp>
@@ -16,6 +17,12 @@ namespace asio = boost::asio;
 using namespace boost::asio::experimental::awaitable_operators;
 
 namespace ignition::api {
+
+namespace reference {
+/// The reference page's files (reference/): the page, its script, and Swagger UI's bundle and
+/// style sheet from npm.
+std::span<const EmbeddedFile> files();
+}  // namespace reference
 
 namespace {
 // A load balancer wants a quick answer; a database slower than this is not ready.
@@ -72,6 +79,34 @@ asio::awaitable<http::Response> ready(db::Pool& pool, storage::Store& store) {
   body["checks"] = std::move(checks);
   co_return http::json_response(ok ? http::Status::ok : http::Status::service_unavailable, body);
 }
+
+// What Swagger UI needs: scripts, a style sheet and images from this origin (data: for its icons
+// and the page's empty favicon) and fetches of the document and of "Try it out" to it. Nothing
+// inline, nothing from elsewhere.
+constexpr std::string_view reference_page_policy =
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+constexpr std::string_view reference_page = "index.html";
+
+std::string_view content_type_of(std::string_view name) {
+  if (name.ends_with(".html")) return "text/html; charset=utf-8";
+  if (name.ends_with(".css")) return "text/css; charset=utf-8";
+  return "text/javascript; charset=utf-8";
+}
+
+const EmbeddedFile* reference_file(std::string_view name) {
+  for (const auto& file : reference::files()) {
+    if (file.name == name) return &file;
+  }
+  return nullptr;
+}
+
+http::Response reference_response(const EmbeddedFile& file) {
+  http::Response res(http::Status::ok);
+  res.set(http::Field::content_type, content_type_of(file.name));
+  res.body() = file.text;
+  return res;
+}
 }  // namespace
 
 void add_operations_routes(http::Router& router, OperationsDeps deps) {
@@ -108,6 +143,19 @@ void add_reference_routes(http::Router& router, std::shared_ptr<const std::strin
                res.body() = *document;
                co_return res;
              });
+  router.add(http::Verb::get, "/api/v1/docs", policy, [](http::Request&) -> asio::awaitable<http::Response> {
+    auto res = reference_response(*reference_file(reference_page));
+    res.set("Content-Security-Policy", reference_page_policy);
+    co_return res;
+  });
+  // The page's assets change only with the build: an hour in the browser's cache.
+  router.add(http::Verb::get, "/api/v1/docs/{file}", policy, [](http::Request& req) -> asio::awaitable<http::Response> {
+    const auto* file = reference_file(req.param("file"));
+    if (file == nullptr || file->name == reference_page) throw Error(ErrorCode::not_found, "no such file");
+    auto res = reference_response(*file);
+    res.set(http::Field::cache_control, "public, max-age=3600");
+    co_return res;
+  });
 }
 
 void add_pool_metrics(http::Metrics& metrics, const db::Pool& pool) {

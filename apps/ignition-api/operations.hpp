@@ -22,7 +22,8 @@ struct OperationsDeps {
 
 void add_operations_routes(http::Router& router, OperationsDeps deps);
 
-/// GET /api/v1/openapi.json answers `document`, which the caller fills once the table is whole.
+/// GET /api/v1/openapi.json answers `document`, which the caller fills once the table is whole;
+/// GET /api/v1/docs is the page that renders it for people (Swagger UI).
 void add_reference_routes(http::Router& router, std::shared_ptr<const std::string> document);
 
 /// Publishes the pool's gauges on /metrics.

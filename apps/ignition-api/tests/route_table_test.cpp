@@ -84,8 +84,8 @@ TEST_CASE("every unsafe route that reads a session checks CSRF; no open route is
 
 TEST_CASE("the routes without a signed-in user are exactly those the contract allows") {
   Table t;
-  // Probes and scrapers, sign-in before any session, and a download link whose signature is the
-  // credential (contract §1, §3, §6, §8).
+  // Probes and scrapers, sign-in before any session, a download link whose signature is the
+  // credential, and the API's reference (contract §1, §3, §6, §8).
   CHECK(with_access(t.router, Access::open) == std::set<std::string>{
                                                    "GET /health",
                                                    "GET /ready",
@@ -95,6 +95,8 @@ TEST_CASE("the routes without a signed-in user are exactly those the contract al
                                                    "GET /auth/{provider}/callback",
                                                    "GET /api/v1/blobs/{id}/signed",
                                                    "GET /api/v1/openapi.json",
+                                                   "GET /api/v1/docs",
+                                                   "GET /api/v1/docs/{file}",
                                                });
   // Answered with or without a session (contract §3).
   CHECK(with_access(t.router, Access::session) == std::set<std::string>{

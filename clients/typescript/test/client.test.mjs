@@ -1,65 +1,21 @@
 // The client against the real server: a database cloned from the test cluster's migrated
 // template, the built ignition-api with dev sign-in, and the scenario a frontend runs. Run by
 // ctest (typescript_client) with IGNITION_API (the binary) and IGNITION_TEST_PG_DIR (the cluster).
-import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
+import { startServer } from "../../../tests/support/ignition_server.mjs";
 import { ApiError, createIgnitionClient, createServerClient, downloadBlob, ok, uploadBlob } from "../dist/index.js";
 
-const binary = process.env.IGNITION_API;
-const pgDir = process.env.IGNITION_TEST_PG_DIR;
-const admin = readFileSync(join(pgDir, "conninfo"), "utf8").trim();
-const database = `t_ts_client_${process.pid}`;
-const storage = mkdtempSync(join(tmpdir(), "ts-client-"));
 let server;
 let baseUrl;
 
-const psql = (sql) => execFileSync("psql", [admin, "-XAtq", "-v", "ON_ERROR_STOP=1", "-c", sql]).toString();
-
 before(async () => {
-  psql(`CREATE DATABASE ${database} TEMPLATE ignition_template`);
-  server = spawn(binary, [], {
-    env: {
-      PATH: process.env.PATH,
-      ASAN_OPTIONS: process.env.ASAN_OPTIONS ?? "",
-      UBSAN_OPTIONS: process.env.UBSAN_OPTIONS ?? "",
-      DATABASE_URL: admin.replace(/dbname=\S+/, `dbname=${database}`),
-      APP_ENV: "test",
-      PORT: "0",
-      LOG_FORMAT: "json",
-      DEV_LOGIN: "1",
-      AUTH_SECRET: "test-secret-test-secret-test-secret-0001",
-      APP_URL: "https://app.example.com",
-      STORAGE_DIR: storage,
-      RATE_LIMIT_AUTH: "0",
-      RATE_LIMIT_API: "0",
-    },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const port = await new Promise((resolve, reject) => {
-    let buffered = "";
-    server.stdout.on("data", (chunk) => {
-      buffered += chunk;
-      for (const line of buffered.split("\n")) {
-        if (line.includes('"listening"')) resolve(JSON.parse(line).port);
-      }
-    });
-    server.on("exit", (code) => reject(new Error(`ignition-api exited with ${code}`)));
-  });
-  baseUrl = `http://127.0.0.1:${port}`;
+  server = await startServer("ts_client");
+  baseUrl = server.baseUrl;
 });
 
 after(async () => {
-  if (server && server.exitCode === null) {
-    const exited = new Promise((resolve) => server.on("exit", resolve));
-    server.kill("SIGTERM");
-    assert.equal(await exited, 0, "the server stops cleanly (a sanitizer report fails it)");
-  }
-  psql(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-  rmSync(storage, { recursive: true, force: true });
+  assert.equal(await server?.stop(), 0, "the server stops cleanly (a sanitizer report fails it)");
 });
 
 // Signs in as a browser would and answers the browser's Cookie header.

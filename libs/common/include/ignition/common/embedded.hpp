@@ -1,6 +1,6 @@
 #pragma once
 /// A text file compiled into the binary (cmake/EmbedFiles.cmake): the schema migrations, the
-/// OpenAPI fragments.
+/// OpenAPI fragments, the reference page's files.
 
 #include <span>
 #include <string_view>
