@@ -7,40 +7,27 @@
 #include <boost/json/parse.hpp>
 #include <cstdlib>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include <ignition/testing/postgres.hpp>
+#include <ignition/testing/server_process.hpp>
 
 using namespace ignition::testing;
 
 namespace {
 
-struct Run {
-  int exit = -1;
-  std::string out;
-  std::string err;
+struct Run : ProgramRun {
   boost::json::value json() const { return boost::json::parse(out); }
 };
 
-std::string slurp(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// Runs ignition-admin with only DATABASE_URL (and PATH) set, stdin not a terminal.
+// Runs ignition-admin with only DATABASE_URL (and PATH) set, stdin not a terminal. `args` are
+// split at spaces.
 Run admin_cli(const std::string& database_url, const std::string& args) {
-  const auto dir = binary_dir() / "test-logs";
-  std::filesystem::create_directories(dir);
-  const auto out = dir / ("admin-cli-" + std::to_string(getpid()) + ".out");
-  const auto err = dir / ("admin-cli-" + std::to_string(getpid()) + ".err");
-  const auto binary = binary_dir() / "apps" / "ignition-admin" / "ignition-admin";
-  const std::string command = "cd '" + dir.string() + "' && env -i PATH=/usr/bin:/bin DATABASE_URL='" + database_url +
-                              "' '" + binary.string() + "' " + args + " > '" + out.string() + "' 2> '" + err.string() +
-                              "' < /dev/null";
-  const int status = std::system(command.c_str());
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
+  std::vector<std::string> words;
+  std::istringstream in(args);
+  for (std::string word; in >> word;) words.push_back(word);
+  return {run_program("ignition-admin", words, {{"DATABASE_URL", database_url}})};
 }
 
 std::size_t lines(const std::string& text) {
@@ -116,6 +103,20 @@ TEST_CASE("ignition-admin: users, sessions, audit, export and stats, as tables a
   auto stats = admin_cli(url, "stats --json");
   REQUIRE(stats.exit == 0);
   CHECK(stats.json().at("users").as_int64() == 2);
+  // As a table: every value starts in one column, two spaces after the longest key.
+  auto fields = admin_cli(url, "stats");
+  REQUIRE(fields.exit == 0);
+  std::istringstream rows(fields.out);
+  std::set<std::size_t> value_columns;
+  std::size_t longest_key = 0;
+  for (std::string row; std::getline(rows, row);) {
+    const auto key_end = row.find(' ');
+    REQUIRE(key_end != std::string::npos);
+    longest_key = std::max(longest_key, key_end);
+    value_columns.insert(row.find_first_not_of(' ', key_end));
+  }
+  CHECK(value_columns == std::set<std::size_t>{longest_key + 2});
+  CHECK(longest_key > 28);  // the width the table had before, which long keys ran past
 
   auto tail = admin_cli(url, "audit tail --limit 2 --json");
   REQUIRE(tail.exit == 0);

@@ -30,6 +30,7 @@
 #include <ignition/common/error.hpp>
 #include <ignition/common/json.hpp>
 #include <ignition/common/log.hpp>
+#include <ignition/common/version.hpp>
 #include <ignition/db/error.hpp>
 #include <ignition/db/pool.hpp>
 #include <ignition/users/users.hpp>
@@ -47,7 +48,8 @@ constexpr const char* usage =
     "  sessions cleanup\n"
     "  audit tail [--limit N]\n"
     "  export-user EMAIL\n"
-    "  stats\n";
+    "  stats\n"
+    "       ignition-admin --version | --help\n";
 
 // A command line that is not a command: the usage, exit code 2.
 struct UsageError : std::runtime_error {
@@ -59,6 +61,8 @@ struct BadArgument : std::runtime_error {
 };
 
 struct Options {
+  bool help = false;
+  bool version = false;
   bool json = false;
   bool yes = false;
   std::optional<std::string> query;
@@ -74,7 +78,11 @@ Options parse(int argc, char** argv) {
       if (i + 1 >= argc) throw BadArgument(fmt::format("{} needs a value", arg));
       return argv[++i];
     };
-    if (arg == "--json") {
+    if (arg == "--help" || arg == "-h") {
+      o.help = true;
+    } else if (arg == "--version") {
+      o.version = true;
+    } else if (arg == "--json") {
       o.json = true;
     } else if (arg == "--yes" || arg == "-y") {
       o.yes = true;
@@ -124,15 +132,27 @@ void print_table(const boost::json::array& rows, const std::vector<std::string>&
   for (const auto& line : cells) print_line(line);
 }
 
-// An object as "key  value" lines; nested objects are flattened to "outer.inner".
-void print_fields(const boost::json::object& object, const std::string& prefix = "") {
+// Nested objects flattened to "outer.inner" keys.
+void flatten(const boost::json::object& object, const std::string& prefix,
+             std::vector<std::pair<std::string, std::string>>& out) {
   for (const auto& entry : object) {
     const std::string key = prefix + std::string(entry.key());
     if (entry.value().is_object()) {
-      print_fields(entry.value().as_object(), key + ".");
+      flatten(entry.value().as_object(), key + ".", out);
     } else {
-      fmt::print("{:<28}{}\n", key, cell(entry.value()));
+      out.emplace_back(key, cell(entry.value()));
     }
+  }
+}
+
+// An object as "key  value" lines, the values in one column whatever the keys' length.
+void print_fields(const boost::json::object& object) {
+  std::vector<std::pair<std::string, std::string>> fields;
+  flatten(object, "", fields);
+  std::size_t width = 0;
+  for (const auto& field : fields) width = std::max(width, json::utf8_length(field.first));
+  for (const auto& [key, value] : fields) {
+    fmt::print("{}{}{}\n", key, std::string(width - json::utf8_length(key) + 2, ' '), value);
   }
 }
 
@@ -242,12 +262,19 @@ asio::awaitable<int> run(Options o, db::Pool& pool, auth::SessionStore& sessions
 int main(int argc, char** argv) {
   // Errors are this program's output; the libraries' warnings (a development AUTH_SECRET)
   // would only be noise here.
-  log::configure(log::Level::error, log::Format::json);
+  log::configure(log::Level::error, log::Format::json, stderr);
   try {
     Options options = parse(argc, argv);
-    const char* app_env = std::getenv("APP_ENV");
-    const bool production = app_env && std::string_view(app_env) == "production";
-    Env env = Env::from_process(production ? std::nullopt : std::optional<std::filesystem::path>(".env"));
+    if (options.help) {
+      std::cout << usage;
+      return 0;
+    }
+    if (options.version) {
+      std::cout << "ignition-admin " << version() << "\n";
+      return 0;
+    }
+    Env env = Env::for_program();
+    const bool production = env.string("APP_ENV", "development") == "production";
     auto pool_config = db::PoolConfig::from_env(env);
     pool_config.size = 2;
     const auto auth_config = auth::AuthConfig::from_env(env, production);

@@ -1,8 +1,10 @@
 // ignition-api: reads the configuration, checks the schema, wires the libraries into
 // the HTTP server, and serves until SIGTERM/SIGINT (then drains and exits 0).
-// `ignition-api --print-openapi` writes the OpenAPI document instead, without a database.
+// Its other commands (usage below) check the configuration or a running instance, or write the
+// OpenAPI document.
 
 #include <sys/resource.h>
+#include <algorithm>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -22,6 +24,7 @@
 #include <ignition/common/env.hpp>
 #include <ignition/common/error.hpp>
 #include <ignition/common/log.hpp>
+#include <ignition/common/version.hpp>
 #include <ignition/db/connection.hpp>
 #include <ignition/db/error.hpp>
 #include <ignition/db/listener.hpp>
@@ -33,6 +36,7 @@
 #include <ignition/migrations/embedded.hpp>
 
 #include "app_config.hpp"
+#include "commands.hpp"
 #include "operations.hpp"
 #include "routes.hpp"
 
@@ -182,39 +186,30 @@ int serve(const api::AppConfig& config) {
 
 const char* const usage =
     "usage: ignition-api                  serve (configured by the environment, docs/configuration.md)\n"
+    "       ignition-api --check-config   check the configuration; print the settings in effect, secrets hidden\n"
+    "       ignition-api healthcheck      exit 0 when this instance's /ready answers 200 within a second\n"
     "       ignition-api --print-openapi  write the OpenAPI document of the routes to stdout\n"
+    "       ignition-api --version        this build's version and schema version\n"
     "       ignition-api --help           this text\n";
 
-int main(int argc, char** argv) {
-  if (argc > 1) {
-    const std::string_view arg = argv[1];
-    if (argc == 2 && arg == "--help") {
-      std::cout << usage;
-      return 0;
-    }
-    if (argc == 2 && arg == "--print-openapi") {
-      try {
-        log::configure(log::Level::warn, log::Format::text);
-        api::OfflineRoutes routes;
-        std::cout << api::openapi_text(routes.router);
-        return 0;
-      } catch (const std::exception& e) {
-        std::cerr << "ignition-api: " << e.what() << "\n";
-        return 1;
-      }
-    }
-    std::cerr << "ignition-api: unknown argument " << arg << "\n" << usage;
-    return 2;
-  }
+// Serving, or a command that reads the configuration as serving does.
+int run(std::string_view command) {
+  const bool serving = command.empty();
+  // A command's output is for a person or a probe: the settings' warnings as plain lines.
+  if (!serving) log::configure(log::Level::warn, log::Format::text, stderr);
   api::AppConfig config;
+  Env env = Env::for_program();
   try {
-    const char* app_env = std::getenv("APP_ENV");
-    bool production = app_env && std::string_view(app_env) == "production";
-    Env env = Env::from_process(production ? std::nullopt : std::optional<std::filesystem::path>(".env"));
     config = api::AppConfig::from_env(env);
+  } catch (const std::exception& e) {
+    std::cerr << "ignition-api: " << e.what() << "\n";
+    return 1;
+  }
+  if (command == "--check-config") return api::print_config(env);
+  if (command == "healthcheck") return api::healthcheck(config);
+  try {
     log::configure(config.log_level, config.log_format);
-    for (const auto& key : env.unused(api::config_prefixes())) {
-      if (api::is_foreign_variable(key)) continue;
+    for (const auto& key : api::unused_variables(env)) {
       log::warn("configuration variable is not used by this build", {{"variable", key}});
     }
     verify_schema(config.database);
@@ -224,12 +219,35 @@ int main(int argc, char** argv) {
   } catch (const DependencyUnavailable& e) {
     std::cerr << "ignition-api: cannot reach the database: " << e.what() << "\n";
     return 1;
-  } catch (const std::exception& e) {
-    std::cerr << "ignition-api: " << e.what() << "\n";
-    return 1;
+  }
+  return serve(config);
+}
+
+int main(int argc, char** argv) {
+  const std::string_view command = argc > 1 ? argv[1] : "";
+  static constexpr std::string_view commands[] = {"",          "--check-config", "healthcheck", "--print-openapi",
+                                                  "--version", "--help"};
+  const bool known = std::find(std::begin(commands), std::end(commands), command) != std::end(commands);
+  if (!known || argc > 2) {
+    std::cerr << "ignition-api: unknown argument " << argv[known ? 2 : 1] << "\n" << usage;
+    return 2;
   }
   try {
-    return serve(config);
+    if (command == "--help") {
+      std::cout << usage;
+      return 0;
+    }
+    if (command == "--version") {
+      std::cout << "ignition-api " << version() << " (schema " << migrations::embedded().back().version << ")\n";
+      return 0;
+    }
+    if (command == "--print-openapi") {
+      log::configure(log::Level::warn, log::Format::text, stderr);
+      api::OfflineRoutes routes;
+      std::cout << api::openapi_text(routes.router);
+      return 0;
+    }
+    return run(command);
   } catch (const std::exception& e) {
     std::cerr << "ignition-api: " << e.what() << "\n";
     return 1;

@@ -7,6 +7,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <ignition/common/version.hpp>
+
 namespace json = boost::json;
 
 namespace ignition::api::openapi {
@@ -135,7 +137,7 @@ json::object parse_fragment(const EmbeddedFile& file) {
 json::object document(const http::Router& router, std::span<const EmbeddedFile> fragments) {
   if (fragments.empty()) throw std::invalid_argument("no OpenAPI fragments");
   json::object doc = parse_fragment(fragments.front());
-  doc["info"].as_object()["version"] = IGNITION_VERSION;
+  doc["info"].as_object()["version"] = version();
   json::array tags;
   json::object& components = doc["components"].as_object();
 

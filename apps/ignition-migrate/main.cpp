@@ -7,6 +7,7 @@
 //   ignition-migrate rehearse --from <d1.sqlite | ndjson dir> [--sample N]
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
@@ -21,6 +22,7 @@
 #include <ignition/common/error.hpp>
 #include <ignition/common/log.hpp>
 #include <ignition/common/parse.hpp>
+#include <ignition/common/version.hpp>
 #include <ignition/d1import/import.hpp>
 #include <ignition/db/connection.hpp>
 #include <ignition/db/migrations.hpp>
@@ -38,7 +40,8 @@ constexpr const char* usage =
     "usage: ignition-migrate up|status\n"
     "       ignition-migrate import-d1 --from <d1.sqlite | ndjson dir> [--dry-run] [--report file.json]\n"
     "       ignition-migrate verify --from <d1.sqlite | ndjson dir>\n"
-    "       ignition-migrate rehearse --from <d1.sqlite | ndjson dir> [--sample N]\n";
+    "       ignition-migrate rehearse --from <d1.sqlite | ndjson dir> [--sample N]\n"
+    "       ignition-migrate --version | --help\n";
 
 struct D1Args {
   std::string from;
@@ -116,19 +119,28 @@ asio::awaitable<int> run(std::string command, db::PoolConfig config) {
 
 int main(int argc, char** argv) {
   const std::string_view command = argc > 1 ? argv[1] : "";
+  if (argc == 2 && command == "--help") {
+    std::cout << usage;
+    return 0;
+  }
+  if (argc == 2 && command == "--version") {
+    std::cout << "ignition-migrate " << version() << " (schema " << migrations::embedded().back().version << ")\n";
+    return 0;
+  }
   const bool d1 = command == "import-d1" || command == "verify" || command == "rehearse";
   std::optional<D1Args> d1_args;
   if (d1) d1_args = parse_d1_args(command, std::vector<std::string_view>(argv + 2, argv + argc));
   if ((d1 && !d1_args) || (!d1 && (argc != 2 || (command != "up" && command != "status")))) {
-    std::cerr << usage;
+    const std::vector<std::string_view> words(argv + 1, argv + argc);
+    std::cerr << "ignition-migrate: "
+              << (words.empty() ? "no command" : fmt::format("not a command: {}", fmt::join(words, " "))) << "\n"
+              << usage;
     return 2;
   }
   try {
-    const char* app_env = std::getenv("APP_ENV");
-    bool production = app_env && std::string_view(app_env) == "production";
-    Env env = Env::from_process(production ? std::nullopt : std::optional<std::filesystem::path>(".env"));
+    Env env = Env::for_program();
     auto config = db::PoolConfig::from_env(env);
-    log::configure(log::Level::warn, log::Format::json);
+    log::configure(log::Level::warn, log::Format::json, stderr);
     // The D1 commands run on a blocking connection of their own (ADR-022).
     if (d1) return run_d1(command, *d1_args, config.url);
     asio::io_context io;

@@ -30,11 +30,14 @@ using tcp = asio::ip::tcp;
 namespace ignition::testing {
 
 namespace {
-std::filesystem::path server_binary() { return binary_dir() / "apps" / "ignition-api" / "ignition-api"; }
+std::filesystem::path program_binary(std::string_view program) { return binary_dir() / "apps" / program / program; }
 
-int spawn(std::map<std::string, std::string> env, const std::filesystem::path& log) {
+// Starts `binary` with `args`, exactly `env` (plus PATH and the sanitizer settings), stdin from
+// /dev/null, stdout to `out` and stderr to `err` (the same file when they are equal).
+int spawn(const std::filesystem::path& binary, const std::vector<std::string>& args,
+          std::map<std::string, std::string> env, const std::filesystem::path& out, const std::filesystem::path& err) {
   if (const char* path = std::getenv("PATH")) env.emplace("PATH", path);
-  // ASan/UBSan settings of the test run apply to the server too.
+  // ASan/UBSan settings of the test run apply to the program too.
   for (const char* name : {"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"}) {
     if (const char* v = std::getenv(name)) env.emplace(name, v);
   }
@@ -43,17 +46,25 @@ int spawn(std::map<std::string, std::string> env, const std::filesystem::path& l
   std::vector<char*> envp;
   for (auto& s : strings) envp.push_back(s.data());
   envp.push_back(nullptr);
-  std::string binary = server_binary().string();
-  std::string log_path = log.string();
+  std::string path = binary.string();
+  std::vector<std::string> words{path};
+  words.insert(words.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& w : words) argv.push_back(w.data());
+  argv.push_back(nullptr);
+  const std::string out_path = out.string();
+  const std::string err_path = err.string();
   pid_t pid = fork();
   if (pid == 0) {
-    int fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int in = open("/dev/null", O_RDONLY);
+    dup2(in, 0);
+    int fd = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     dup2(fd, 1);
+    if (err_path != out_path) fd = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     dup2(fd, 2);
-    // The server must not find a developer's .env in the test's working directory.
-    if (chdir(binary_dir().c_str()) != 0) _exit(126);
-    char* argv[] = {binary.data(), nullptr};
-    execve(binary.c_str(), argv, envp.data());
+    // The program must not find a developer's .env in the test's working directory.
+    if (chdir((binary_dir() / "test-logs").c_str()) != 0) _exit(126);
+    execve(path.c_str(), argv.data(), envp.data());
     _exit(127);
   }
   return pid;
@@ -76,7 +87,7 @@ std::filesystem::path new_log_path() {
 
 ServerProcess::ServerProcess(std::map<std::string, std::string> env) : log_(new_log_path()) {
   env["PORT"] = "0";
-  pid_ = spawn(std::move(env), log_);
+  pid_ = spawn(program_binary("ignition-api"), {}, std::move(env), log_, log_);
   static const std::regex listening(R"re("msg":"listening".*"port":(\d+))re");
   for (int i = 0; i < 600; ++i) {
     std::smatch m;
@@ -127,11 +138,29 @@ int ServerProcess::stop(int signal, std::chrono::seconds timeout) {
   return -1;
 }
 
+ProgramRun run_program(std::string_view program, const std::vector<std::string>& args,
+                       std::map<std::string, std::string> env, std::chrono::seconds timeout) {
+  const auto out = new_log_path();
+  const auto err = std::filesystem::path(out).replace_extension(".err");
+  const int pid = spawn(program_binary(program), args, std::move(env), out, err);
+  int status = 0;
+  const auto until = std::chrono::steady_clock::now() + timeout;
+  while (waitpid(pid, &status, WNOHANG) != pid) {
+    if (std::chrono::steady_clock::now() > until) {
+      kill(pid, SIGKILL);
+      waitpid(pid, nullptr, 0);
+      throw std::runtime_error(std::string(program) + " did not exit within the timeout");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), read_all(out), read_all(err)};
+}
+
 std::pair<int, std::string> run_server_expecting_exit(std::map<std::string, std::string> env,
                                                       std::chrono::seconds timeout) {
   auto log = new_log_path();
   env.emplace("PORT", "0");
-  int pid = spawn(std::move(env), log);
+  int pid = spawn(program_binary("ignition-api"), {}, std::move(env), log, log);
   auto until = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < until) {
     int status = 0;

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <limits>
@@ -100,7 +101,44 @@ std::map<std::string, std::string> read_dotenv(const std::filesystem::path& path
   return vars;
 }
 
+bool named_secret(std::string_view key) {
+  return key.find("SECRET") != std::string_view::npos || key.find("PASSWORD") != std::string_view::npos ||
+         key.find("TOKEN") != std::string_view::npos || key.ends_with("_KEY");
+}
+
+// The password of `postgres://user:password@host`, and of `password=x` (a libpq setting or a URL's
+// query), as "***".
+std::string without_password(std::string value) {
+  if (const auto scheme = value.find("://"); scheme != std::string::npos) {
+    const auto at = value.find('@', scheme);
+    const auto colon = value.find(':', scheme + 3);
+    if (at != std::string::npos && colon < at) value.replace(colon + 1, at - colon - 1, "***");
+  }
+  for (auto at = value.find("password="); at != std::string::npos; at = value.find("password=", at + 1)) {
+    const auto start = at + 9;
+    const auto end = std::min(value.find_first_of(" &", start), value.size());
+    value.replace(start, end - start, "***");
+  }
+  return value;
+}
+
+// In the largest unit that divides it, as parse_duration reads it back.
+std::string shown_duration(std::chrono::milliseconds ms) {
+  static constexpr std::pair<std::string_view, std::int64_t> units[] = {
+      {"d", 86'400'000}, {"h", 3'600'000}, {"m", 60'000}, {"s", 1000}};
+  for (const auto& [unit, factor] : units) {
+    if (ms.count() % factor == 0) return fmt::format("{}{}", ms.count() / factor, unit);
+  }
+  return fmt::format("{}ms", ms.count());
+}
+
 }  // namespace
+
+Env Env::for_program() {
+  const char* app_env = std::getenv("APP_ENV");
+  const bool production = app_env != nullptr && std::string_view(app_env) == "production";
+  return from_process(production ? std::nullopt : std::optional<std::filesystem::path>(".env"));
+}
 
 Env Env::from_process(const std::optional<std::filesystem::path>& dotenv) {
   std::map<std::string, std::string> vars;
@@ -117,15 +155,41 @@ Env Env::from_process(const std::optional<std::filesystem::path>& dotenv) {
 Env Env::from_map(std::map<std::string, std::string> vars) { return Env(std::move(vars)); }
 
 std::optional<std::string> Env::get(std::string_view key) const {
+  std::optional<std::string> value;
+  bool first = false;
+  {
+    std::lock_guard lock(mutex_);
+    read_.emplace(key);
+    if (const auto it = vars_.find(key); it != vars_.end() && !it->second.empty()) value = it->second;
+    first = !shown_.contains(key);
+  }
+  // A typed getter records it again, with its default; a bare get() has none.
+  if (first) record(key, value, std::nullopt);
+  return value;
+}
+
+void Env::record(std::string_view key, const std::optional<std::string>& value, std::optional<std::string> fallback,
+                 bool secret) const {
+  std::string shown;
+  if (secret || named_secret(key)) {
+    shown = value ? "(set)" : "(unset)";
+  } else if (value) {
+    shown = without_password(*value);
+  } else {
+    shown = fallback ? without_password(*fallback) + " (default)" : "(unset)";
+  }
   std::lock_guard lock(mutex_);
-  read_.emplace(key);
-  const auto it = vars_.find(key);
-  if (it == vars_.end() || it->second.empty()) return std::nullopt;
-  return it->second;
+  shown_.insert_or_assign(std::string(key), std::move(shown));
+}
+
+std::vector<std::pair<std::string, std::string>> Env::effective() const {
+  std::lock_guard lock(mutex_);
+  return {shown_.begin(), shown_.end()};
 }
 
 std::string Env::string(std::string_view key, std::string_view fallback) const {
   auto value = get(key);
+  record(key, value, std::string(fallback));
   return value ? std::move(*value) : std::string(fallback);
 }
 
@@ -137,12 +201,14 @@ std::string Env::required(std::string_view key) const {
 
 std::optional<Secret> Env::secret(std::string_view key) const {
   auto value = get(key);
+  record(key, value, std::nullopt, true);
   if (!value) return std::nullopt;
   return Secret(std::move(*value));
 }
 
 std::int64_t Env::integer(std::string_view key, std::int64_t fallback, std::int64_t min, std::int64_t max) const {
   const auto value = get(key);
+  record(key, value, std::to_string(fallback));
   if (!value) return fallback;
   const auto result = parse_integer<std::int64_t>(*value);
   if (!result || *result < min || *result > max) {
@@ -153,6 +219,7 @@ std::int64_t Env::integer(std::string_view key, std::int64_t fallback, std::int6
 
 bool Env::boolean(std::string_view key, bool fallback) const {
   const auto value = get(key);
+  record(key, value, fallback ? "true" : "false");
   if (!value) return fallback;
   std::string lower = *value;
   std::transform(lower.begin(), lower.end(), lower.begin(),
@@ -164,6 +231,7 @@ bool Env::boolean(std::string_view key, bool fallback) const {
 
 std::chrono::milliseconds Env::duration(std::string_view key, std::chrono::milliseconds fallback) const {
   const auto value = get(key);
+  record(key, value, shown_duration(fallback));
   if (!value) return fallback;
   if (auto parsed = parse_duration(*value)) return *parsed;
   throw ConfigError(
@@ -187,6 +255,7 @@ std::vector<std::string> Env::list(std::string_view key) const {
 std::string Env::choice(std::string_view key, std::string_view fallback,
                         std::initializer_list<std::string_view> choices) const {
   auto value = get(key);
+  record(key, value, std::string(fallback));
   if (!value) return std::string(fallback);
   if (std::find(choices.begin(), choices.end(), *value) != choices.end()) return std::move(*value);
   throw ConfigError(fmt::format("{} must be one of {} (got \"{}\")", key, fmt::join(choices, ", "), *value));

@@ -18,6 +18,7 @@ namespace {
 
 std::atomic<Level> g_level{Level::info};
 std::atomic<Format> g_format{Format::json};
+std::atomic<std::FILE*> g_sink{stdout};
 std::mutex g_write_mutex;
 
 std::string_view level_name(Level level) noexcept {
@@ -108,9 +109,10 @@ void append_value(std::string& out, const Field& field, Format format) {
 
 }  // namespace
 
-void configure(Level level, Format format) {
+void configure(Level level, Format format, std::FILE* to) {
   g_level.store(level, std::memory_order_relaxed);
   g_format.store(format, std::memory_order_relaxed);
+  g_sink.store(to, std::memory_order_relaxed);
 }
 
 bool parse_level(std::string_view name, Level& out) noexcept {
@@ -166,8 +168,9 @@ void write(Level level, std::string_view msg, std::initializer_list<Field> field
   std::string line = render(level, msg, fields, g_format.load(std::memory_order_relaxed));
   line += '\n';
   std::lock_guard lock(g_write_mutex);
-  std::fwrite(line.data(), 1, line.size(), stdout);
-  std::fflush(stdout);
+  std::FILE* sink = g_sink.load(std::memory_order_relaxed);
+  std::fwrite(line.data(), 1, line.size(), sink);
+  std::fflush(sink);
 }
 
 }  // namespace ignition::log

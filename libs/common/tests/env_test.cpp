@@ -144,6 +144,41 @@ TEST_CASE("Env::unused reports unread prefixed keys, sorted") {
   CHECK(env.unused(prefixes) == std::vector<std::string>{"DB", "IGNITION_PROT"});
 }
 
+TEST_CASE("Env::effective shows each value in effect and never a secret") {
+  const auto env = Env::from_map({{"PORT", "9000"},
+                                  {"AUTH_SECRET", "s3cr3t-value"},
+                                  {"S3_SECRET_ACCESS_KEY", "aws-s3cr3t"},
+                                  {"GOOGLE_CLIENT_SECRET", "g-s3cr3t"},
+                                  {"DATABASE_URL", "postgres://app:pa55word@db:5432/ignition?password=pa55word&x=1"},
+                                  {"PG_CONNINFO", "host=db password=pa55word dbname=x"},
+                                  {"LOG_LEVEL", "debug"}});
+  (void)env.integer("PORT", 8080, 0, 65535);
+  (void)env.integer("THREADS", 2, 1, 64);
+  (void)env.duration("HTTP_READ_TIMEOUT", 15s);
+  (void)env.boolean("DEV_LOGIN", false);
+  (void)env.choice("LOG_LEVEL", "info", {"debug", "info"});
+  (void)env.secret("AUTH_SECRET");
+  (void)env.secret("METRICS_TOKEN");
+  (void)env.get("S3_SECRET_ACCESS_KEY");
+  (void)env.string("GOOGLE_CLIENT_SECRET", "");
+  (void)env.required("DATABASE_URL");
+  (void)env.get("PG_CONNINFO");
+  (void)env.get("COOKIE_DOMAIN");
+  using Shown = std::vector<std::pair<std::string, std::string>>;
+  CHECK(env.effective() == Shown{{"AUTH_SECRET", "(set)"},
+                                 {"COOKIE_DOMAIN", "(unset)"},
+                                 {"DATABASE_URL", "postgres://app:***@db:5432/ignition?password=***&x=1"},
+                                 {"DEV_LOGIN", "false (default)"},
+                                 {"GOOGLE_CLIENT_SECRET", "(set)"},
+                                 {"HTTP_READ_TIMEOUT", "15s (default)"},
+                                 {"LOG_LEVEL", "debug"},
+                                 {"METRICS_TOKEN", "(unset)"},
+                                 {"PG_CONNINFO", "host=db password=*** dbname=x"},
+                                 {"PORT", "9000"},
+                                 {"S3_SECRET_ACCESS_KEY", "(set)"},
+                                 {"THREADS", "2 (default)"}});
+}
+
 TEST_CASE(".env files: quotes, comments, export and escapes") {
   const TempFile file(
       "# comment\n"

@@ -37,6 +37,9 @@ class Env {
   /// lines fill in keys the process environment does not set (the environment wins).
   /// Throws ConfigError on a malformed `.env` line.
   static Env from_process(const std::optional<std::filesystem::path>& dotenv);
+  /// As every program of this project reads it: the process environment, and in development
+  /// (APP_ENV other than `production`) a `.env` file in the working directory.
+  static Env for_program();
   /// For tests: exactly these variables.
   static Env from_map(std::map<std::string, std::string> vars);
 
@@ -62,11 +65,21 @@ class Env {
   /// Keys that start with one of `prefixes` (or equal one of them) and were never read.
   std::vector<std::string> unused(std::span<const std::string_view> prefixes) const;
 
+  /// Every variable read so far, sorted, as `KEY` and the value in effect: the default a getter
+  /// was given, followed by " (default)", when unset; "(unset)" when there is none. Secrets
+  /// (read with secret(), or named *SECRET*, *PASSWORD*, *TOKEN* or *_KEY) show as "(set)", and
+  /// the password of a URL or a `password=` setting as "***": the output can be shown to anyone.
+  std::vector<std::pair<std::string, std::string>> effective() const;
+
  private:
   explicit Env(std::map<std::string, std::string> vars) : vars_(vars.begin(), vars.end()) {}
+  // What effective() shows for `key`: `value` when set, else `fallback` marked as the default.
+  void record(std::string_view key, const std::optional<std::string>& value, std::optional<std::string> fallback,
+              bool secret = false) const;
   std::map<std::string, std::string, std::less<>> vars_;
   mutable std::mutex mutex_;
   mutable std::set<std::string, std::less<>> read_;
+  mutable std::map<std::string, std::string, std::less<>> shown_;
 };
 
 /// Parses a duration as Env::duration does; nullopt when malformed.

@@ -5,6 +5,7 @@
 /// are printed as "[redacted]".
 
 #include <cstdint>
+#include <cstdio>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -38,8 +39,8 @@ struct Field {
   Value value;
 };
 
-/// Set once at start-up, before threads start.
-void configure(Level level, Format format);
+/// Set once at start-up, before threads start. A command whose output is on stdout logs to stderr.
+void configure(Level level, Format format, std::FILE* to = stdout);
 /// "debug", "info", "warn", "error"; nullopt-like false on an unknown name.
 bool parse_level(std::string_view name, Level& out) noexcept;
 bool enabled(Level level) noexcept;

@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ignition::testing {
@@ -35,6 +36,18 @@ class ServerProcess {
 /// Runs ignition-api to completion (for start-up failures): exit code and output.
 std::pair<int, std::string> run_server_expecting_exit(std::map<std::string, std::string> env,
                                                       std::chrono::seconds timeout = std::chrono::seconds(30));
+
+struct ProgramRun {
+  int exit = -1;
+  std::string out;
+  std::string err;
+};
+
+/// Runs a built program of apps/ ("ignition-admin", …) with `args` and exactly `env` (plus PATH),
+/// in the build's test-logs directory with stdin from /dev/null, to completion.
+ProgramRun run_program(std::string_view program, const std::vector<std::string>& args,
+                       std::map<std::string, std::string> env = {},
+                       std::chrono::seconds timeout = std::chrono::seconds(60));
 
 struct HttpResult {
   int status = 0;
