@@ -136,7 +136,7 @@ int serve(const api::AppConfig& config) {
       .add(std::make_shared<guard::Cors>(config.auth.cors_origins))
       .add(std::make_shared<guard::ClientIp>(proxies, config.auth.client_ip_from_cf_header))
       .add(std::make_shared<guard::RateLimit>(config.auth, auth_metrics))
-      .add(std::make_shared<guard::SessionLayer>(sessions, config.auth))
+      .add(std::make_shared<guard::SessionLayer>(sessions, config.auth, auth_metrics))
       .add(std::make_shared<guard::Csrf>(sessions.csrf_keys(), config.auth.allowed_origins(), auth_metrics))
       .add(std::make_shared<guard::AccessGate>());
 

@@ -181,6 +181,7 @@ void add_pool_metrics(http::Metrics& metrics, const db::Pool& pool) {
         "# HELP db_pool_connections_dropped_total Broken or closed connections discarded.\n"
         "# TYPE db_pool_connections_dropped_total counter\n";
     out += fmt::format("db_pool_connections_dropped_total {}\n", s.connections_dropped);
+    pool.timings().render(out);
   });
 }
 

@@ -305,6 +305,25 @@ TEST_CASE("a change to the user shows in /auth/session at once here and within a
   CHECK(with_session(b.port(), "GET", "/auth/session", ada).status == 200);  // still signed in
 }
 
+TEST_CASE("/metrics times session checks, each statement and the waits for a connection") {
+  TestDatabase database("auth_e2e");
+  ServerProcess server(auth_env(database.url()));
+  const Login ada = dev_login(server.port(), "ada@example.com");
+  REQUIRE(with_session(server.port(), "GET", "/auth/session", ada).status == 200);
+  until_cached(server.port(), ada);
+  const std::string metrics = http_request(server.port(), "GET", "/metrics").body;
+  const auto count = [&metrics](const std::string& series) {
+    const auto at = metrics.find("\n" + series + " ");
+    return at == std::string::npos ? -1L : std::stol(metrics.substr(at + series.size() + 2));
+  };
+  CHECK(count(R"(auth_session_validation_duration_seconds_count{source="cache"})") >= 1);
+  CHECK(count(R"(auth_session_validation_duration_seconds_count{source="database"})") >= 1);
+  CHECK(count(R"(db_query_duration_seconds_count{statement="auth_session_validate"})") >= 1);
+  CHECK(count(R"(db_query_duration_seconds_count{statement="auth_session_insert"})") == 1);
+  CHECK(count("db_pool_acquire_duration_seconds_count") >= 2);
+  CHECK_THAT(metrics, Catch::Contains(R"(db_pool_acquire_duration_seconds_bucket{le="+Inf"})"));
+}
+
 TEST_CASE("the 11th auth request in a minute is refused with 429 and rate headers") {
   TestDatabase database("auth_e2e");
   auto env = auth_env(database.url());

@@ -35,6 +35,10 @@ void AuthMetrics::render(std::string& out, const SessionStore& store) const {
       "# TYPE http_rate_limit_rejections_total counter\nhttp_rate_limit_rejections_total {}\n",
       active_sessions_.load(), revocations_.load(), cache.hits, cache.misses, csrf_rejections_.load(),
       rate_limit_rejections_.load());
+  render_histogram_header(out, "auth_session_validation_duration_seconds",
+                          "Time to check a session cookie, from the in-memory cache or from Postgres.");
+  validations_[from_cache].render(out, "auth_session_validation_duration_seconds", R"(source="cache")");
+  validations_[from_database].render(out, "auth_session_validation_duration_seconds", R"(source="database")");
 }
 
 }  // namespace ignition::auth

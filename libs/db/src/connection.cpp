@@ -9,11 +9,13 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <cerrno>
+#include <chrono>
 #include <string>
 #include <unordered_map>
 #include <variant>
 
 #include <ignition/db/error.hpp>
+#include <ignition/db/timings.hpp>
 
 #include "pg_error.hpp"
 
@@ -133,6 +135,7 @@ struct Connection::Impl {
   bool broken = false;
   // Statement name → SQL text, for statements prepared on this connection.
   std::unordered_map<std::string_view, std::string_view> prepared;
+  std::shared_ptr<Timings> timings;  // the pool's, when it times statements
 };
 
 Connection::Connection(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -179,9 +182,16 @@ asio::awaitable<std::unique_ptr<Connection>> Connection::connect(asio::any_io_ex
 // temporaries with destructors inside larger co_await expressions.
 asio::awaitable<Result> Connection::execute(const Statement& statement, Params params) {
   impl_->check_usable();
+  const auto start = std::chrono::steady_clock::now();
   auto result = co_await impl_->execute_prepared(statement, params);
+  if (impl_->timings) {
+    impl_->timings->statement(statement.name,
+                              std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  }
   co_return result;
 }
+
+void Connection::time_into(std::shared_ptr<Timings> timings) noexcept { impl_->timings = std::move(timings); }
 
 asio::awaitable<Result> Connection::query(std::string_view sql, Params params) {
   impl_->check_usable();

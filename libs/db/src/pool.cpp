@@ -63,7 +63,8 @@ struct Pool::State {
 };
 
 Pool::Pool(asio::any_io_executor executor, PoolConfig config)
-    : executor_(std::move(executor)), config_(std::move(config)), state_(std::make_shared<State>()) {}
+    : executor_(std::move(executor)), config_(std::move(config)), state_(std::make_shared<State>()),
+      timings_(std::make_shared<Timings>()) {}
 
 Pool::~Pool() { close(); }
 
@@ -109,6 +110,7 @@ std::unique_ptr<Connection> Pool::collect(const std::shared_ptr<Waiter>& waiter,
 }
 
 asio::awaitable<PooledConnection> Pool::acquire() {
+  const auto start = std::chrono::steady_clock::now();
   std::unique_ptr<Connection> connection;
   std::shared_ptr<Waiter> waiter;
   claim(connection, waiter);
@@ -119,6 +121,7 @@ asio::awaitable<PooledConnection> Pool::acquire() {
   if (!connection) {
     connection = co_await open_in_slot();
   }
+  timings_->acquire(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   co_return PooledConnection(this, state_, std::move(connection));
 }
 
@@ -141,6 +144,7 @@ asio::awaitable<std::unique_ptr<Connection>> Pool::open_in_slot() {
   std::exception_ptr failure;
   try {
     auto c = co_await Connection::connect(executor_, config_.url, config_.connect_timeout);
+    c->time_into(timings_);
     std::lock_guard lock(state_->mutex);
     ++state_->in_use;
     ++state_->opened;

@@ -4,6 +4,8 @@
 #include <array>
 #include <charconv>
 
+#include <ignition/common/histogram.hpp>
+
 namespace ignition::http {
 
 namespace {
@@ -31,8 +33,7 @@ struct Metrics::Series {
   unsigned status = 0;
   std::string labels;  // route="...",method="...",status="..."
   std::uint64_t count = 0;
-  double sum = 0;
-  std::array<std::uint64_t, bucket_bounds.size()> buckets{};
+  Histogram duration{bucket_bounds};
 };
 
 Metrics::Metrics() = default;
@@ -61,12 +62,8 @@ void Metrics::observe_request(std::string_view route, std::string_view method, u
     }
     last_ = it->second.get();
   }
-  Series& s = *last_;
-  ++s.count;
-  s.sum += seconds;
-  for (std::size_t i = 0; i < bucket_bounds.size(); ++i) {
-    if (seconds <= bucket_bounds[i]) ++s.buckets[i];
-  }
+  ++last_->count;
+  last_->duration.observe(seconds);
 }
 
 void Metrics::add_source(std::function<void(std::string&)> render) {
@@ -82,17 +79,8 @@ std::string Metrics::render() const {
     out += "# HELP http_requests_total Requests answered, by route template, method and status.\n";
     out += "# TYPE http_requests_total counter\n";
     for (const auto& [_, s] : series_) out += fmt::format("http_requests_total{{{}}} {}\n", s->labels, s->count);
-    out += "# HELP http_request_duration_seconds Time from request head to response.\n";
-    out += "# TYPE http_request_duration_seconds histogram\n";
-    for (const auto& [_, s] : series_) {
-      for (std::size_t i = 0; i < bucket_bounds.size(); ++i) {
-        out += fmt::format("http_request_duration_seconds_bucket{{{},le=\"{}\"}} {}\n", s->labels, bucket_bounds[i],
-                           s->buckets[i]);
-      }
-      out += fmt::format("http_request_duration_seconds_bucket{{{},le=\"+Inf\"}} {}\n", s->labels, s->count);
-      out += fmt::format("http_request_duration_seconds_sum{{{}}} {}\n", s->labels, s->sum);
-      out += fmt::format("http_request_duration_seconds_count{{{}}} {}\n", s->labels, s->count);
-    }
+    render_histogram_header(out, "http_request_duration_seconds", "Time from request head to response.");
+    for (const auto& [_, s] : series_) s->duration.render(out, "http_request_duration_seconds", s->labels);
     sources = sources_;
   }
   for (const auto& source : sources) source(out);

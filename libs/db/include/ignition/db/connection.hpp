@@ -18,6 +18,8 @@
 
 namespace ignition::db {
 
+class Timings;
+
 /// A named SQL statement with `$n` parameters, prepared once per connection on first
 /// use. Define them as constants next to the code that owns the SQL.
 struct Statement {
@@ -67,6 +69,8 @@ class Connection {
   bool broken() const noexcept;
   /// True inside a transaction block (including a failed one).
   bool in_transaction() const noexcept;
+  /// From now on, each execute() is timed into `timings` (the pool's).
+  void time_into(std::shared_ptr<Timings> timings) noexcept;
 
  private:
   struct Impl;

@@ -15,6 +15,7 @@
 #include <boost/system/error_code.hpp>
 
 #include <ignition/db/connection.hpp>
+#include <ignition/db/timings.hpp>
 
 namespace ignition {
 class Env;
@@ -89,6 +90,8 @@ class Pool {
   }
 
   PoolStats stats() const;
+  /// How long statements and acquires take (db/timings.hpp).
+  const Timings& timings() const noexcept { return *timings_; }
   const PoolConfig& config() const noexcept { return config_; }
   /// Closes idle connections and refuses new acquires (shutdown).
   void close();
@@ -105,7 +108,8 @@ class Pool {
 
   boost::asio::any_io_executor executor_;
   PoolConfig config_;
-  std::shared_ptr<State> state_;  // shared so a late rollback can tell the pool is gone
+  std::shared_ptr<State> state_;      // shared so a late rollback can tell the pool is gone
+  std::shared_ptr<Timings> timings_;  // shared with the connections it opens
 };
 
 }  // namespace ignition::db

@@ -62,13 +62,15 @@ class RateLimit final : public http::Middleware {
 /// rejects by itself).
 class SessionLayer final : public http::Middleware {
  public:
-  SessionLayer(auth::SessionStore& store, const auth::AuthConfig& config) : store_(store), config_(config) {}
+  SessionLayer(auth::SessionStore& store, const auth::AuthConfig& config, std::shared_ptr<auth::AuthMetrics> metrics)
+      : store_(store), config_(config), metrics_(std::move(metrics)) {}
   boost::asio::awaitable<http::Response> handle(http::Request& request, http::Next next) override;
 
  private:
   boost::asio::awaitable<http::Response> attach_loaded(http::Request& request, http::Next next);
   auth::SessionStore& store_;
   const auth::AuthConfig& config_;
+  std::shared_ptr<auth::AuthMetrics> metrics_;  // times each validation
 };
 
 /// Unsafe methods on a route with CSRF on (the default): an `Origin` header must be an allowed
