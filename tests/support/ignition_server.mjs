@@ -9,19 +9,25 @@ import { join } from "node:path";
 
 const psql = (conninfo, sql) => execFileSync("psql", [conninfo, "-XAtq", "-v", "ON_ERROR_STOP=1", "-c", sql]);
 
-// Starts the server with `env` over the defaults below; `stop()` answers its exit code (a
-// sanitizer report makes it non-zero).
-export async function startServer(name, env = {}) {
-  const admin = readFileSync(join(process.env.IGNITION_TEST_PG_DIR, "conninfo"), "utf8").trim();
-  const database = `t_${name}_${process.pid}`;
+// The test cluster's admin conninfo, and the one of its database `name`.
+export const adminConninfo = () => readFileSync(join(process.env.IGNITION_TEST_PG_DIR, "conninfo"), "utf8").trim();
+export const conninfoOf = (database) => adminConninfo().replace(/dbname=\S+/, `dbname=${database}`);
+export const psqlAdmin = (sql) => psql(adminConninfo(), sql).toString();
+
+// Starts the server with `env` over the defaults below, on a new database (dropped by stop())
+// or on `database` when given; `stop()` answers its exit code (a sanitizer report makes it
+// non-zero).
+export async function startServer(name, env = {}, { database: existing } = {}) {
+  const admin = adminConninfo();
+  const database = existing ?? `t_${name}_${process.pid}`;
   const storage = mkdtempSync(join(tmpdir(), `${name}-`));
-  psql(admin, `CREATE DATABASE ${database} TEMPLATE ignition_template`);
+  if (!existing) psql(admin, `CREATE DATABASE ${database} TEMPLATE ignition_template`);
   const server = spawn(process.env.IGNITION_API, [], {
     env: {
       PATH: process.env.PATH,
       ASAN_OPTIONS: process.env.ASAN_OPTIONS ?? "",
       UBSAN_OPTIONS: process.env.UBSAN_OPTIONS ?? "",
-      DATABASE_URL: admin.replace(/dbname=\S+/, `dbname=${database}`),
+      DATABASE_URL: conninfoOf(database),
       APP_ENV: "test",
       PORT: "0",
       LOG_FORMAT: "json",
@@ -51,7 +57,7 @@ export async function startServer(name, env = {}) {
     async stop() {
       if (server.exitCode === null) server.kill("SIGTERM");
       const code = await exited;
-      psql(admin, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+      if (!existing) psql(admin, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
       rmSync(storage, { recursive: true, force: true });
       return code;
     },
