@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 (or 13) packages the build, the server and the tests need, if any is
-# missing; `--tests` adds those only the tests use. Idempotent: does nothing (and needs no
-# network) when all are present.
+# missing; `--package` and `--tests` add those only packaging or the tests use. Idempotent: does
+# nothing (and needs no network) when all are present.
 set -euo pipefail
 
 # Boost 1.81 on Debian 12 (as CI), the release's own (1.83) on Debian 13.
@@ -21,10 +21,14 @@ packages=(
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   packages+=(nodejs npm)
 fi
-# The reference page's test drives it in headless Chromium.
-if [ "${1:-}" = --tests ]; then
-  packages+=(chromium)
-fi
+# --package: what scripts/package.sh needs (dpkg-shlibdeps finds the library dependencies);
+# --tests: that too, the browser the reference page's test drives, and what the package test
+# installs into (a Debian root by debootstrap), checks with (lintian, systemd-analyze) and runs
+# the installed server against (the tests' Postgres).
+case "${1:-}" in
+  --package) packages+=(dpkg-dev file) ;;
+  --tests) packages+=(dpkg-dev file chromium debootstrap lintian systemd) ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do
