@@ -15,7 +15,10 @@ if [ "$(id -u)" != 0 ]; then
   exec sudo --preserve-env=IGNITION_TEST_PG_DIR,PATH "$0" "$@"
 fi
 
-deb=$(BUILD_DIR="$tools/package-build" "$root/scripts/package.sh" | tail -1)
+# Built as the user who asked for the test (through sudo): the build writes to the source tree.
+as_caller=()
+[ -n "${SUDO_USER:-}" ] && as_caller=(runuser -u "$SUDO_USER" --)
+deb=$("${as_caller[@]}" env BUILD_DIR="$tools/package-build" "$root/scripts/package.sh" | tail -1)
 echo "package: $deb"
 if ! findings=$(lintian --fail-on error --suppress-tags binary-without-manpage "$deb" 2>&1); then
   echo "$findings" >&2
@@ -25,7 +28,7 @@ grep -v "root privileges" <<<"$findings" || true  # its warnings, for the log
 
 pristine="$tools/bookworm"
 if [ ! -f "$pristine/.complete" ]; then
-  rm -rf "$pristine"
+  rm -rf --one-file-system "$pristine"
   debootstrap --variant=minbase bookworm "$pristine" http://deb.debian.org/debian >/dev/null
   touch "$pristine/.complete"
 fi
@@ -33,7 +36,7 @@ machine=$(mktemp -d "$tools/machine.XXXXXX")
 server=""
 cleanup() {
   set +e
-  [ -n "$server" ] && kill "$server" 2>/dev/null
+  [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server"
   umount "$machine/proc" 2>/dev/null
   rm -rf --one-file-system "$machine"
   [ -n "${database:-}" ] && psql "$admin" -XAtq -c "DROP DATABASE IF EXISTS $database WITH (FORCE)" >/dev/null
@@ -46,7 +49,7 @@ quietly() {
 }
 cp -a "$pristine/." "$machine/"
 cp /etc/resolv.conf "$machine/etc/resolv.conf"
-mount -t proc proc "$machine/proc"
+mount -t proc proc "$machine/proc" 2>/dev/null || echo "package_test: no /proc in the root (apt and the server do without)"
 cp "$deb" "$machine/tmp/"
 quietly chroot "$machine" apt-get update -qq
 quietly chroot "$machine" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
@@ -69,8 +72,8 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); p
 env_file="$machine/etc/ignition/ignition.env"
 sed -i "s|^DATABASE_URL=.*|DATABASE_URL=postgresql://postgres@127.0.0.1:$pg_port/$database|" "$env_file"
 sed -i "s|^AUTH_SECRET=.*|AUTH_SECRET=$(head -c 48 /dev/urandom | base64 -w0)|" "$env_file"
-# As systemd reads them: the unit's Environment= line, then the file's assignments (which win),
-# then this run's port.
+# In systemd's order: the unit's Environment= line, then the file's assignments (which win; the
+# template's values need no quotes, so none are stripped), then this run's port.
 read -r -a settings <<<"$(sed -n 's/^Environment=//p' "$machine/lib/systemd/system/ignition-api.service")"
 while IFS= read -r line; do
   [[ $line =~ ^[A-Z_0-9]+= ]] && settings+=("$line")

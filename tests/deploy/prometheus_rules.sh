@@ -11,6 +11,7 @@ promtool="$tools/prometheus/usr/bin/promtool"
 if [ ! -x "$promtool" ]; then
   mkdir -p "$tools/prometheus"
   cd "$tools"
+  rm -f prometheus_*.deb
   # A machine whose package lists were never fetched has no candidate to download.
   apt-get download prometheus 2>/dev/null || { apt-get update -qq && apt-get download prometheus; }
   dpkg -x prometheus_*.deb "$tools/prometheus"

@@ -60,6 +60,8 @@ test("the server on the copy serves a user's data as it did before", async () =>
   const email = query(original, "SELECT email FROM users u WHERE EXISTS (SELECT 1 FROM focus_sessions f WHERE f.user_id = u.id) ORDER BY email LIMIT 1");
   const exportOn = async (database) => {
     const server = await startServer("drill", {}, { database });
+    let exported;
+    let stopped;
     try {
       assert.equal((await fetch(`${server.baseUrl}/ready`)).status, 200);
       const signIn = await fetch(`${server.baseUrl}/auth/dev-login`, {
@@ -71,15 +73,16 @@ test("the server on the copy serves a user's data as it did before", async () =>
       const cookie = signIn.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
       const answer = await fetch(`${server.baseUrl}/api/v1/me/export`, { headers: { Cookie: cookie } });
       assert.equal(answer.status, 200);
-      const exported = await answer.json();
-      // What the sign-in itself wrote differs between the two; the rest must not.
-      delete exported.exported_at;
-      delete exported.user.last_login_at;
-      delete exported.tables.sessions;
-      return exported;
+      exported = await answer.json();
     } finally {
-      assert.equal(await server.stop(), 0);
+      stopped = await server.stop();
     }
+    assert.equal(stopped, 0, "the server stops cleanly");
+    // What the sign-in itself wrote differs between the two; the rest must not.
+    delete exported.exported_at;
+    delete exported.user.last_login_at;
+    delete exported.tables.sessions;
+    return exported;
   };
   const before = await exportOn(original);
   const after = await exportOn(restored);

@@ -43,13 +43,18 @@ export async function startServer(name, env = {}, { database: existing } = {}) {
   });
   const exited = new Promise((resolve) => server.on("exit", resolve));
   const port = await new Promise((resolve, reject) => {
-    let buffered = "";
-    server.stdout.on("data", (chunk) => {
-      buffered += chunk;
-      for (const line of buffered.split("\n")) {
-        if (line.includes('"listening"')) resolve(JSON.parse(line).port);
+    let partial = ""; // a line not yet ended
+    const read = (chunk) => {
+      const lines = (partial + chunk).split("\n");
+      partial = lines.pop();
+      const listening = lines.find((line) => line.includes('"msg":"listening"'));
+      if (listening) {
+        server.stdout.off("data", read);
+        server.stdout.resume(); // the rest of the log is not read
+        resolve(JSON.parse(listening).port);
       }
-    });
+    };
+    server.stdout.on("data", read);
     exited.then((code) => reject(new Error(`ignition-api exited with ${code}`)));
   });
   return {

@@ -54,16 +54,20 @@ int spawn(const std::filesystem::path& binary, const std::vector<std::string>& a
   argv.push_back(nullptr);
   const std::string out_path = out.string();
   const std::string err_path = err.string();
+  // The program must not find a developer's .env in the test's working directory.
+  const std::string working_dir = (binary_dir() / "test-logs").string();
   pid_t pid = fork();
-  if (pid == 0) {
-    int in = open("/dev/null", O_RDONLY);
+  if (pid == 0) {  // only async-signal-safe calls from here: the parent has threads
+    const int in = open("/dev/null", O_RDONLY);
+    const int out_fd = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int err_fd = err_path == out_path ? out_fd : open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     dup2(in, 0);
-    int fd = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    dup2(fd, 1);
-    if (err_path != out_path) fd = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    dup2(fd, 2);
-    // The program must not find a developer's .env in the test's working directory.
-    if (chdir((binary_dir() / "test-logs").c_str()) != 0) _exit(126);
+    dup2(out_fd, 1);
+    dup2(err_fd, 2);
+    for (int fd : {in, out_fd, err_fd}) {
+      if (fd > 2) close(fd);
+    }
+    if (chdir(working_dir.c_str()) != 0) _exit(126);
     execve(path.c_str(), argv.data(), envp.data());
     _exit(127);
   }

@@ -57,12 +57,17 @@ std::chrono::seconds seconds_of(std::chrono::milliseconds ms) {
   return std::chrono::duration_cast<std::chrono::seconds>(ms);
 }
 
+// A rule as RATE_LIMIT_* writes it (the defaults are per second, minute or hour).
+std::string text_of(RateRule rule) {
+  if (rule.off()) return "0";
+  const auto per = rule.per.count();
+  return std::to_string(rule.limit) + (per == 3600 ? "/hour" : per == 60 ? "/min" : "/s");
+}
+
 RateRule rate(const Env& env, std::string_view key, RateRule fallback) {
-  auto value = env.get(key);
-  if (!value) return fallback;
-  auto rule = parse_rate_rule(*value);
-  if (!rule)
-    throw ConfigError(std::string(key) + " must look like 10/min, 5/s, 100/hour or 0 (got \"" + *value + "\")");
+  const std::string value = env.string(key, text_of(fallback));  // the default shows in --check-config
+  auto rule = parse_rate_rule(value);
+  if (!rule) throw ConfigError(std::string(key) + " must look like 10/min, 5/s, 100/hour or 0 (got \"" + value + "\")");
   return *rule;
 }
 }  // namespace

@@ -102,23 +102,52 @@ std::map<std::string, std::string> read_dotenv(const std::filesystem::path& path
 }
 
 bool named_secret(std::string_view key) {
-  return key.find("SECRET") != std::string_view::npos || key.find("PASSWORD") != std::string_view::npos ||
-         key.find("TOKEN") != std::string_view::npos || key.ends_with("_KEY");
+  for (std::string_view word : {"SECRET", "PASS", "PWD", "TOKEN", "CREDENTIAL", "PRIVATE"}) {
+    if (key.find(word) != std::string_view::npos) return true;
+  }
+  return key.ends_with("_KEY");
 }
 
-// The password of `postgres://user:password@host`, and of `password=x` (a libpq setting or a URL's
-// query), as "***".
-std::string without_password(std::string value) {
-  if (const auto scheme = value.find("://"); scheme != std::string::npos) {
-    const auto at = value.find('@', scheme);
-    const auto colon = value.find(':', scheme + 3);
-    if (at != std::string::npos && colon < at) value.replace(colon + 1, at - colon - 1, "***");
+// A URL's user information as "***" after the user name, or whole when it has no ':' (a token
+// as user name), in each `scheme://` of `value` (a list of URLs too). It ends at the URL's last
+// '@': a password may hold '@' or '/', and hiding too much is the safe mistake.
+void hide_url_passwords(std::string& value) {
+  for (auto scheme = value.find("://"); scheme != std::string::npos; scheme = value.find("://", scheme + 3)) {
+    const auto authority = scheme + 3;
+    const auto end = std::min(value.find_first_of(", ", authority), value.size());
+    const auto at = value.rfind('@', end);
+    if (at == std::string::npos || at < authority) continue;
+    const auto colon = value.find(':', authority);
+    const auto from = colon < at ? colon + 1 : authority;
+    value.replace(from, at - from, "***");
   }
-  for (auto at = value.find("password="); at != std::string::npos; at = value.find("password=", at + 1)) {
-    const auto start = at + 9;
-    const auto end = std::min(value.find_first_of(" &", start), value.size());
-    value.replace(start, end - start, "***");
+}
+
+// The value of every `password` setting as "***": libpq's `password = 'a b'` (spaces around
+// '=', a quoted value with \' escapes) and a URL query's `password=x&…`.
+void hide_conninfo_passwords(std::string& value) {
+  constexpr std::string_view keyword = "password";
+  for (auto at = value.find(keyword); at != std::string::npos; at = value.find(keyword, at + 1)) {
+    auto i = value.find_first_not_of(' ', at + keyword.size());
+    if (i == std::string::npos || value[i] != '=') continue;
+    i = std::min(value.find_first_not_of(' ', i + 1), value.size());
+    auto end = i;
+    if (end < value.size() && value[end] == '\'') {
+      for (++end; end < value.size() && value[end] != '\''; ++end) {
+        if (value[end] == '\\') ++end;
+      }
+      end = std::min(end + 1, value.size());
+    } else {
+      end = std::min(value.find_first_of(" &", i), value.size());
+    }
+    value.replace(i, end - i, "***");
   }
+}
+
+// What effective() shows of a value that is not itself a secret.
+std::string without_passwords(std::string value) {
+  hide_url_passwords(value);
+  hide_conninfo_passwords(value);
   return value;
 }
 
@@ -127,7 +156,7 @@ std::string shown_duration(std::chrono::milliseconds ms) {
   static constexpr std::pair<std::string_view, std::int64_t> units[] = {
       {"d", 86'400'000}, {"h", 3'600'000}, {"m", 60'000}, {"s", 1000}};
   for (const auto& [unit, factor] : units) {
-    if (ms.count() % factor == 0) return fmt::format("{}{}", ms.count() / factor, unit);
+    if (ms.count() != 0 && ms.count() % factor == 0) return fmt::format("{}{}", ms.count() / factor, unit);
   }
   return fmt::format("{}ms", ms.count());
 }
@@ -174,9 +203,9 @@ void Env::record(std::string_view key, const std::optional<std::string>& value, 
   if (secret || named_secret(key)) {
     shown = value ? "(set)" : "(unset)";
   } else if (value) {
-    shown = without_password(*value);
+    shown = without_passwords(*value);
   } else {
-    shown = fallback ? without_password(*fallback) + " (default)" : "(unset)";
+    shown = fallback ? without_passwords(*fallback) + " (default)" : "(unset)";
   }
   std::lock_guard lock(mutex_);
   shown_.insert_or_assign(std::string(key), std::move(shown));

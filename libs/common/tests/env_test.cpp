@@ -179,6 +179,27 @@ TEST_CASE("Env::effective shows each value in effect and never a secret") {
                                  {"THREADS", "2 (default)"}});
 }
 
+TEST_CASE("Env::effective hides passwords however a URL or a conninfo writes them") {
+  const std::map<std::string, std::string> cases = {
+      {"postgres://u:p@ss/w@db/x", "postgres://u:***@db/x"},
+      {"postgres://TOKENVALUE@db:5432/x", "postgres://***@db:5432/x"},
+      {"a://u:one@h1,b://u:two@h2", "a://u:***@h1,b://u:***@h2"},
+      {"host=db password = s3cret dbname=x", "host=db password = *** dbname=x"},
+      {"host=db password='a b\\' c' dbname=x", "host=db password=*** dbname=x"},
+      {"postgres://db/x?password=s3cret&sslmode=require", "postgres://db/x?password=***&sslmode=require"},
+      {"https://app.example.com", "https://app.example.com"},
+  };
+  for (const auto& [given, shown] : cases) {
+    const auto env = Env::from_map({{"DATABASE_URL", given}});
+    (void)env.string("DATABASE_URL", "");
+    CHECK(env.effective() == std::vector<std::pair<std::string, std::string>>{{"DATABASE_URL", shown}});
+  }
+  const auto env =
+      Env::from_map({{"DB_PASSWD", "x"}, {"SMTP_PWD", "x"}, {"GCP_CREDENTIALS", "x"}, {"TLS_PRIVATE", "x"}});
+  for (const auto* key : {"DB_PASSWD", "SMTP_PWD", "GCP_CREDENTIALS", "TLS_PRIVATE"}) (void)env.get(key);
+  for (const auto& [key, shown] : env.effective()) CHECK(shown == "(set)");
+}
+
 TEST_CASE(".env files: quotes, comments, export and escapes") {
   const TempFile file(
       "# comment\n"

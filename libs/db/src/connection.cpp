@@ -182,13 +182,22 @@ asio::awaitable<std::unique_ptr<Connection>> Connection::connect(asio::any_io_ex
 // temporaries with destructors inside larger co_await expressions.
 asio::awaitable<Result> Connection::execute(const Statement& statement, Params params) {
   impl_->check_usable();
+  // Failed statements are timed too: a timeout is often the slowest answer of all.
   const auto start = std::chrono::steady_clock::now();
-  auto result = co_await impl_->execute_prepared(statement, params);
-  if (impl_->timings) {
-    impl_->timings->statement(statement.name,
-                              std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  const auto record = [&] {
+    if (impl_->timings) {
+      impl_->timings->statement(statement.name,
+                                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    }
+  };
+  try {
+    auto result = co_await impl_->execute_prepared(statement, params);
+    record();
+    co_return result;
+  } catch (...) {
+    record();
+    throw;
   }
-  co_return result;
 }
 
 void Connection::time_into(std::shared_ptr<Timings> timings) noexcept { impl_->timings = std::move(timings); }

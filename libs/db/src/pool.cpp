@@ -110,18 +110,27 @@ std::unique_ptr<Connection> Pool::collect(const std::shared_ptr<Waiter>& waiter,
 }
 
 asio::awaitable<PooledConnection> Pool::acquire() {
+  // Timed however it ends: the acquires that time out are the ones a saturated pool makes.
   const auto start = std::chrono::steady_clock::now();
+  const auto record = [&] {
+    timings_->acquire(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  };
   std::unique_ptr<Connection> connection;
-  std::shared_ptr<Waiter> waiter;
-  claim(connection, waiter);
-  if (waiter) {
-    auto ec = co_await wait_in_queue(waiter);
-    connection = collect(waiter, ec);
+  try {
+    std::shared_ptr<Waiter> waiter;
+    claim(connection, waiter);
+    if (waiter) {
+      auto ec = co_await wait_in_queue(waiter);
+      connection = collect(waiter, ec);
+    }
+    if (!connection) {
+      connection = co_await open_in_slot();
+    }
+  } catch (...) {
+    record();
+    throw;
   }
-  if (!connection) {
-    connection = co_await open_in_slot();
-  }
-  timings_->acquire(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  record();
   co_return PooledConnection(this, state_, std::move(connection));
 }
 

@@ -14,8 +14,9 @@ void Timings::statement(std::string_view name, double seconds) {
 }
 
 void Timings::render(std::string& out) const {
-  render_histogram_header(out, "db_query_duration_seconds",
-                          "Time from sending a prepared statement to its whole result, by statement name.");
+  render_histogram_header(
+      out, "db_query_duration_seconds",
+      "Time from sending a prepared statement to its whole result or its failure, by statement name.");
   {
     std::lock_guard lock(mutex_);
     for (const auto& [name, histogram] : statements_) {
@@ -24,7 +25,7 @@ void Timings::render(std::string& out) const {
     }
   }
   render_histogram_header(out, "db_pool_acquire_duration_seconds",
-                          "Time a request waited for a pooled connection, opening a new one included.");
+                          "Time a request waited for a pooled connection (opening one included), timeouts too.");
   acquire_.render(out, "db_pool_acquire_duration_seconds", "");
 }
 

@@ -67,8 +67,9 @@ class Env {
 
   /// Every variable read so far, sorted, as `KEY` and the value in effect: the default a getter
   /// was given, followed by " (default)", when unset; "(unset)" when there is none. Secrets
-  /// (read with secret(), or named *SECRET*, *PASSWORD*, *TOKEN* or *_KEY) show as "(set)", and
-  /// the password of a URL or a `password=` setting as "***": the output can be shown to anyone.
+  /// (read with secret(), or named like one: *SECRET*, *PASS*, *PWD*, *TOKEN*, *CREDENTIAL*,
+  /// *PRIVATE*, *_KEY) show as "(set)", and the password of a URL or of a `password` setting as
+  /// "***": the output can be shown to anyone.
   std::vector<std::pair<std::string, std::string>> effective() const;
 
  private:
