@@ -24,10 +24,10 @@ fi
 # --package: what scripts/package.sh needs (dpkg-shlibdeps finds the library dependencies);
 # --tests: that too, the browser the reference page's test drives, and what the package test
 # installs into (a Debian root by debootstrap), checks with (lintian, systemd-analyze) and runs
-# the installed server against (the tests' Postgres).
+# the installed server against (the tests' Postgres), and boots the root with (systemd-nspawn).
 case "${1:-}" in
   --package) packages+=(dpkg-dev file) ;;
-  --tests) packages+=(dpkg-dev file chromium debootstrap lintian systemd) ;;
+  --tests) packages+=(dpkg-dev file chromium debootstrap lintian systemd systemd-container) ;;
 esac
 
 missing=()

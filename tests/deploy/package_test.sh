@@ -3,7 +3,8 @@
 # lintian finds no error in it; installed with apt into a fresh Debian 12 root made by debootstrap,
 # which brings exactly the dependencies it declares; its unit passes `systemd-analyze verify`;
 # and the installed server, run in that root with the unit's settings and the installed
-# /etc/ignition/ignition.env filled in, answers /ready with 200 against the tests' Postgres.
+# /etc/ignition/ignition.env filled in, answers /ready with 200 against the tests' Postgres; and
+# with the root booted under systemd (systemd-nspawn), the unit starts, restarts and stops it.
 #   tests/deploy/package_test.sh <tools dir>     (needs root: debootstrap and chroot)
 # Needs IGNITION_TEST_PG_DIR. The pristine root is kept in <tools dir>/bookworm and copied per run.
 set -euo pipefail
@@ -108,3 +109,23 @@ kill -TERM "$server"
 wait "$server"
 server=""
 echo "stopped cleanly"
+
+# Then under systemd itself: the root booted in a container (systemd-nspawn, on this host's
+# network) runs the unit as installed, its sandbox and dynamic user included. A script inside
+# starts it, kills it (systemd restarts it), stops it, and reports.
+umount "$machine/proc" 2>/dev/null || true
+sed -i "s|^PORT=.*|PORT=$port|" "$env_file"
+cp "$here/drive_unit.sh" "$machine/root/drive.sh"
+printf '[Service]\nType=oneshot\nExecStart=/bin/sh /root/drive.sh\n[Install]\nWantedBy=multi-user.target\n' \
+  >"$machine/etc/systemd/system/drive.service"
+chroot "$machine" systemctl enable drive.service 2>/dev/null
+timeout 180 systemd-nspawn --register=no --keep-unit --quiet -D "$machine" -b >"$tools/package-boot.log" 2>&1 || true
+report="$machine/root/drive.log"
+for expected in ready=yes User=ignition-api ready_after_kill=yes NRestarts=1 Result=success ExecMainStatus=0; do
+  if ! grep -qx "$expected" "$report" 2>/dev/null; then
+    echo "under systemd: no \"$expected\" in the report" >&2
+    cat "$report" "$tools/package-boot.log" >&2 2>/dev/null
+    exit 1
+  fi
+done
+echo "under systemd: started as a dynamic user, restarted after SIGKILL, stopped with status 0"
