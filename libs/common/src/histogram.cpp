@@ -15,6 +15,12 @@ void Histogram::observe(double seconds) noexcept {
   sum_.fetch_add(seconds, std::memory_order_relaxed);
 }
 
+std::uint64_t Histogram::count() const noexcept {
+  std::uint64_t total = 0;
+  for (const auto& c : counts_) total += c.load(std::memory_order_relaxed);
+  return total;
+}
+
 void Histogram::render(std::string& out, std::string_view name, std::string_view labels) const {
   const std::string_view separator = labels.empty() ? "" : ",";
   std::uint64_t cumulative = 0;

@@ -41,4 +41,5 @@ TEST_CASE("Histogram without labels, observed from several threads") {
   CHECK(out.find("pool_wait_seconds_bucket{le=\"0.001\"} 0\n") != std::string::npos);
   CHECK(out.find("pool_wait_seconds_bucket{le=\"0.0025\"} 40000\n") != std::string::npos);
   CHECK(out.find("pool_wait_seconds_count 40000\n") != std::string::npos);
+  CHECK(h.count() == 40000);
 }

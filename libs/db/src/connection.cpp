@@ -186,8 +186,7 @@ asio::awaitable<Result> Connection::execute(const Statement& statement, Params p
   const auto start = std::chrono::steady_clock::now();
   const auto record = [&] {
     if (impl_->timings) {
-      impl_->timings->statement(statement.name,
-                                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+      impl_->timings->statement(statement.name, seconds_since(start));
     }
   };
   try {

@@ -112,9 +112,7 @@ std::unique_ptr<Connection> Pool::collect(const std::shared_ptr<Waiter>& waiter,
 asio::awaitable<PooledConnection> Pool::acquire() {
   // Timed however it ends: the acquires that time out are the ones a saturated pool makes.
   const auto start = std::chrono::steady_clock::now();
-  const auto record = [&] {
-    timings_->acquire(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-  };
+  const auto record = [&] { timings_->acquire(seconds_since(start)); };
   std::unique_ptr<Connection> connection;
   try {
     std::shared_ptr<Waiter> waiter;

@@ -5,6 +5,7 @@
 
 #include <ignition/common/crypto.hpp>
 #include <ignition/common/error.hpp>
+#include <ignition/common/histogram.hpp>
 #include <ignition/common/log.hpp>
 #include <ignition/guard/cookies.hpp>
 #include <ignition/http/response.hpp>
@@ -122,10 +123,6 @@ asio::awaitable<http::Response> RateLimit::handle(http::Request& request, http::
 }
 
 namespace {
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
 void attach(http::Request& request, auth::PrincipalPtr principal) {
   request.user_id = principal->user_id;
   request.principal = std::move(principal);

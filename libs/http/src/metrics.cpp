@@ -31,9 +31,8 @@ struct Metrics::Series {
   std::string route;
   std::string method;
   unsigned status = 0;
-  std::string labels;  // route="...",method="...",status="..."
-  std::uint64_t count = 0;
-  Histogram duration{bucket_bounds};
+  std::string labels;                 // route="...",method="...",status="..."
+  Histogram duration{bucket_bounds};  // its count is http_requests_total
 };
 
 Metrics::Metrics() = default;
@@ -62,7 +61,6 @@ void Metrics::observe_request(std::string_view route, std::string_view method, u
     }
     last_ = it->second.get();
   }
-  ++last_->count;
   last_->duration.observe(seconds);
 }
 
@@ -78,7 +76,8 @@ std::string Metrics::render() const {
     std::lock_guard lock(mutex_);
     out += "# HELP http_requests_total Requests answered, by route template, method and status.\n";
     out += "# TYPE http_requests_total counter\n";
-    for (const auto& [_, s] : series_) out += fmt::format("http_requests_total{{{}}} {}\n", s->labels, s->count);
+    for (const auto& [_, s] : series_)
+      out += fmt::format("http_requests_total{{{}}} {}\n", s->labels, s->duration.count());
     render_histogram_header(out, "http_request_duration_seconds", "Time from request head to response.");
     for (const auto& [_, s] : series_) s->duration.render(out, "http_request_duration_seconds", s->labels);
     sources = sources_;

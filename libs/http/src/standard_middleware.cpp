@@ -9,6 +9,7 @@
 #include <boost/system/system_error.hpp>
 
 #include <ignition/common/crypto.hpp>
+#include <ignition/common/histogram.hpp>
 #include <ignition/common/log.hpp>
 #include <ignition/http/response.hpp>
 
@@ -46,7 +47,7 @@ asio::awaitable<Response> RequestId::handle(Request& request, Next next) {
 }
 
 void AccessLog::record(const Request& request, const Response& response) const {
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - request.received_at).count();
+  double seconds = seconds_since(request.received_at);
   std::string_view method = beast_http::to_string(request.method());
   unsigned status = response.result_int();
   metrics_->observe_request(request.route, method, status, seconds);

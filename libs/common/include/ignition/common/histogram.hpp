@@ -4,6 +4,7 @@
 
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -22,6 +23,8 @@ class Histogram {
   explicit Histogram(std::span<const double> bounds = fine_bounds);
 
   void observe(double seconds) noexcept;
+  /// Observations so far.
+  std::uint64_t count() const noexcept;
 
   /// Appends `<name>_bucket{<labels>,le="…"}` (cumulative, +Inf included), `<name>_sum` and
   /// `<name>_count` lines; `labels` is `key="value",…` or empty.
@@ -32,6 +35,11 @@ class Histogram {
   std::vector<std::atomic<std::uint64_t>> counts_;  // per bucket, not cumulative; the last is +Inf
   std::atomic<double> sum_{0};
 };
+
+/// What a histogram observes of a span that began at `start`.
+inline double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
 
 /// `# HELP` and `# TYPE … histogram` lines.
 void render_histogram_header(std::string& out, std::string_view name, std::string_view help);
