@@ -183,17 +183,17 @@ Env Env::from_process(const std::optional<std::filesystem::path>& dotenv) {
 
 Env Env::from_map(std::map<std::string, std::string> vars) { return Env(std::move(vars)); }
 
+std::optional<std::string> Env::lookup(std::string_view key) const {
+  std::lock_guard lock(mutex_);
+  read_.emplace(key);
+  const auto it = vars_.find(key);
+  if (it == vars_.end() || it->second.empty()) return std::nullopt;
+  return it->second;
+}
+
 std::optional<std::string> Env::get(std::string_view key) const {
-  std::optional<std::string> value;
-  bool first = false;
-  {
-    std::lock_guard lock(mutex_);
-    read_.emplace(key);
-    if (const auto it = vars_.find(key); it != vars_.end() && !it->second.empty()) value = it->second;
-    first = !shown_.contains(key);
-  }
-  // A typed getter records it again, with its default; a bare get() has none.
-  if (first) record(key, value, std::nullopt);
+  auto value = lookup(key);
+  record(key, value, std::nullopt);
   return value;
 }
 
@@ -217,7 +217,7 @@ std::vector<std::pair<std::string, std::string>> Env::effective() const {
 }
 
 std::string Env::string(std::string_view key, std::string_view fallback) const {
-  auto value = get(key);
+  auto value = lookup(key);
   record(key, value, std::string(fallback));
   return value ? std::move(*value) : std::string(fallback);
 }
@@ -229,14 +229,14 @@ std::string Env::required(std::string_view key) const {
 }
 
 std::optional<Secret> Env::secret(std::string_view key) const {
-  auto value = get(key);
+  auto value = lookup(key);
   record(key, value, std::nullopt, true);
   if (!value) return std::nullopt;
   return Secret(std::move(*value));
 }
 
 std::int64_t Env::integer(std::string_view key, std::int64_t fallback, std::int64_t min, std::int64_t max) const {
-  const auto value = get(key);
+  const auto value = lookup(key);
   record(key, value, std::to_string(fallback));
   if (!value) return fallback;
   const auto result = parse_integer<std::int64_t>(*value);
@@ -247,7 +247,7 @@ std::int64_t Env::integer(std::string_view key, std::int64_t fallback, std::int6
 }
 
 bool Env::boolean(std::string_view key, bool fallback) const {
-  const auto value = get(key);
+  const auto value = lookup(key);
   record(key, value, fallback ? "true" : "false");
   if (!value) return fallback;
   std::string lower = *value;
@@ -259,7 +259,7 @@ bool Env::boolean(std::string_view key, bool fallback) const {
 }
 
 std::chrono::milliseconds Env::duration(std::string_view key, std::chrono::milliseconds fallback) const {
-  const auto value = get(key);
+  const auto value = lookup(key);
   record(key, value, shown_duration(fallback));
   if (!value) return fallback;
   if (auto parsed = parse_duration(*value)) return *parsed;
@@ -283,7 +283,7 @@ std::vector<std::string> Env::list(std::string_view key) const {
 
 std::string Env::choice(std::string_view key, std::string_view fallback,
                         std::initializer_list<std::string_view> choices) const {
-  auto value = get(key);
+  auto value = lookup(key);
   record(key, value, std::string(fallback));
   if (!value) return std::string(fallback);
   if (std::find(choices.begin(), choices.end(), *value) != choices.end()) return std::move(*value);

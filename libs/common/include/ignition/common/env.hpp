@@ -74,6 +74,8 @@ class Env {
 
  private:
   explicit Env(std::map<std::string, std::string> vars) : vars_(vars.begin(), vars.end()) {}
+  // The value, noted as read; each getter then records what it shows.
+  std::optional<std::string> lookup(std::string_view key) const;
   // What effective() shows for `key`: `value` when set, else `fallback` marked as the default.
   void record(std::string_view key, const std::optional<std::string>& value, std::optional<std::string> fallback,
               bool secret = false) const;
