@@ -9,7 +9,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { conninfoOf, psqlAdmin, startServer } from "../support/ignition_server.mjs";
+import { conninfoOf, psql, psqlAdmin, startServer } from "../support/ignition_server.mjs";
 
 const dataset = new URL("../data/d1/d1.sqlite", import.meta.url).pathname;
 const original = `t_drill_original_${process.pid}`;
@@ -22,8 +22,7 @@ const migrate = (database, ...args) =>
     env: { PATH: process.env.PATH, APP_ENV: "test", DATABASE_URL: conninfoOf(database) },
     cwd: work,
   }).toString();
-const query = (database, sql) =>
-  execFileSync("psql", [conninfoOf(database), "-XAtq", "-v", "ON_ERROR_STOP=1", "-c", sql]).toString().trim();
+const query = (database, sql) => psql(conninfoOf(database), sql);
 
 before(() => {
   psqlAdmin(`CREATE DATABASE ${original} TEMPLATE ignition_template`);

@@ -7,12 +7,14 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-const psql = (conninfo, sql) => execFileSync("psql", [conninfo, "-XAtq", "-v", "ON_ERROR_STOP=1", "-c", sql]);
+// Runs `sql` on `conninfo`; answers psql's output, trimmed.
+export const psql = (conninfo, sql) =>
+  execFileSync("psql", [conninfo, "-XAtq", "-v", "ON_ERROR_STOP=1", "-c", sql]).toString().trim();
 
 // The test cluster's admin conninfo, and the one of its database `name`.
 export const adminConninfo = () => readFileSync(join(process.env.IGNITION_TEST_PG_DIR, "conninfo"), "utf8").trim();
 export const conninfoOf = (database) => adminConninfo().replace(/dbname=\S+/, `dbname=${database}`);
-export const psqlAdmin = (sql) => psql(adminConninfo(), sql).toString();
+export const psqlAdmin = (sql) => psql(adminConninfo(), sql);
 
 // Starts the server with `env` over the defaults below, on a new database (dropped by stop())
 // or on `database` when given; `stop()` answers its exit code (a sanitizer report makes it

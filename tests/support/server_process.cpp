@@ -124,58 +124,45 @@ bool ServerProcess::running() {
   return true;
 }
 
+namespace {
+// The exit code of `pid` (128 + the signal that ended it), or -1 when it runs past `timeout`,
+// after which it is killed. Either way it is reaped.
+int wait_for_exit(int pid, std::chrono::seconds timeout) {
+  const auto until = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < until) {
+    int status = 0;
+    if (waitpid(pid, &status, WNOHANG) == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  kill(pid, SIGKILL);
+  waitpid(pid, nullptr, 0);
+  return -1;
+}
+}  // namespace
+
 int ServerProcess::stop(int signal, std::chrono::seconds timeout) {
   if (pid_ <= 0) return -1;
   kill(pid_, signal);
-  auto until = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < until) {
-    int status = 0;
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  kill(pid_, SIGKILL);
-  waitpid(pid_, nullptr, 0);
+  const int code = wait_for_exit(pid_, timeout);
   pid_ = -1;
-  return -1;
+  return code;
 }
 
 ProgramRun run_program(std::string_view program, const std::vector<std::string>& args,
                        std::map<std::string, std::string> env, std::chrono::seconds timeout) {
   const auto out = new_log_path();
   const auto err = std::filesystem::path(out).replace_extension(".err");
-  const int pid = spawn(program_binary(program), args, std::move(env), out, err);
-  int status = 0;
-  const auto until = std::chrono::steady_clock::now() + timeout;
-  while (waitpid(pid, &status, WNOHANG) != pid) {
-    if (std::chrono::steady_clock::now() > until) {
-      kill(pid, SIGKILL);
-      waitpid(pid, nullptr, 0);
-      throw std::runtime_error(std::string(program) + " did not exit within the timeout");
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), read_all(out), read_all(err)};
+  const int code = wait_for_exit(spawn(program_binary(program), args, std::move(env), out, err), timeout);
+  if (code == -1) throw std::runtime_error(std::string(program) + " did not exit within the timeout");
+  return {code, read_all(out), read_all(err)};
 }
 
 std::pair<int, std::string> run_server_expecting_exit(std::map<std::string, std::string> env,
                                                       std::chrono::seconds timeout) {
   auto log = new_log_path();
   env.emplace("PORT", "0");
-  int pid = spawn(program_binary("ignition-api"), {}, std::move(env), log, log);
-  auto until = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < until) {
-    int status = 0;
-    if (waitpid(pid, &status, WNOHANG) == pid) {
-      return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), read_all(log)};
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  kill(pid, SIGKILL);
-  waitpid(pid, nullptr, 0);
-  return {-1, read_all(log)};
+  const int code = wait_for_exit(spawn(program_binary("ignition-api"), {}, std::move(env), log, log), timeout);
+  return {code, read_all(log)};
 }
 
 namespace {
